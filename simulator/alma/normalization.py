@@ -1,0 +1,81 @@
+"""Normalization of incoming order metadata, run before matching (seed 001, "Correct the data using").
+
+The initial normalization always runs: spaces trimmed and folded, trailing ISBD punctuation stripped from
+titles, ISBN/ISSN cleaned of hyphens, spaces and qualifiers such as "(pbk.)", the X check digit upper-cased.
+Then the profile's chosen process from `NORMALIZATION_PROCESSES`, to which users add their own:
+
+    @NORMALIZATION_PROCESSES.register("Add subject note")
+    def add_subject_note(record: ResourceMetadata, context: NormalizationContext) -> None: ...
+
+Imports model, registry and simulator.identifiers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from simulator.alma.model import NewOrderProfile, ResourceMetadata, Vendor
+from simulator.alma.registry import Registry
+from simulator.identifiers import clean_identifier
+
+_SPACES = re.compile(r"\s+")
+_TRAILING_ISBD = re.compile(r"[\s/:;,=.]+$")
+
+
+@dataclass(frozen=True)
+class NormalizationContext:
+    vendor: Vendor | None
+    profile: NewOrderProfile
+    institution_code: str
+
+
+NormalizationProcess = Callable[[ResourceMetadata, NormalizationContext], None]
+NORMALIZATION_PROCESSES: Registry[NormalizationProcess] = Registry("normalization process")
+
+
+def _fold(text: str) -> str:
+    return _SPACES.sub(" ", text or "").strip()
+
+
+def initial_normalization(record: ResourceMetadata) -> ResourceMetadata:
+    """MARC 21 Bib Initial Normalization, as far as an order's metadata needs it. Returns a new record."""
+    title = _fold(record.title)
+    stripped = _TRAILING_ISBD.sub("", title)
+    return replace(
+        record,
+        title=stripped or title,
+        author=_TRAILING_ISBD.sub("", _fold(record.author)) if record.author.strip() else "",
+        isbn=clean_identifier(record.isbn) if record.isbn.strip() else "",
+        issn=clean_identifier(record.issn) if record.issn.strip() else "",
+        publisher=_TRAILING_ISBD.sub("", _fold(record.publisher)),
+        publication_place=_TRAILING_ISBD.sub("", _fold(record.publication_place)),
+        publication_year=_fold(record.publication_year),
+        vendor_title_number=_fold(record.vendor_title_number),
+        system_control_numbers=[_fold(n) for n in record.system_control_numbers if _fold(n)],
+        mms_id=_fold(record.mms_id),
+        local_notes=list(record.local_notes),
+    )
+
+
+def normalize(record: ResourceMetadata, context: NormalizationContext) -> ResourceMetadata:
+    result = initial_normalization(record)
+    if context.profile.normalization:
+        NORMALIZATION_PROCESSES.get(context.profile.normalization)(result, context)
+    return result
+
+
+@NORMALIZATION_PROCESSES.register("Add vendor local note")
+def add_vendor_local_note(record: ResourceMetadata, context: NormalizationContext) -> None:
+    """Adds a local note (590) naming the ordering vendor to every record, so cataloguers can find
+    brief records that arrived by real-time ordering."""
+    vendor = context.vendor.name if context.vendor else "an unnamed vendor"
+    record.local_notes.append(f"Ordered through {vendor} (real-time order)")
+
+
+@NORMALIZATION_PROCESSES.register("Drop publisher and place")
+def drop_publisher_and_place(record: ResourceMetadata, context: NormalizationContext) -> None:
+    """Keeps brief records minimal: the overlay load that follows brings the full imprint."""
+    record.publisher = ""
+    record.publication_place = ""

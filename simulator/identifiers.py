@@ -1,0 +1,91 @@
+"""Standard identifiers of the book trade: ISBN-10, ISBN-13 and ISSN.
+
+Owns check-digit arithmetic and the *initial normalization* of identifiers (strip hyphens, spaces and
+qualifiers such as "(pbk.)", upper-case the X check digit, fold ISBN-10 into ISBN-13) so that every
+comparison in the simulator uses one key per book. Pure functions; imports only the standard library.
+"""
+
+from __future__ import annotations
+
+import re
+
+_QUALIFIER = re.compile(r"\(.*?\)|\[.*?\]")
+_NOISE = re.compile(r"[\s\-‐‑–—.:]")
+
+
+def clean_identifier(raw: str) -> str:
+    """Drop qualifiers like "(pbk.)" and every hyphen, dot or space; upper-case the X check digit."""
+    text = _QUALIFIER.sub(" ", raw or "")
+    # keep only the first token-looking run: "9780820347523 pbk" -> "9780820347523"
+    text = text.strip().split(" ")[0] if text.strip() else ""
+    return _NOISE.sub("", text).upper()
+
+
+def isbn13_check_digit(first12: str) -> str:
+    total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(first12))
+    return str((10 - total % 10) % 10)
+
+
+def isbn10_check_digit(first9: str) -> str:
+    total = sum(int(d) * (10 - i) for i, d in enumerate(first9))
+    value = (11 - total % 11) % 11
+    return "X" if value == 10 else str(value)
+
+
+def issn_check_digit(first7: str) -> str:
+    total = sum(int(d) * (8 - i) for i, d in enumerate(first7))
+    value = (11 - total % 11) % 11
+    return "X" if value == 10 else str(value)
+
+
+def is_valid_isbn(raw: str) -> bool:
+    code = clean_identifier(raw)
+    if len(code) == 13 and code.isdigit():
+        return isbn13_check_digit(code[:12]) == code[12]
+    if len(code) == 10 and code[:9].isdigit() and (code[9].isdigit() or code[9] == "X"):
+        return isbn10_check_digit(code[:9]) == code[9]
+    return False
+
+
+def is_valid_issn(raw: str) -> bool:
+    code = clean_identifier(raw)
+    return (len(code) == 8 and code[:7].isdigit() and (code[7].isdigit() or code[7] == "X")
+            and issn_check_digit(code[:7]) == code[7])
+
+
+def isbn10_to_13(isbn10: str) -> str:
+    body = "978" + isbn10[:9]
+    return body + isbn13_check_digit(body)
+
+
+def isbn13_to_10(isbn13: str) -> str | None:
+    if not isbn13.startswith("978"):
+        return None
+    body = isbn13[3:12]
+    return body + isbn10_check_digit(body)
+
+
+def isbn_key(raw: str) -> str | None:
+    """The one matching key for an ISBN: 13 digits, whether it came as ISBN-10 or ISBN-13.
+
+    A wrong check digit still yields a key (matching is on the digits a vendor sent); validity is
+    judged separately by the validation exception profile.
+    """
+    code = clean_identifier(raw)
+    if len(code) == 13 and code.isdigit():
+        return code
+    if len(code) == 10 and code[:9].isdigit() and (code[9].isdigit() or code[9] == "X"):
+        return isbn10_to_13(code)
+    return None
+
+
+def issn_key(raw: str) -> str | None:
+    """The matching key for an ISSN: eight characters, no hyphen, check digit upper-cased."""
+    code = clean_identifier(raw)
+    if len(code) == 8 and code[:7].isdigit() and (code[7].isdigit() or code[7] == "X"):
+        return code
+    return None
+
+
+def format_issn(key: str) -> str:
+    return f"{key[:4]}-{key[4:]}"

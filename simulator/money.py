@@ -1,0 +1,66 @@
+"""Money: a Decimal amount in a currency, parsed strictly and rounded the way ledgers are (to the cent).
+
+Imports only the standard library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+
+
+def to_decimal(raw: object) -> Decimal | None:
+    """A finite Decimal from a number or numeric string, or None when it is not one."""
+    if isinstance(raw, bool) or raw is None:
+        return None
+    try:
+        value = Decimal(str(raw).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return value if value.is_finite() else None
+
+
+def cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    amount: Decimal
+    currency: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "amount", cents(Decimal(self.amount)))
+
+    @classmethod
+    def parse(cls, text: str) -> Money:
+        """"500.00 USD" -> Money(500.00, "USD")."""
+        amount, currency = text.split()
+        value = to_decimal(amount)
+        if value is None:
+            raise ValueError(f"not an amount: {amount!r}")
+        return cls(value, currency.upper())
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        return cls(Decimal(0), currency)
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def times(self, factor: Decimal | int) -> Money:
+        return Money(self.amount * Decimal(factor), self.currency)
+
+    def _same(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise ValueError(f"cannot mix {self.currency} and {other.currency}")
+
+    def __str__(self) -> str:
+        return f"{self.amount:.2f} {self.currency}"

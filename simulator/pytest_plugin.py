@@ -1,0 +1,14 @@
+"""The almasim pytest plugin (registered by entry point): fixtures for users' own tests.
+
+Grows with the backends; for now it registers the command-line options the suite shares.
+"""
+
+from __future__ import annotations
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("almasim", "simulated Alma")
+    group.addoption("--alma-backend", default="inprocess", choices=("inprocess", "mocked", "server", "real"),
+                    help="which backend scenarios run on (default: inprocess)")
+    group.addoption("--alma-url", default=None, help="base URL of a real Alma or a running almasim server")
+    group.addoption("--alma-api-key", default=None, help="API key for --alma-url")
