@@ -416,7 +416,7 @@ def _find_collection(world: World, institution: Institution, platform: str, name
 
 def _commit(world: World, institution: Institution, plan: _Plan, clock: Clock) -> POLine:
     draft = plan.draft
-    number = draft.number or f"POL-{institution.po_line_numbers.take()}"
+    number = draft.number or _next_po_line_number(institution)
     today = alma_date(clock.now())
     bib = plan.bib or _bring_bib(world, institution, plan, number)
     line = POLine(number=number, status=POLineStatus.IN_REVIEW, draft=draft, mms_id=bib.mms_id,
@@ -434,6 +434,13 @@ def _commit(world: World, institution: Institution, plan: _Plan, clock: Clock) -
         line.visible_after = clock.now().timestamp() + institution.asynchronous_processing_seconds
     institution.add_po_line(line)
     return line
+
+
+def _next_po_line_number(institution: Institution) -> str:
+    """The next generated number, skipping any a vendor already gave a line: numbers are never reused (§1)."""
+    while (number := f"POL-{institution.po_line_numbers.take()}") in institution.po_lines:
+        pass
+    return number
 
 
 def release_for_processing(institution: Institution, line: POLine, funds: FundPlan, clock: Clock) -> None:
