@@ -1,0 +1,569 @@
+"""Alma's endpoints as framework-neutral functions, and the one route table that lists them.
+
+A handler takes a `Call` (the institution the API key belongs to, the path parameters, the query and the
+parsed body) and returns an `Answer` (status, an Alma-shaped body, its XML root). Services raise
+`AlmaError`s; handlers never catch them. The in-process backend calls `dispatch` directly, the Starlette
+app and the respx router reach it through `wire`, so every backend runs exactly the same code.
+
+Routes under /almaws/v1 are Alma's own (reference/openapi/). Routes under /almasim/v1/librarian are the
+librarian's actions that have no Alma REST endpoint (ordering from a bib or a Community Zone portfolio list,
+approving from In Review, activating a portfolio, configuring a profile or a fund for a scenario); they are
+never Alma paths. Imports the domain, schemas and simulator.errors.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from simulator.alma import configuration, lifecycle, ordering, queries
+from simulator.alma.api import schemas as s
+from simulator.alma.model import STATUS_LABELS, Institution, World
+from simulator.alma.seed import profile_from_table
+from simulator.clock import Clock
+from simulator.money import to_decimal
+from simulator.errors import BodyNotFound, GeneralError, IllegalValue, InvalidParameter, NotFound, POLineNotFound
+
+ALMA = "/almaws/v1"
+LIBRARIAN = "/almasim/v1/librarian"
+
+
+@dataclass
+class Call:
+    world: World
+    institution: Institution
+    clock: Clock
+    params: dict[str, str] = field(default_factory=dict)
+    query: Mapping[str, str] = field(default_factory=dict)
+    body: dict | None = None
+    base: str = s.ALMA_BASE
+
+    def arg(self, name: str, default: str = "") -> str:
+        value = self.query.get(name)
+        return default if value is None else str(value)
+
+    def flag(self, name: str, default: bool = False) -> bool:
+        value = self.query.get(name)
+        return default if value is None else s.flag_of(value, name)
+
+    def number(self, name: str, default: int, low: int = 0, high: int = 10**9) -> int:
+        raw = self.query.get(name)
+        if raw is None or raw == "":
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise GeneralError(f"General error. Parameter {name}={raw!r} is not a whole number.") from None
+        if not low <= value <= high:
+            raise GeneralError(f"General error. Parameter {name}={value} is outside {low}-{high}.")
+        return value
+
+    @property
+    def now(self) -> float:
+        return self.clock.now().timestamp()
+
+
+@dataclass
+class Answer:
+    body: dict | None = None
+    status: int = 200
+    root: str = ""  # the XML root of a single object, e.g. "po_line"
+    plural: str = ""  # the XML wrapper of a list, e.g. "po_lines" (the body holds the singular key)
+    text: str | None = None  # the plain <test> answers
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    template: str
+    handler: Callable[[Call], Answer]
+    area: str  # acq | bibs | conf | electronic | librarian
+    write: bool = False
+    pattern: re.Pattern = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
+
+
+def _route(method: str, template: str, area: str, write: bool = False):
+    def add(handler: Callable[[Call], Answer]) -> Callable[[Call], Answer]:
+        regex = "^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template) + "/?$"
+        ROUTES.append(Route(method, template, handler, area, write, re.compile(regex)))
+        return handler
+    return add
+
+
+ROUTES: list[Route] = []
+
+
+def find_route(method: str, path: str) -> tuple[Route | None, dict[str, str], bool]:
+    """(route, path parameters, whether the path exists for another verb)."""
+    path_known = False
+    for route in ROUTES:
+        found = route.pattern.match(path)
+        if found:
+            if route.method == method:
+                return route, found.groupdict(), True
+            path_known = True
+    return None, {}, path_known
+
+
+def dispatch(call: Call, method: str, path: str) -> Answer:
+    route, params, _ = find_route(method, path)
+    if route is None:
+        raise GeneralError(f"General error. No such API: {method} {path}.", status=404)
+    call.params = params
+    return route.handler(call)
+
+
+def _body(call: Call) -> dict:
+    if call.body is None:
+        raise BodyNotFound("Request body not found.")
+    return call.body
+
+
+def _page(call: Call, items: list, default_limit: int = 10) -> tuple[list, int]:
+    limit = call.number("limit", default_limit, 0, 100)
+    offset = call.number("offset", 0, 0)
+    return items[offset:offset + limit], len(items)
+
+
+def _line_json(call: Call, line) -> dict:
+    return s.po_line_to_json(line, call.institution, base=call.base, now=call.now)
+
+
+# ---------------------------------------------------------------- acquisitions: PO lines -----------------------
+
+
+@_route("POST", f"{ALMA}/acq/po-lines", "acq", write=True)
+def create_po_line(call: Call) -> Answer:
+    draft = s.draft_from_json(_body(call))
+    line = ordering.create_po_line(call.world, call.institution.code, draft, call.clock,
+                                   profile_code=call.arg("profile_code") or None,
+                                   requires_manual_review=call.flag("requires_manual_review"))
+    return Answer(_line_json(call, line), root="po_line")
+
+
+@_route("GET", f"{ALMA}/acq/po-lines", "acq")
+def list_po_lines(call: Call) -> Answer:
+    lines = queries.search_po_lines(call.institution, q=call.arg("q"), status=call.arg("status", "ALL"),
+                                    order_by=call.arg("order_by", "title"), direction=call.arg("direction", "desc"),
+                                    acquisition_method=call.arg("acquisition_method", "ALL"),
+                                    library=call.arg("library"))
+    page, total = _page(call, lines)
+    expand = {e.strip() for e in call.arg("expand").split(",") if e.strip()}
+    bodies = []
+    for line in page:
+        body = _line_json(call, line)
+        if "locations" not in expand:
+            body.pop("location", None)
+        if "notes" not in expand:
+            body.pop("note", None)
+        bodies.append(body)
+    return Answer(s.list_json("po_line", bodies, total), plural="po_lines")
+
+
+@_route("GET", f"{ALMA}/acq/po-lines/{{po_line_id}}", "acq")
+def get_po_line(call: Call) -> Answer:
+    line = lifecycle.get_po_line(call.world, call.institution.code, call.params["po_line_id"])
+    return Answer(_line_json(call, line), root="po_line")
+
+
+@_route("PUT", f"{ALMA}/acq/po-lines/{{po_line_id}}", "acq", write=True)
+def update_po_line(call: Call) -> Answer:
+    draft = s.draft_from_json(_body(call))
+    line = lifecycle.update(call.world, call.institution.code, call.params["po_line_id"], draft, call.clock)
+    return Answer(_line_json(call, line), root="po_line")
+
+
+@_route("DELETE", f"{ALMA}/acq/po-lines/{{po_line_id}}", "acq", write=True)
+def cancel_po_line(call: Call) -> Answer:
+    lifecycle.cancel(call.world, call.institution.code, call.params["po_line_id"], call.arg("reason"), call.clock,
+                     comment=call.arg("comment"), bib=call.arg("bib", "retain"))
+    return Answer(None, status=204)
+
+
+@_route("GET", f"{ALMA}/acq/po-lines/{{po_line_id}}/items", "acq")
+def po_line_items(call: Call) -> Answer:
+    line = lifecycle.get_po_line(call.world, call.institution.code, call.params["po_line_id"])
+    inst = call.institution
+    items = [s.item_to_json(inst.items[i], inst, call.base) for loc in line.draft.locations for i in loc.item_ids
+             if i in inst.items]
+    return Answer(s.list_json("item", items, len(items)), plural="items")
+
+
+@_route("POST", f"{ALMA}/acq/po-lines/{{po_line_id}}/items", "acq", write=True)
+def receive_new_item(call: Call) -> Answer:
+    item = lifecycle.receive(call.world, call.institution.code, call.params["po_line_id"], call.clock,
+                             receive_date=call.arg("receive_date"))
+    return Answer(s.item_to_json(item, call.institution, call.base), root="item")
+
+
+@_route("POST", f"{ALMA}/acq/po-lines/{{po_line_id}}/items/{{item_id}}", "acq", write=True)
+def receive_item(call: Call) -> Answer:
+    if call.arg("op") != "receive":
+        raise InvalidParameter("Param value is invalid: op must be receive.", code="40166411")
+    item = lifecycle.receive(call.world, call.institution.code, call.params["po_line_id"], call.clock,
+                             item_id=call.params["item_id"], receive_date=call.arg("receive_date"))
+    return Answer(s.item_to_json(item, call.institution, call.base), root="item")
+
+
+# ---------------------------------------------------------------- acquisitions: funds, vendors …---------------
+
+
+_POL_FILTERS = ("view", "status", "entity_type", "fiscal_period", "parent_id", "owner")
+
+
+@_route("GET", f"{ALMA}/acq/funds", "acq")
+def list_funds(call: Call) -> Answer:
+    inst = call.institution
+    mode = call.arg("mode", "ALL").upper()
+    if mode == "POL":
+        rejected = [f for f in _POL_FILTERS if call.query.get(f)]
+        if rejected:
+            raise InvalidParameter(f"Filter not supported when mode=POL: {', '.join(rejected)}.", code="401873")
+        funds = queries.funds_for_po_line(inst, library=call.arg("library"), q=call.arg("q"))
+    elif mode == "ALL":
+        funds = queries.all_funds(inst, q=call.arg("q"), status=call.arg("status"),
+                                  entity_type=call.arg("entity_type"), library=call.arg("library"))
+    else:
+        raise InvalidParameter(f"Parameter mode={mode} is invalid. Valid options are: POL, ALL.")
+    page, total = _page(call, funds)
+    return Answer(s.list_json("fund", [s.fund_to_json(f, inst, call.base) for f in page], total), plural="funds")
+
+
+@_route("GET", f"{ALMA}/acq/funds/{{fund_id}}", "acq")
+def get_fund(call: Call) -> Answer:
+    wanted = call.params["fund_id"]
+    fund = next((f for f in call.institution.funds.values() if wanted in (f.id, f.code)), None)
+    if fund is None:
+        raise NotFound(f"Fund {wanted} not found.", code="402119")
+    return Answer(s.fund_to_json(fund, call.institution, call.base), root="fund")
+
+
+@_route("GET", f"{ALMA}/acq/vendors", "acq")
+def list_vendors(call: Call) -> Answer:
+    status = call.arg("status").upper()
+    text = call.arg("q").partition("~")[2].casefold() if "~" in call.arg("q") else call.arg("q").casefold()
+    vendors = [v for v in call.institution.vendors.values()
+               if (not status or ("ACTIVE" if v.active else "INACTIVE") == status)
+               and (not text or text in v.code.casefold() or text in v.name.casefold()
+                    or text in v.default_platform.casefold())]
+    page, total = _page(call, vendors)
+    return Answer(s.list_json("vendor", [s.vendor_to_json(v, call.base) for v in page], total), plural="vendors")
+
+
+def _vendor(call: Call):
+    vendor = call.institution.vendors.get(call.params["vendor_code"])
+    if vendor is None:
+        raise POLineNotFound(f"Vendor {call.params['vendor_code']} not found.")
+    return vendor
+
+
+@_route("GET", f"{ALMA}/acq/vendors/{{vendor_code}}", "acq")
+def get_vendor(call: Call) -> Answer:
+    return Answer(s.vendor_to_json(_vendor(call), call.base), root="vendor")
+
+
+@_route("GET", f"{ALMA}/acq/vendors/{{vendor_code}}/po-lines", "acq")
+def vendor_po_lines(call: Call) -> Answer:
+    vendor = _vendor(call)
+    lines = [line for line in call.institution.po_lines.values() if line.draft.vendor == vendor.code]
+    page, total = _page(call, lines)
+    return Answer(s.list_json("po_line", [_line_json(call, line) for line in page], total), plural="po_lines")
+
+
+@_route("GET", f"{ALMA}/acq/fiscal-periods", "acq")
+def fiscal_periods(call: Call) -> Answer:
+    periods = list(call.institution.fiscal_periods.values())
+    if call.arg("mode").upper() == "CURRENT":
+        periods = [p for p in periods if p.current]
+        if not periods:
+            raise InvalidParameter("There is no current fiscal period.", code="401873")
+    return Answer(s.list_json("fiscal_period", [s.fiscal_period_to_json(p) for p in periods], len(periods)),
+                  plural="fiscal_periods")
+
+
+@_route("GET", f"{ALMA}/acq/currencies", "acq")
+def currencies(call: Call) -> Answer:
+    inst = call.institution
+    rows = [{"code": inst.currency, "description": s.CURRENCY_NAMES.get(inst.currency, inst.currency),
+             "ratio": "1"}]
+    rows += [{"code": c, "description": s.CURRENCY_NAMES.get(c, c), "ratio": f"{r}"} for c, r in inst.exchange_rates.items()]
+    return Answer(s.list_json("currency", rows, len(rows)), plural="currencies")
+
+
+def _test_answer(call: Call, method: str) -> Answer:
+    if method == "GET":
+        return Answer(text=f"GET - OK - institutionCode: {call.institution.code}")
+    return Answer(text="POST - OK")
+
+
+for _area in ("acq", "conf", "bibs", "electronic"):
+    _prefix = f"{ALMA}/{_area}/test" if _area != "bibs" else f"{ALMA}/bibs/test"
+    _route("GET", _prefix, _area)(lambda call: _test_answer(call, "GET"))
+    _route("POST", _prefix, _area, write=True)(lambda call: _test_answer(call, "POST"))
+
+
+# ---------------------------------------------------------------- configuration --------------------------------
+
+
+@_route("GET", f"{ALMA}/conf/libraries", "conf")
+def list_libraries(call: Call) -> Answer:
+    libs = [s.library_to_json(lib, call.institution, call.base) for lib in call.institution.libraries.values()]
+    return Answer(s.list_json("library", libs, len(libs)), plural="libraries")
+
+
+def _library(call: Call):
+    library = call.institution.libraries.get(call.params["library_code"])
+    if library is None:
+        raise NotFound(f"Library {call.params['library_code']} not found.", code="402119")
+    return library
+
+
+@_route("GET", f"{ALMA}/conf/libraries/{{library_code}}", "conf")
+def get_library(call: Call) -> Answer:
+    return Answer(s.library_to_json(_library(call), call.institution, call.base), root="library")
+
+
+@_route("GET", f"{ALMA}/conf/libraries/{{library_code}}/locations", "conf")
+def list_locations(call: Call) -> Answer:
+    library = _library(call)
+    locs = [s.location_to_json(loc, library) for loc in library.locations.values()]
+    return Answer(s.list_json("location", locs, len(locs)), plural="locations")
+
+
+@_route("GET", f"{ALMA}/conf/libraries/{{library_code}}/locations/{{location_code}}", "conf")
+def get_location(call: Call) -> Answer:
+    library = _library(call)
+    location = library.locations.get(call.params["location_code"])
+    if location is None:
+        raise NotFound(f"Location {call.params['location_code']} not found in {library.name}.", code="402119")
+    return Answer(s.location_to_json(location, library), root="location")
+
+
+def code_tables(inst: Institution) -> dict[str, tuple[str, dict[str, str]]]:
+    return {
+        "PurchaseType": ("PO line types", {t.code: t.label for t in inst.po_line_types.values() if t.enabled}),
+        "AcquisitionMethod": ("Acquisition methods", dict(ordering.ACQUISITION_METHODS)),
+        "AccessModel": ("Access models", dict(inst.access_models)),
+        "POLineStatus": ("PO line statuses", {k.value: v for k, v in STATUS_LABELS.items()}),
+        "POLineCancellationReasons": ("PO line cancellation reasons", dict(inst.cancellation_reasons)),
+        "VendorReferenceNumberType": ("Vendor reference number types",
+                                      {"SCO": "Supplier's continuation order", "IA": "Internal vendor number",
+                                       "SNA": "Standing order number", "SLI": "Supplier's line item"}),
+    }
+
+
+@_route("GET", f"{ALMA}/conf/code-tables/{{code_table}}", "conf")
+def get_code_table(call: Call) -> Answer:
+    tables = code_tables(call.institution)
+    name = call.params["code_table"]
+    if name not in tables:
+        raise NotFound(f"Code table {name} not found.", code="402119")
+    description, rows = tables[name]
+    return Answer(s.code_table_to_json(name, description, rows), root="code_table")
+
+
+@_route("GET", f"{ALMA}/conf/integration-profiles", "conf")
+def list_profiles(call: Call) -> Answer:
+    profiles = [s.profile_to_json(p) for p in call.institution.profiles.values()]
+    page, total = _page(call, profiles)
+    return Answer(s.list_json("integration_profile", page, total), plural="integration_profiles")
+
+
+@_route("GET", f"{ALMA}/conf/integration-profiles/{{id}}", "conf")
+def get_profile(call: Call) -> Answer:
+    profile = call.institution.profiles.get(call.params["id"])
+    if profile is None:
+        raise NotFound(f"Integration profile {call.params['id']} not found.", code="402119")
+    return Answer(s.profile_to_json(profile), root="integration_profile")
+
+
+# ---------------------------------------------------------------- bibs and electronic ---------------------------
+
+
+def _bib(call: Call, mms_id: str):
+    if not mms_id.isdigit():
+        raise InvalidParameter(f"Input parameters mmsId {mms_id} is not numeric.", code="402204")
+    bib = call.institution.catalogue.bibs.get(mms_id)
+    if bib is None:
+        raise NotFound(f"Input parameter mmsId {mms_id} is not valid.", code="402203")
+    return bib
+
+
+@_route("GET", f"{ALMA}/bibs", "bibs")
+def list_bibs(call: Call) -> Answer:
+    ids = [i.strip() for i in call.arg("mms_id").split(",") if i.strip()]
+    if not ids or len(ids) > 100:
+        raise NotFound("Input parameter mmsId list is not valid.", code="402203")
+    bibs = [s.bib_to_json(b, call.base) for b in (call.institution.catalogue.bibs.get(i) for i in ids) if b]
+    return Answer(s.list_json("bib", bibs, len(bibs)), plural="bibs")
+
+
+@_route("GET", f"{ALMA}/bibs/{{mms_id}}", "bibs")
+def get_bib(call: Call) -> Answer:
+    return Answer(s.bib_to_json(_bib(call, call.params["mms_id"]), call.base), root="bib")
+
+
+@_route("GET", f"{ALMA}/bibs/{{mms_id}}/portfolios", "bibs")
+def bib_portfolios(call: Call) -> Answer:
+    bib = _bib(call, call.params["mms_id"])
+    inst = call.institution
+    found = [s.portfolio_to_json(inst.portfolios[p], inst, call.base) for p in inst.portfolios_by_bib.get(bib.mms_id, ())]
+    page, total = _page(call, found)
+    return Answer(s.list_json("portfolio", page, total), plural="portfolios")
+
+
+@_route("GET", f"{ALMA}/bibs/{{mms_id}}/portfolios/{{portfolio_id}}", "bibs")
+def get_portfolio(call: Call) -> Answer:
+    bib = _bib(call, call.params["mms_id"])
+    portfolio = call.institution.portfolios.get(call.params["portfolio_id"])
+    if portfolio is None or portfolio.mms_id != bib.mms_id:
+        raise NotFound("Failed to find the Portfolio ID.", code="60123")
+    return Answer(s.portfolio_to_json(portfolio, call.institution, call.base), root="portfolio")
+
+
+@_route("GET", f"{ALMA}/electronic/e-collections", "electronic")
+def list_collections(call: Call) -> Answer:
+    text = call.arg("q").partition("~")[2].casefold() if "~" in call.arg("q") else call.arg("q").casefold()
+    found = [s.collection_to_json(c, call.base) for c in call.institution.collections.values()
+             if not text or text in c.name.casefold() or text in c.platform.casefold()]
+    page, total = _page(call, found)
+    return Answer(s.list_json("electronic_collection", page, total), plural="electronic_collections")
+
+
+def _collection(call: Call):
+    collection = call.institution.collections.get(call.params["collection_id"])
+    if collection is None:
+        raise NotFound(f"Collection ID {call.params['collection_id']} not found.", code="60121")
+    return collection
+
+
+@_route("GET", f"{ALMA}/electronic/e-collections/{{collection_id}}", "electronic")
+def get_collection(call: Call) -> Answer:
+    return Answer(s.collection_to_json(_collection(call), call.base), root="electronic_collection")
+
+
+@_route("GET", f"{ALMA}/electronic/e-collections/{{collection_id}}/e-services", "electronic")
+def list_services(call: Call) -> Answer:
+    collection = _collection(call)
+    service = {"id": collection.id, "public_name": f"Full text — {collection.name}", "type": s.coded("getFullTxt", "Full Text")}
+    return Answer(s.list_json("electronic_service", [service], 1), plural="electronic_services")
+
+
+@_route("GET", f"{ALMA}/electronic/e-collections/{{collection_id}}/e-services/{{service_id}}/portfolios", "electronic")
+def collection_portfolios(call: Call) -> Answer:
+    collection = _collection(call)
+    if call.params["service_id"] != collection.id:
+        raise NotFound(f"Service ID {call.params['service_id']} not found.", code="60122")
+    inst = call.institution
+    found = [s.portfolio_to_json(p, inst, call.base) for p in inst.portfolios.values() if p.collection_id == collection.id]
+    page, total = _page(call, found)
+    return Answer(s.list_json("portfolio", page, total), plural="portfolios")
+
+
+# ---------------------------------------------------------------- the librarian's actions (no Alma REST path) ---
+
+
+@_route("POST", f"{LIBRARIAN}/bibs/{{mms_id}}/order", "librarian", write=True)
+def order_from_bib(call: Call) -> Answer:
+    """Order from an institution record: body is a PO line; `assign_inventory_manually=true` in the query."""
+    line = ordering.order_from_bib(call.world, call.institution.code, call.params["mms_id"],
+                                   s.draft_from_json(_body(call)), call.clock,
+                                   assign_inventory_manually=call.flag("assign_inventory_manually"))
+    return Answer(_line_json(call, line), root="po_line")
+
+
+@_route("GET", f"{LIBRARIAN}/community-zone/portfolios", "librarian")
+def community_portfolio_list(call: Call) -> Answer:
+    """A Community Zone record's Portfolio List, found by ISBN or title (`q=isbn~…` or `q=title~…`)."""
+    name, _, text = call.arg("q").partition("~")
+    text = text.strip().casefold()
+    cz = call.world.community_zone
+    found = []
+    for p in cz.portfolios.values():
+        bib = cz.catalogue.bibs.get(p.mms_id)
+        haystack = {"isbn": [p.isbn, *(bib.isbns if bib else [])], "title": [p.title]}.get(name.strip(), [p.isbn, p.title])
+        if not text or any(text in (h or "").casefold().replace("-", "") for h in haystack):
+            body = s.portfolio_to_json(p, None, call.base)
+            body["electronic_collection"]["name"] = cz.collections[p.collection_id].name if p.collection_id in cz.collections else ""
+            found.append(body)
+    return Answer(s.list_json("portfolio", found, len(found)), plural="portfolios")
+
+
+@_route("POST", f"{LIBRARIAN}/community-zone/portfolios/{{portfolio_id}}/order", "librarian", write=True)
+def order_from_community_portfolio(call: Call) -> Answer:
+    line = ordering.order_from_community_portfolio(call.world, call.institution.code, call.params["portfolio_id"],
+                                                   s.draft_from_json(_body(call)), call.clock)
+    return Answer(_line_json(call, line), root="po_line")
+
+
+@_route("GET", f"{LIBRARIAN}/in-review", "librarian")
+def in_review_list(call: Call) -> Answer:
+    lines = [_line_json(call, line) for line in queries.in_review(call.institution)]
+    return Answer(s.list_json("po_line", lines, len(lines)), plural="po_lines")
+
+
+@_route("POST", f"{LIBRARIAN}/po-lines/{{po_line_id}}/approve", "librarian", write=True)
+def approve_po_line(call: Call) -> Answer:
+    line = lifecycle.approve(call.world, call.institution.code, call.params["po_line_id"], call.clock)
+    return Answer(_line_json(call, line), root="po_line")
+
+
+@_route("POST", f"{LIBRARIAN}/portfolios/{{portfolio_id}}/activate", "librarian", write=True)
+def activate_portfolio(call: Call) -> Answer:
+    portfolio = lifecycle.activate_portfolio(call.world, call.institution.code, call.params["portfolio_id"], call.clock)
+    return Answer(s.portfolio_to_json(portfolio, call.institution, call.base), root="portfolio")
+
+
+@_route("GET", f"{LIBRARIAN}/portfolios/{{portfolio_id}}", "librarian")
+def librarian_portfolio(call: Call) -> Answer:
+    portfolio = call.institution.portfolios.get(call.params["portfolio_id"])
+    if portfolio is None:
+        raise NotFound("Failed to find the Portfolio ID.", code="60123")
+    return Answer(s.portfolio_to_json(portfolio, call.institution, call.base), root="portfolio")
+
+
+@_route("PUT", f"{LIBRARIAN}/integration-profiles/{{code}}", "librarian", write=True)
+def configure_profile(call: Call) -> Answer:
+    """Create or replace a New Order API profile; the body holds NewOrderProfile's fields by name."""
+    body = dict(_body(call))
+    body["code"] = call.params["code"]
+    try:
+        profile = profile_from_table(body)
+    except (TypeError, ValueError) as exc:
+        raise IllegalValue(f"Given integration profile is illegal: {exc}.") from None
+    exists = profile.code in call.institution.profiles
+    configuration.add_profile(call.world, call.institution.code, profile, replace_existing=exists)
+    return Answer(s.profile_to_json(profile), root="integration_profile")
+
+
+@_route("DELETE", f"{LIBRARIAN}/integration-profiles/{{code}}", "librarian", write=True)
+def remove_profile(call: Call) -> Answer:
+    configuration.remove_profile(call.world, call.institution.code, call.params["code"])
+    return Answer(None, status=204)
+
+
+_FUND_FIELDS = {"allocated": Decimal, "expended": Decimal, "active": bool, "libraries": list,
+                "overencumbrance_allowed": bool, "overencumbrance_limit_percent": Decimal}
+
+
+@_route("PATCH", f"{LIBRARIAN}/funds/{{fund_code}}", "librarian", write=True)
+def configure_fund(call: Call) -> Answer:
+    """Change a fund for a scenario: allocated, expended, active, libraries, over-encumbrance."""
+    changes = {}
+    for name, value in _body(call).items():
+        kind = _FUND_FIELDS.get(name)
+        if kind is None:
+            raise IllegalValue(f"Given fund field is illegal: {name}; changeable: {', '.join(_FUND_FIELDS)}.")
+        if kind is Decimal:
+            value = to_decimal(value)
+            if value is None:
+                raise IllegalValue(f"Given {name} is illegal.")
+        elif kind is bool:
+            value = s.flag_of(value, name)
+        elif not isinstance(value, list):
+            raise IllegalValue(f"Given {name} is illegal: a list of library codes is expected.")
+        changes[name] = value
+    fund = configuration.change_fund(call.world, call.institution.code, call.params["fund_code"], **changes)
+    return Answer(s.fund_to_json(fund, call.institution, call.base), root="fund")

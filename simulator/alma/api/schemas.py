@@ -1,0 +1,372 @@
+"""The only module that knows Alma's JSON field names: request bodies in, Alma-shaped objects out.
+
+Parsing accepts what real clients send — JSON as well as the dicts `codec.from_xml` makes of XML (every leaf
+a string), coded fields as `{"value": …}` or bare strings, booleans as true/"true" — and turns it into the
+domain's `POLineDraft`. Rendering fills `desc` on every coded field, writes money sums as strings and dates
+as 2026-09-01Z, as Alma does (reference §4). Imports the domain model only.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from simulator.alma.model import (
+    STATUS_LABELS, Bib, ElectronicCollection, FiscalPeriod, Fund, FundShare, Institution, Item, Library, Location,
+    NewOrderProfile, OrderedLocation, POLine, POLineDraft, Portfolio, ResourceMetadata, Vendor,
+)
+from simulator.alma.ordering import ACQUISITION_METHODS
+from simulator.errors import IllegalValue
+from simulator.money import Money, to_decimal
+
+ALMA_BASE = "https://api-na.hosted.exlibrisgroup.com/almaws/v1"
+CURRENCY_NAMES = {"USD": "US Dollar", "GBP": "Pound Sterling", "EUR": "Euro", "CAD": "Canadian Dollar",
+                  "CHF": "Swiss Franc", "AUD": "Australian Dollar", "JPY": "Yen"}
+SOURCE_TYPES = {"API": "API", "MANUALENTRY": "Manual Entry"}
+
+# ---------------------------------------------------------------- reading --------------------------------------
+
+
+def code_of(value: Any) -> str:
+    """A coded field's code, whether sent as {"value": "X", "desc": …} or as a bare "X"."""
+    if isinstance(value, dict):
+        value = value.get("value", "")
+    return "" if value is None else str(value).strip()
+
+
+def text_of(value: Any) -> str:
+    if value is None or isinstance(value, (dict, list)):
+        return ""
+    return str(value).strip()
+
+
+def flag_of(value: Any, name: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = text_of(value).lower()
+    if text in ("", "false", "0", "no"):
+        return False
+    if text in ("true", "1", "yes"):
+        return True
+    raise IllegalValue(f"Given {name} is illegal: {value!r} is not true or false.")
+
+
+def list_of(value: Any) -> list:
+    if value is None or value == "":
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def money_of(value: Any, name: str) -> tuple[Money | None, str]:
+    """(money, text as sent when it is not money). An absent price is (None, "")."""
+    if not isinstance(value, dict):
+        text = text_of(value)
+        return (None, text) if text else (None, "")
+    raw_sum = value.get("sum")
+    if raw_sum in (None, ""):
+        return None, ""
+    amount = to_decimal(raw_sum)
+    currency = code_of(value.get("currency")).upper() or "USD"
+    if amount is None or abs(amount) > Decimal("1e12"):
+        return None, str(raw_sum)
+    if not currency.isalpha() or len(currency) != 3:
+        raise IllegalValue(f"Given {name} currency is illegal: {currency!r}.")
+    return Money(amount, currency), ""
+
+
+def _quantity(value: Any) -> int:
+    text = text_of(value) or "1"
+    try:
+        quantity = int(Decimal(text))
+    except Exception:  # noqa: BLE001 - any unreadable number is the client's error, reported as such
+        raise IllegalValue(f"Given quantity is illegal: {value!r}.") from None
+    if quantity > 10_000:
+        raise IllegalValue(f"Given quantity is illegal: {quantity} copies.")
+    return quantity
+
+
+def draft_from_json(body: dict) -> POLineDraft:
+    """A PO line body (POST or PUT) as a draft. Unknown fields are ignored, as Alma ignores them."""
+    if not isinstance(body, dict):
+        raise IllegalValue("Given po_line is illegal: the body is not a PO line object.")
+    meta = body.get("resource_metadata") or {}
+    if not isinstance(meta, dict):
+        meta = {}
+    price, price_text = money_of(body.get("price"), "price")
+    discount = to_decimal(text_of(body.get("discount")) or "0")
+    if discount is None:
+        raise IllegalValue(f"Given discount is illegal: {body.get('discount')!r}.")
+    funds = []
+    for share in list_of(body.get("fund_distribution")):
+        if not isinstance(share, dict):
+            raise IllegalValue("Given fund_distribution is illegal.")
+        amount, amount_text = money_of(share.get("amount"), "fund_distribution amount")
+        if amount_text:
+            raise IllegalValue(f"Given fund_distribution amount is illegal: {amount_text!r}.")
+        percent = to_decimal(text_of(share.get("percent"))) if text_of(share.get("percent")) else None
+        if percent is not None and percent == 0 and amount is not None:
+            percent = None
+        funds.append(FundShare(fund=code_of(share.get("fund_code")), amount=amount, percent=percent))
+    locations = []
+    for loc in list_of(body.get("location")):
+        if not isinstance(loc, dict):
+            raise IllegalValue("Given location is illegal.")
+        copies = list_of(loc.get("copy"))
+        policy = code_of(copies[0].get("item_policy")) if copies and isinstance(copies[0], dict) else ""
+        locations.append(OrderedLocation(library=code_of(loc.get("library")),
+                                         location=text_of(loc.get("shelving_location")) or code_of(loc.get("shelving_location")),
+                                         quantity=_quantity(loc.get("quantity")), item_policy=policy))
+    mms = meta.get("mms_id")
+    resource = ResourceMetadata(
+        title=text_of(meta.get("title")), author=text_of(meta.get("author")), isbn=text_of(meta.get("isbn")),
+        issn=text_of(meta.get("issn")), publisher=text_of(meta.get("publisher")),
+        publication_place=text_of(meta.get("publication_place")),
+        publication_year=text_of(meta.get("publication_year")),
+        vendor_title_number=text_of(meta.get("vendor_title_number")),
+        system_control_numbers=[text_of(n) for n in list_of(meta.get("system_control_number")) if text_of(n)],
+        mms_id=code_of(mms) if mms else "")
+    extra = {k: body[k] for k in _KEPT if k in body}
+    return POLineDraft(
+        owner=code_of(body.get("owner")), type=code_of(body.get("type")), vendor=code_of(body.get("vendor")),
+        vendor_account=text_of(body.get("vendor_account")) or code_of(body.get("vendor_account")),
+        acquisition_method=code_of(body.get("acquisition_method")) or "PURCHASE",
+        price=price, price_text=price_text, discount=discount, no_charge=flag_of(body.get("no_charge"), "no_charge"),
+        rush=flag_of(body.get("rush"), "rush"), number=text_of(body.get("number")), resource=resource, funds=funds,
+        locations=locations, vendor_reference_number=text_of(body.get("vendor_reference_number")),
+        vendor_reference_number_type=code_of(body.get("vendor_reference_number_type")),
+        access_provider=text_of(body.get("access_provider")) or code_of(body.get("access_provider")),
+        access_model=code_of(body.get("access_model")), license=code_of(body.get("license")),
+        url=text_of(body.get("url")), extra=extra)
+
+
+# Fields Alma keeps on the line as sent (and a PUT replaces): notes, reporting codes, intervals …
+_KEPT = ("note", "reporting_code", "secondary_reporting_code", "tertiary_reporting_code", "fourth_reporting_code",
+         "fifth_reporting_code", "vendor_note", "receiving_note", "additional_order_reference",
+         "invoice_reference", "interested_user", "renewal_date", "subscription_from_date", "subscription_to_date",
+         "expected_receipt_interval", "claiming_interval", "material_type")
+
+# ---------------------------------------------------------------- writing --------------------------------------
+
+
+def coded(value: str, desc: str | None = None) -> dict:
+    return {"value": value, "desc": desc if desc is not None else value}
+
+
+def money_json(money: Money | None) -> dict:
+    if money is None:
+        return {"sum": "", "currency": coded("", "")}
+    return {"sum": f"{money.amount:.2f}", "currency": coded(money.currency, CURRENCY_NAMES.get(money.currency, money.currency))}
+
+
+def po_line_to_json(line: POLine, institution: Institution, *, base: str = ALMA_BASE, now: float = 0.0) -> dict:
+    """A PO line as Alma answers it. While asynchronous processing is still running, status and alerts are
+    left out, exactly as Alma's documentation warns vendors."""
+    d, inst = line.draft, institution
+    library = inst.libraries.get(d.owner)
+    line_type = inst.po_line_types.get(d.type)
+    vendor = inst.vendors.get(d.vendor)
+    meta = d.resource
+    result: dict[str, Any] = {
+        "link": f"{base}/acq/po-lines/{line.number}",
+        "number": line.number,
+        "owner": coded(d.owner, library.name if library else inst.name),
+        "type": coded(d.type, line_type.label if line_type else d.type),
+        "vendor": coded(d.vendor, vendor.name if vendor else ""),
+        "vendor_account": d.vendor_account,
+        "acquisition_method": coded(d.acquisition_method, ACQUISITION_METHODS.get(d.acquisition_method, "")),
+        "no_charge": d.no_charge,
+        "rush": d.rush,
+        "price": money_json(d.price),
+        "discount": f"{d.discount:g}" if d.discount else "0",
+        "vendor_reference_number": d.vendor_reference_number,
+        "vendor_reference_number_type": coded(d.vendor_reference_number_type, d.vendor_reference_number_type),
+        "source_type": coded(d.source_type, SOURCE_TYPES.get(d.source_type, d.source_type)),
+        "po_number": line.po_number,
+        "resource_metadata": {
+            "mms_id": {"value": line.mms_id, "link": f"{base}/bibs/{line.mms_id}"},
+            "title": meta.title, "author": meta.author, "isbn": meta.isbn, "issn": meta.issn,
+            "publisher": meta.publisher, "publication_place": meta.publication_place,
+            "publication_year": meta.publication_year, "vendor_title_number": meta.vendor_title_number,
+            "system_control_number": list(meta.system_control_numbers),
+        },
+        "fund_distribution": [_share_json(s, inst, line) for s in d.funds],
+        "location": [_location_json(loc, inst, base) for loc in d.locations],
+        "access_provider": d.access_provider,
+        "access_model": d.access_model or "Null",
+        "license": coded(d.license, d.license),
+        "url": d.url,
+        "portfolios": {"portfolio": [{"id": pid, "link": f"{base}/bibs/{line.mms_id}/portfolios/{pid}"}
+                                     for pid in line.portfolio_ids], "total_record_count": len(line.portfolio_ids)},
+        "created_date": line.created_date,
+        "status_date": line.status_date,
+    }
+    if line.collection_id:
+        result["e_collection"] = {"value": line.collection_id, "link": f"{base}/electronic/e-collections/{line.collection_id}"}
+    if line.net_price is not None:
+        result["net_price"] = money_json(line.net_price)
+    if line.cancellation_reason:
+        result["cancellation_reason"] = coded(line.cancellation_reason,
+                                              inst.cancellation_reasons.get(line.cancellation_reason, ""))
+        result["cancellation_note"] = line.cancellation_comment
+    result.update({k: v for k, v in d.extra.items()})
+    if not (line.visible_after and now < line.visible_after):
+        result["status"] = coded(line.status.value, STATUS_LABELS[line.status])
+        result["alert"] = [{"value": a.code, "desc": a.text} for a in line.alerts]
+    return result
+
+
+def _share_json(share: FundShare, inst: Institution, line: POLine) -> dict:
+    fund = inst.funds.get(share.fund)
+    amount = share.amount
+    if amount is None and line.net_price is not None:
+        percent = share.percent if share.percent is not None else (Decimal(100) if len(line.draft.funds) == 1 else Decimal(0))
+        amount = Money(line.net_price.amount * percent / 100, line.net_price.currency)
+    out = {"fund_code": coded(share.fund, fund.name if fund else ""), "amount": money_json(amount)}
+    if share.percent is not None:
+        out["percent"] = f"{share.percent:g}"
+    return out
+
+
+def _location_json(loc: OrderedLocation, inst: Institution, base: str) -> dict:
+    library = inst.libraries.get(loc.library)
+    copies = []
+    for item_id in loc.item_ids:
+        item = inst.items.get(item_id)
+        if item is not None:
+            copies.append(item_to_json(item, inst, base, brief=True))
+    return {"quantity": loc.quantity, "library": coded(loc.library, library.name if library else ""),
+            "shelving_location": loc.location,
+            "holding": [{"id": loc.holding_id, "link": f"{base}/bibs/-/holdings/{loc.holding_id}"}] if loc.holding_id else [],
+            "copy": copies}
+
+
+def item_to_json(item: Item, inst: Institution, base: str = ALMA_BASE, *, brief: bool = False) -> dict:
+    out = {"pid": item.id, "barcode": item.barcode,
+           "link": f"{base}/bibs/{item.mms_id}/holdings/{item.holding_id}/items/{item.id}",
+           "receive_date": item.receive_date, "item_policy": coded(item.item_policy, item.item_policy)}
+    if brief:
+        return out
+    holding = inst.holdings.get(item.holding_id)
+    out.update({"holding_id": item.holding_id, "mms_id": item.mms_id, "po_line": item.po_line,
+                "process_type": coded("" if item.received else "ACQ", "" if item.received else "Acquisition"),
+                "library": coded(holding.library, inst.libraries[holding.library].name) if holding else coded(""),
+                "location": coded(holding.location, holding.location) if holding else coded("")})
+    return out
+
+
+def fund_to_json(fund: Fund, inst: Institution, base: str = ALMA_BASE) -> dict:
+    fp = inst.fiscal_periods.get(fund.fiscal_period)
+    return {
+        "id": fund.id, "link": f"{base}/acq/funds/{fund.id}", "code": fund.code, "name": fund.name,
+        "external_id": fund.external_id, "type": coded("ALLOCATED" if fund.entity_type == "ALLOCATED" else fund.entity_type),
+        "entity_type": coded(fund.entity_type, fund.entity_type.title()),
+        "status": coded("ACTIVE" if fund.active else "INACTIVE", "Active" if fund.active else "Inactive"),
+        "owner": coded(inst.code, inst.name),
+        "fiscal_period": coded(fund.fiscal_period, fp.name if fp else ""),
+        "currency": coded(fund.currency, CURRENCY_NAMES.get(fund.currency, fund.currency)),
+        "parent": {"value": fund.ledger, "desc": inst.ledgers[fund.ledger].name if fund.ledger in inst.ledgers else ""},
+        "allocated_balance": float(fund.allocated), "encumbered_balance": float(fund.encumbered),
+        "expended_balance": float(fund.expended), "cash_balance": float(fund.allocated - fund.expended),
+        "available_balance": float(fund.available),
+        "available_for_library": [coded(lib, inst.libraries[lib].name) for lib in fund.libraries if lib in inst.libraries],
+        "overencumbrance_allowed": coded("YES" if fund.overencumbrance_allowed else "NO"),
+        "overencumbrance_limit_percent": float(fund.overencumbrance_limit_percent),
+    }
+
+
+def vendor_to_json(vendor: Vendor, base: str = ALMA_BASE) -> dict:
+    return {
+        "code": vendor.code, "name": vendor.name, "link": f"{base}/acq/vendors/{vendor.code}",
+        "status": coded("ACTIVE" if vendor.active else "INACTIVE", "Active" if vendor.active else "Inactive"),
+        "material_supplier": vendor.material_supplier, "access_provider": vendor.access_provider,
+        "licensor": False, "governmental": False,
+        "currency": [coded(vendor.currency, CURRENCY_NAMES.get(vendor.currency, vendor.currency))],
+        "account": [{"code": a.code, "description": a.description,
+                     "status": coded("ACTIVE" if a.active else "INACTIVE"),
+                     "discount": f"{a.discount_percent:g}",
+                     "payment_method": coded(a.payment_method, "Accounting Department")}
+                    for a in vendor.accounts.values()],
+        "interface": [{"name": vendor.default_platform}] if vendor.default_platform else [],
+        "integration_system": vendor.system,
+    }
+
+
+def library_to_json(library: Library, inst: Institution, base: str = ALMA_BASE) -> dict:
+    return {"code": library.code, "name": library.name, "link": f"{base}/conf/libraries/{library.code}",
+            "path": library.code, "description": library.name, "resource_sharing": False,
+            "campus": coded(inst.code, inst.name)}
+
+
+def location_to_json(location: Location, library: Library) -> dict:
+    return {"code": location.code, "name": location.name, "external_name": location.name,
+            "type": coded("OPEN", "Open Stack"), "suppress_from_publishing": "false",
+            "library": coded(library.code, library.name)}
+
+
+def fiscal_period_to_json(fp: FiscalPeriod) -> dict:
+    return {"id": fp.id, "name": fp.name, "start_date": f"{fp.start}Z", "end_date": f"{fp.end}Z",
+            "status": coded("CURRENT" if fp.current else "INACTIVE")}
+
+
+def bib_to_json(bib: Bib, base: str = ALMA_BASE) -> dict:
+    return {"mms_id": bib.mms_id, "link": f"{base}/bibs/{bib.mms_id}", "title": bib.title, "author": bib.author,
+            "isbn": bib.isbns[0] if bib.isbns else "", "issn": bib.issns[0] if bib.issns else "",
+            "publisher_const": bib.publisher, "place_of_publication": bib.publication_place,
+            "date_of_publication": bib.publication_year,
+            "network_number": [f"(EXLNZ){bib.network_mms_id}"] if bib.network_mms_id else [],
+            "suppress_from_publishing": str(bib.suppressed).lower(),
+            "brief_level": coded("01" if bib.brief else "10", "Brief" if bib.brief else "Full"),
+            "management_tag": bib.publish_to_external_catalog,
+            "local_note": list(bib.local_notes), "system_control_number": list(bib.system_numbers),
+            "zone": bib.zone.value}
+
+
+def portfolio_to_json(portfolio: Portfolio, inst: Institution | None, base: str = ALMA_BASE) -> dict:
+    return {"id": portfolio.id, "link": f"{base}/bibs/{portfolio.mms_id}/portfolios/{portfolio.id}",
+            "resource_metadata": {"mms_id": {"value": portfolio.mms_id, "link": f"{base}/bibs/{portfolio.mms_id}"},
+                                  "title": portfolio.title, "isbn": portfolio.isbn},
+            "electronic_collection": {"id": {"value": portfolio.collection_id}, "service": {"value": ""}},
+            "availability": coded("11" if portfolio.available else "10",
+                                  "Available" if portfolio.available else "Not Available"),
+            "interface_name": portfolio.platform,
+            "is_local": not portfolio.community_id,
+            "is_standalone": not portfolio.collection_id,
+            "linked_to_cz": bool(portfolio.community_id),
+            "po_line": portfolio.po_line,
+            "additional_po_line": list(portfolio.additional_po_lines),
+            "access_model": coded(portfolio.access_model, inst.access_models.get(portfolio.access_model, portfolio.access_model)
+                                  if inst else portfolio.access_model),
+            "vendor_title_number": portfolio.vendor_title_number}
+
+
+def collection_to_json(collection: ElectronicCollection, base: str = ALMA_BASE) -> dict:
+    return {"id": collection.id, "link": f"{base}/electronic/e-collections/{collection.id}",
+            "public_name": collection.name, "interface": {"name": collection.platform},
+            "is_local": collection.zone.value == "IZ" and not collection.community_id,
+            "community_zone_id": collection.community_id}
+
+
+def profile_to_json(profile: NewOrderProfile) -> dict:
+    return {"id": profile.code, "code": profile.code, "description": profile.description or profile.name,
+            "name": profile.name, "type": coded(profile.integration_type, "New Order API"),
+            "system": coded(profile.system, profile.system), "default": profile.default,
+            "use_network_zone": profile.use_network_zone,
+            "normalization": profile.normalization, "validation_exception_profile": profile.validation_exception_profile,
+            "serial_match_method": profile.serial_match_method, "non_serial_match_method": profile.non_serial_match_method,
+            "upon_no_match": profile.upon_no_match.value,
+            "prefer_same_inventory_type": profile.prefer_same_inventory_type,
+            "inventory_operations": profile.inventory_operations.value,
+            "sync_with_external_catalog": profile.sync_with_external_catalog.value,
+            "do_not_create_order_if": {"order_not_fully_funded": profile.block_not_fully_funded,
+                                       "invalid_fund_code": profile.block_invalid_fund_code,
+                                       "fund_balance_insufficient": profile.block_insufficient_balance}}
+
+
+def code_table_to_json(name: str, description: str, rows: dict[str, str]) -> dict:
+    return {"name": name, "description": description, "language": coded("en", "English"),
+            "row": [{"code": code, "description": label, "default": i == 0, "enabled": True}
+                    for i, (code, label) in enumerate(rows.items())]}
+
+
+def list_json(singular: str, items: list[dict], total: int) -> dict:
+    return {singular: items, "total_record_count": total}

@@ -1,0 +1,140 @@
+"""The one client every vendor cart, step and user test talks to Alma through, whatever the backend.
+
+`AlmaClient` speaks Alma's API in Alma's own JSON (the objects a real vendor sends and reads). It is
+written once, over a `Backend` whose only job is to deliver a request and return the answer's body — or
+raise the `AlmaError` Alma answered with. Three backends implement it: in-process (the handlers called
+directly), mocked (respx intercepting Alma's hostnames, no sockets) and HTTP (any base URL: `almasim serve`
+or a real Alma). The librarian's actions that have no Alma REST endpoint go to the simulator's own
+/almasim/v1/librarian paths; against a real Alma they raise HarnessError.
+Imports simulator.errors only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+ALMA = "/almaws/v1"
+LIBRARIAN = "/almasim/v1/librarian"
+
+
+class Backend(Protocol):
+    kind: str
+
+    def send(self, method: str, path: str, query: dict[str, Any] | None = None,
+             body: dict | None = None) -> Any:
+        """Deliver one request; return the answer's body (dict, text or None). Refusals raise AlmaError."""
+
+
+def _clean(query: dict[str, Any]) -> dict[str, str]:
+    out = {}
+    for key, value in query.items():
+        if value is None:
+            continue
+        out[key] = ("true" if value else "false") if isinstance(value, bool) else str(value)
+    return out
+
+
+@dataclass
+class AlmaClient:
+    """Alma's acquisitions API as a vendor (and, for scenarios, a librarian) uses it."""
+
+    backend: Backend
+
+    @property
+    def kind(self) -> str:
+        return self.backend.kind
+
+    def _call(self, method: str, path: str, body: dict | None = None, **query: Any) -> Any:
+        return self.backend.send(method, path, _clean(query), body)
+
+    # -- what a vendor uses (Alma's REST API) ---------------------------------------------------------------------
+    def test(self, area: str = "acq", write: bool = False) -> str:
+        return self._call("POST" if write else "GET", f"{ALMA}/{area}/test")
+
+    def create_po_line(self, po_line: dict, *, profile_code: str | None = None,
+                       requires_manual_review: bool | None = None) -> dict:
+        return self._call("POST", f"{ALMA}/acq/po-lines", po_line, profile_code=profile_code,
+                          requires_manual_review=requires_manual_review)
+
+    def get_po_line(self, number: str) -> dict:
+        return self._call("GET", f"{ALMA}/acq/po-lines/{number}")
+
+    def list_po_lines(self, **query: Any) -> dict:
+        return self._call("GET", f"{ALMA}/acq/po-lines", **query)
+
+    def update_po_line(self, number: str, po_line: dict) -> dict:
+        return self._call("PUT", f"{ALMA}/acq/po-lines/{number}", po_line)
+
+    def cancel_po_line(self, number: str, reason: str | None, *, comment: str | None = None,
+                       bib: str | None = None) -> None:
+        self._call("DELETE", f"{ALMA}/acq/po-lines/{number}", reason=reason, comment=comment, bib=bib)
+
+    def po_line_items(self, number: str) -> dict:
+        return self._call("GET", f"{ALMA}/acq/po-lines/{number}/items")
+
+    def receive_item(self, number: str, item_id: str | None = None, *, receive_date: str | None = None) -> dict:
+        if item_id:
+            return self._call("POST", f"{ALMA}/acq/po-lines/{number}/items/{item_id}", {}, op="receive",
+                              receive_date=receive_date)
+        return self._call("POST", f"{ALMA}/acq/po-lines/{number}/items", {}, receive_date=receive_date)
+
+    def funds(self, *, mode: str | None = "POL", library: str | None = None, q: str | None = None,
+              limit: int | None = 100, **query: Any) -> dict:
+        return self._call("GET", f"{ALMA}/acq/funds", mode=mode, library=library, q=q, limit=limit, **query)
+
+    def fund(self, fund_id: str) -> dict:
+        return self._call("GET", f"{ALMA}/acq/funds/{fund_id}")
+
+    def vendors(self, **query: Any) -> dict:
+        return self._call("GET", f"{ALMA}/acq/vendors", **query)
+
+    def vendor(self, code: str) -> dict:
+        return self._call("GET", f"{ALMA}/acq/vendors/{code}")
+
+    def libraries(self) -> dict:
+        return self._call("GET", f"{ALMA}/conf/libraries")
+
+    def locations(self, library: str) -> dict:
+        return self._call("GET", f"{ALMA}/conf/libraries/{library}/locations")
+
+    def code_table(self, name: str) -> dict:
+        return self._call("GET", f"{ALMA}/conf/code-tables/{name}")
+
+    def bib(self, mms_id: str) -> dict:
+        return self._call("GET", f"{ALMA}/bibs/{mms_id}")
+
+    def bib_portfolios(self, mms_id: str) -> dict:
+        return self._call("GET", f"{ALMA}/bibs/{mms_id}/portfolios", limit=100)
+
+    # -- what a librarian does in Alma's UI (the simulator's own paths) -------------------------------------------
+    def order_from_bib(self, mms_id: str, po_line: dict, *, assign_inventory_manually: bool = False) -> dict:
+        return self._call("POST", f"{LIBRARIAN}/bibs/{mms_id}/order", po_line,
+                          assign_inventory_manually=assign_inventory_manually)
+
+    def community_zone_portfolios(self, q: str) -> dict:
+        return self._call("GET", f"{LIBRARIAN}/community-zone/portfolios", q=q)
+
+    def order_from_community_portfolio(self, portfolio_id: str, po_line: dict) -> dict:
+        return self._call("POST", f"{LIBRARIAN}/community-zone/portfolios/{portfolio_id}/order", po_line)
+
+    def in_review(self) -> dict:
+        return self._call("GET", f"{LIBRARIAN}/in-review")
+
+    def approve_po_line(self, number: str) -> dict:
+        return self._call("POST", f"{LIBRARIAN}/po-lines/{number}/approve", {})
+
+    def portfolio(self, portfolio_id: str) -> dict:
+        return self._call("GET", f"{LIBRARIAN}/portfolios/{portfolio_id}")
+
+    def activate_portfolio(self, portfolio_id: str) -> dict:
+        return self._call("POST", f"{LIBRARIAN}/portfolios/{portfolio_id}/activate", {})
+
+    def configure_profile(self, code: str, profile: dict) -> dict:
+        return self._call("PUT", f"{LIBRARIAN}/integration-profiles/{code}", profile)
+
+    def remove_profile(self, code: str) -> None:
+        self._call("DELETE", f"{LIBRARIAN}/integration-profiles/{code}")
+
+    def configure_fund(self, code: str, **changes: Any) -> dict:
+        return self._call("PATCH", f"{LIBRARIAN}/funds/{code}", changes)

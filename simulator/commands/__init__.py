@@ -1,0 +1,1 @@
+"""One module per `almasim` subcommand: add_arguments(parser) and run(args) -> int."""
