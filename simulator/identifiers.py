@@ -11,14 +11,21 @@ import re
 
 _QUALIFIER = re.compile(r"\(.*?\)|\[.*?\]")
 _NOISE = re.compile(r"[\s\-‐‑–—.:]")
+_GROUPS = re.compile(r"[0-9Xx][0-9Xx\-‐‑–—.:]*(?:\s+[0-9Xx][0-9Xx\-‐‑–—.:]*)*")
+_COMPLETE_LENGTHS = (8, 10, 13)  # ISSN, ISBN-10, ISBN-13
 
 
 def clean_identifier(raw: str) -> str:
     """Drop qualifiers like "(pbk.)" and every hyphen, dot or space; upper-case the X check digit."""
-    text = _QUALIFIER.sub(" ", raw or "")
-    # keep only the first token-looking run: "9780820347523 pbk" -> "9780820347523"
-    text = text.strip().split(" ")[0] if text.strip() else ""
-    return _NOISE.sub("", text).upper()
+    text = _QUALIFIER.sub(" ", raw or "").strip()
+    # the leading run of digit groups, spaces inside it stripped: "978 1503 642225" -> "9781503642225";
+    # trailing words go: "9780820347523 pbk" -> "9780820347523"; of two identifiers in a row the first stays
+    groups = _GROUPS.match(text)
+    if not groups:
+        return _NOISE.sub("", text.split(" ")[0]).upper() if text else ""
+    first = _NOISE.sub("", groups.group(0).split()[0])
+    code = first if len(first) in _COMPLETE_LENGTHS else _NOISE.sub("", groups.group(0))
+    return code.upper()
 
 
 def isbn13_check_digit(first12: str) -> str:
