@@ -14,8 +14,8 @@ from dataclasses import fields, replace
 
 from simulator.alma.matching import MATCH_METHODS
 from simulator.alma.model import (
-    Bib, ElectronicCollection, Fund, Holding, Institution, Item, NewOrderProfile, NoMatchAction, Portfolio,
-    Vendor, World, Zone,
+    Bib, ElectronicCollection, ExternalCatalogSync, Fund, Holding, Institution, InventoryOperations, Item,
+    NewOrderProfile, NoMatchAction, Portfolio, Vendor, World, Zone,
 )
 from simulator.alma.normalization import NORMALIZATION_PROCESSES
 from simulator.alma.validation import VALIDATION_EXCEPTION_PROFILES
@@ -26,6 +26,7 @@ INTEGRATION_TYPE = "NEW_ORDER_API"
 
 def add_profile(world: World, institution_code: str, profile: NewOrderProfile, *, replace_existing: bool = False) -> NewOrderProfile:
     institution = world.institution(institution_code)
+    profile = _with_enum_values(profile)
     for name in ("code", "name", "integration_type", "system"):
         if not str(getattr(profile, name)).strip():
             raise MandatoryFieldMissing(name)
@@ -55,6 +56,16 @@ def add_profile(world: World, institution_code: str, profile: NewOrderProfile, *
                 raise IllegalValue(f"Given match method is illegal: {method!r}; known: {', '.join(MATCH_METHODS)}.")
         institution.profiles[profile.code] = profile
     return profile
+
+
+def _with_enum_values(profile: NewOrderProfile) -> NewOrderProfile:
+    """Plain strings ("PHYSICAL", "ADD_TO_NZ" …) become the enum members the engine compares by identity."""
+    try:
+        return replace(profile, upon_no_match=NoMatchAction(profile.upon_no_match),
+                       inventory_operations=InventoryOperations(profile.inventory_operations),
+                       sync_with_external_catalog=ExternalCatalogSync(profile.sync_with_external_catalog))
+    except ValueError as exc:
+        raise IllegalValue(f"Given profile field is illegal: {exc}.") from None
 
 
 def change_profile(world: World, institution_code: str, code: str, **changes: object) -> NewOrderProfile:

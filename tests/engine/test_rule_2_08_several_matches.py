@@ -1,0 +1,126 @@
+"""ORDERING-RULES §2.8 — several matches: "Prefer record with the same inventory type" and seed 001's
+tie-break; with no preference the lowest MMS ID [decision] and an alert naming the other candidates."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.alma import configuration
+from simulator.alma.model import Bib, Inventory, ResourceMetadata, Zone
+
+from .conftest import CITIES, HVU, MEDIEVAL, codes, ebook_draft, new_isbn, print_draft
+
+P, E, M, N = "physical", "electronic", "mixed", "none"
+
+
+def _records(world, kinds: list[str]) -> tuple[str, list[str]]:
+    """One record per kind, all with one new ISBN; returns the ISBN and the MMS IDs in ascending order."""
+    isbn, ids = new_isbn(), []
+    for i, kind in enumerate(kinds):
+        bib = configuration.add_bib(world, HVU, Bib(mms_id="", zone=Zone.INSTITUTION, title=f"Candidate {i}",
+                                                    isbns=[isbn]))
+        if kind in (P, M):
+            configuration.add_holding(world, HVU, bib.mms_id, "MAIN", "STACKS")
+        if kind in (E, M):
+            configuration.add_portfolio(world, HVU, bib.mms_id, "JSTOR")
+        ids.append(bib.mms_id)
+    assert ids == sorted(ids)
+    return isbn, ids
+
+
+def _draft(order_kind: str, isbn: str):
+    return (print_draft if order_kind == P else ebook_draft)(isbn=isbn)
+
+
+# (candidates' inventory, the order's inventory, index of the winner or None for no preference)
+TABLE = [
+    ([P, E], P, 0),            # exactly one candidate with only the same type wins
+    ([P, E], E, 1),
+    ([E, P], P, 1),
+    ([P, P, M], P, None),      # several same-only candidates → no preference
+    ([P, P, M], E, 2),         # no same-only, exactly one mixed → the mixed record
+    ([M, E], E, 1),            # same-only beats mixed
+    ([M, E], P, 0),            # no physical-only: the one mixed record
+    ([M, M], P, None),         # two mixed and no same-only → no preference
+    ([E, E], P, None),         # neither same-only nor mixed → no preference
+    ([N, P], P, 1),
+    ([N, N], E, None),
+    ([E, M, P], P, 2),
+    ([E, M, P, P], P, None),
+]
+
+
+@pytest.mark.parametrize(("kinds", "ordered", "winner"), TABLE,
+                         ids=[f"{'+'.join(k)}<-{o}" for k, o, _ in TABLE])
+def test_inventory_type_preference_table(world, hvu, order, kinds, ordered, winner):
+    """ORDERING-RULES §2.8: the order's inventory type picks the winner by the rules of seed 001."""
+    isbn, ids = _records(world, kinds)
+    line = order(_draft(ordered, isbn))
+    if winner is None:
+        assert line.mms_id == ids[0]  # [decision] the lowest MMS ID
+        alert = next(a for a in line.alerts if a.code == "SEVERAL_MATCHES")
+        assert all(other in alert.text for other in ids[1:])
+        assert not alert.review
+    else:
+        assert line.mms_id == ids[winner]
+        assert "SEVERAL_MATCHES" not in codes(line)
+
+
+@pytest.mark.parametrize(("operations", "line_kind", "winner"), [
+    ("MIXED", P, "print"),        # Mixed: the inventory type comes from the PO line type
+    ("MIXED", E, "electronic"),
+    ("PHYSICAL", E, "print"),     # Physical: the preference is physical whatever the line
+    ("ELECTRONIC", P, "electronic"),
+    ("NONE", E, None),            # None: no preference based on inventory
+])
+def test_inventory_operations_choose_the_type(world, hvu, order, operations, line_kind, winner):
+    """ORDERING-RULES §2.8: the profile's Inventory Operations None/Physical/Electronic/Mixed choose which type
+    the preference uses (seed 001's one print and one electronic "Cities of Salt and Steel")."""
+    print_bib, electronic_bib = sorted(hvu.catalogue.lookup("isbn", CITIES), key=lambda b: b.mms_id)
+    assert hvu.inventory_of(print_bib.mms_id) is Inventory.PHYSICAL
+    assert hvu.inventory_of(electronic_bib.mms_id) is Inventory.ELECTRONIC
+    configuration.change_profile(world, HVU, "GOBI_API", inventory_operations=operations)
+    line = order(_draft(line_kind, CITIES))
+    expected = {"print": print_bib, "electronic": electronic_bib, None: print_bib}[winner]
+    assert line.mms_id == expected.mms_id
+    assert ("SEVERAL_MATCHES" in codes(line)) is (winner is None)
+
+
+def test_seed_medieval_landscape(world, hvu, order):
+    """ORDERING-RULES §2.8: seed 001's two print records and one mixed: a print order has no preference
+    (lowest MMS ID, alert); an electronic order gets the mixed record."""
+    a, b, mixed = sorted(hvu.catalogue.lookup("isbn", MEDIEVAL), key=lambda x: x.mms_id)
+    assert hvu.inventory_of(mixed.mms_id) is Inventory.MIXED
+    line = order(print_draft(isbn=MEDIEVAL))
+    assert line.mms_id == a.mms_id and "SEVERAL_MATCHES" in codes(line)
+    assert b.mms_id in line.alerts[codes(line).index("SEVERAL_MATCHES")].text
+    assert order(ebook_draft(isbn=MEDIEVAL)).mms_id == mixed.mms_id
+
+
+def test_preference_switched_off_picks_lowest_mms_id(world, hvu, order):
+    """ORDERING-RULES §2.8: with the preference off there is no preference: the lowest MMS ID and an alert."""
+    print_bib, electronic_bib = sorted(hvu.catalogue.lookup("isbn", CITIES), key=lambda b: b.mms_id)
+    configuration.change_profile(world, HVU, "GOBI_API", prefer_same_inventory_type=False)
+    line = order(ebook_draft(isbn=CITIES))
+    assert line.mms_id == print_bib.mms_id
+    assert electronic_bib.mms_id in line.alerts[codes(line).index("SEVERAL_MATCHES")].text
+
+
+def test_several_matches_alert_does_not_send_to_in_review(hvu, order):
+    """ORDERING-RULES §2.8/§2.13: the several-matches alert informs; a complete line is still processed."""
+    line = order(print_draft(isbn=MEDIEVAL))
+    assert line.status.value == "AUTO_PACKAGING"
+
+
+def test_single_match_has_no_alert(hvu, order):
+    """ORDERING-RULES §2.8: one candidate is simply the match."""
+    line = order(print_draft(resource=ResourceMetadata(title="x", isbn="9780312252595")))
+    assert "SEVERAL_MATCHES" not in codes(line)
+
+
+def test_unknown_inventory_operations_value_is_refused(world, hvu):
+    """ORDERING-RULES §2.8: Inventory Operations is one of None / Physical / Electronic / Mixed."""
+    from simulator.errors import IllegalValue
+    with pytest.raises(IllegalValue):
+        configuration.change_profile(world, HVU, "GOBI_API", inventory_operations="SIDEWAYS")
+    assert hvu.profiles["GOBI_API"].inventory_operations == "MIXED"
