@@ -463,7 +463,7 @@ def _bring_bib(world: World, institution: Institution, plan: _Plan, number: str)
     """The institution record the line attaches to: a link to a Network Zone record, or a new brief record."""
     network = world.network_of(institution)
     if plan.network_bib is not None:
-        return _link_network_record(institution, plan.network_bib)
+        return _link_network_record(institution, plan.network_bib, plan.profile)
     record = plan.draft.resource
     brief = Bib(mms_id="", zone=Zone.INSTITUTION, title=record.title, author=record.author,
                 isbns=[record.isbn] if record.isbn else [], issns=[record.issn] if record.issn else [],
@@ -477,19 +477,20 @@ def _bring_bib(world: World, institution: Institution, plan: _Plan, number: str)
         nz_bib = replace(brief, zone=Zone.NETWORK,
                          mms_id=f"99{network.sequence.take():010d}{network.mms_suffix}")
         network.catalogue.add(nz_bib)
-        return _link_network_record(institution, nz_bib)
+        return _link_network_record(institution, nz_bib, plan.profile)
     brief.mms_id = institution.new_id("99")
     return institution.catalogue.add(brief)
 
 
-def _link_network_record(institution: Institution, nz_bib: Bib) -> Bib:
+def _link_network_record(institution: Institution, nz_bib: Bib, profile: NewOrderProfile) -> Bib:
     existing = _linked_record(institution, nz_bib.mms_id)
     if existing is not None:
         return existing
     local = replace(nz_bib, zone=Zone.INSTITUTION, mms_id=institution.new_id("99"), network_mms_id=nz_bib.mms_id,
                     isbns=list(nz_bib.isbns), issns=list(nz_bib.issns), local_notes=list(nz_bib.local_notes),
                     system_numbers=list(nz_bib.system_numbers),
-                    vendor_title_numbers=list(nz_bib.vendor_title_numbers))
+                    vendor_title_numbers=list(nz_bib.vendor_title_numbers),
+                    publish_to_external_catalog=profile.sync_with_external_catalog.value)  # a bib it creates (§2.10)
     return institution.catalogue.add(local)
 
 
