@@ -1,0 +1,67 @@
+"""Vendor carts: GOBI-like, OASIS-like and generic vendors placing real-time orders in Alma (seed 002).
+
+    from simulator.backends import AlmaClient, InProcessBackend
+    from simulator.vendors import VENDORS, Catalogue, open_cart
+
+    alma = AlmaClient(InProcessBackend())
+    gobi = VENDORS["gobi"]
+    title = Catalogue.build(gobi).search("Coastal Resilience")[0]
+    cart = open_cart("gobi", alma)
+    cart.add(title, "ebook", license="3 users", owning_library="MAIN", funds="EBOOKS-GEN")
+    order = cart.checkout()        # order.lines[0].po_line_number == "POL-…"; .result.portfolio == "cz"
+
+`VENDORS` is every profile in `profiles/` by name, a plain dict: adding a vendor is one new TOML file.
+The flow itself lives once, in `cart.py`. Imports the vendor modules, simulator.backends and simulator.fakes.
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from simulator.backends import AlmaClient
+from simulator.errors import VendorError
+from simulator.fakes import acquisitions_faker
+from simulator.vendors.cart import (
+    Alert, Cart, CartLine, CheckoutResult, LineRefused, OrderLine, RetryPolicy, VendorOrder,
+)
+from simulator.vendors.catalogue import Catalogue, CatalogueTitle
+from simulator.vendors.profile import PROFILES, Setup, Vendor, load_profile, load_profiles
+
+VENDORS: dict[str, Vendor] = load_profiles(PROFILES)
+
+__all__ = ["VENDORS", "Alert", "Cart", "CartLine", "Catalogue", "CatalogueTitle", "CheckoutResult", "LineRefused",
+           "OrderLine", "RetryPolicy", "Setup", "Vendor", "VendorOrder", "load_profile", "load_profiles",
+           "open_cart", "order_numbers", "vendor_named"]
+
+
+def vendor_named(name: str, vendors: dict[str, Vendor] | None = None) -> Vendor:
+    vendors = VENDORS if vendors is None else vendors
+    if name not in vendors:
+        raise VendorError(f"no vendor profile {name!r}; known: {', '.join(vendors)}")
+    return vendors[name]
+
+
+def order_numbers(vendor: Vendor, seed: int = 0) -> Iterator[str]:
+    """The vendor's order numbers, in its own format, never repeated; the same seed gives the same numbers."""
+    fake = acquisitions_faker(zlib.crc32(f"orders:{seed}:{vendor.name}".encode()))
+    seen: set[str] = set()
+    while True:
+        number = fake.vendor_order_number(vendor.order_number_format)
+        if number not in seen:
+            seen.add(number)
+            yield number
+
+
+def open_cart(vendor: str | Vendor | Path, alma: AlmaClient, *, institution: str = "01TRLC_HVU", seed: int = 0,
+              numbers: Iterator[str] | None = None, retry: RetryPolicy | None = None,
+              sleep: Callable[[float], None] = time.sleep) -> Cart:
+    """A fresh cart at `vendor` (a name in VENDORS, a Vendor, or a profile file) for one institution."""
+    if isinstance(vendor, Path):
+        vendor = load_profile(vendor)
+    elif isinstance(vendor, str):
+        vendor = vendor_named(vendor)
+    return Cart(vendor, alma, institution=institution, order_numbers=numbers or order_numbers(vendor, seed),
+                retry=retry, sleep=sleep)

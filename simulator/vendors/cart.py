@@ -1,0 +1,379 @@
+"""The cart workflow of seed 002, owned once for every vendor.
+
+    search the catalogue → add to the cart (format, licence, owning library, location, funds, copies)
+    → verify owning library, location and funds against what Alma reports → checkout: one Create PO line
+    per cart line → Alma's PO line number kept on the vendor's order line (Alma keeps the vendor's
+    order number as vendor_reference_number).
+
+Owns `Cart`, `CartLine`, `VendorOrder`, `OrderLine`, `CheckoutResult`, `RetryPolicy` and `LineRefused`.
+Vendors differ only by their profile (`simulator.vendors.profile.Vendor`); which portfolio an ebook order
+gets is Alma's decision, which the cart reads back from Alma afterwards. Retries: a 429 backs off and
+tries again within the throttle budget; a 5xx or a time-out is retried a bounded number of times, and
+after any answer that leaves the outcome unknown the cart first looks for a PO line carrying its vendor
+reference number, reporting a possible duplicate order instead of sending a second one.
+Imports simulator.backends (AlmaClient), simulator.errors, simulator.money, httpx (its time-out and
+transport errors only) and the vendor's profile and catalogue.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import httpx
+
+from simulator.backends import AlmaClient
+from simulator.errors import AlmaError, VendorError
+from simulator.money import Money
+from simulator.vendors.catalogue import CatalogueTitle
+from simulator.vendors.profile import Setup, Vendor
+
+CREATED, IN_REVIEW, REFUSED, FAILED, POSSIBLE_DUPLICATE = (
+    "created", "in_review", "refused", "failed", "possible_duplicate")
+FORMATS = ("print", "ebook")
+# Errors after which nobody knows whether Alma created the line (the request may have arrived).
+UNCERTAIN = (httpx.TimeoutException, httpx.TransportError, TimeoutError, ConnectionError)
+
+
+class LineRefused(VendorError):
+    """The vendor's own check refused a cart line before it was sent (LIBRARY_UNKNOWN, FUND_NOT_USABLE …)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Seconds to wait before each retry; the number of waits is the number of retries.
+
+    Alma answers 429 PER_SECOND_THRESHOLD above its per-second limit (wait and try again) and
+    DAILY_THRESHOLD when the day's calls are spent (no retry helps)."""
+
+    throttled: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0, 8.0)
+    transient: tuple[float, ...] = (1.0, 4.0, 10.0)
+
+
+@dataclass(frozen=True)
+class Alert:
+    code: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CheckoutResult:
+    """What became of one cart line at checkout."""
+
+    outcome: str  # created | in_review | refused | failed | possible_duplicate
+    po_line_number: str = ""  # Alma's PO line number
+    status: str = ""  # Alma's PO line status code (SENT, INREVIEW …)
+    alerts: tuple[Alert, ...] = ()
+    code: str = ""  # refusal: Alma's error code, or the vendor's own (LIBRARY_UNKNOWN …)
+    message: str = ""
+    portfolio: str = ""  # ebooks: iz (found in the institution) | cz (activated from the CZ) | local
+    attempts: int = 0
+
+    def __str__(self) -> str:
+        text = f"{self.outcome} {self.po_line_number}".strip()
+        if self.alerts:
+            text += " (" + ", ".join(a.code for a in self.alerts) + ")"
+        if self.code:
+            text += f" {self.code}: {self.message}"
+        return text + (f", portfolio {self.portfolio}" if self.portfolio else "")
+
+
+@dataclass(frozen=True)
+class CartLine:
+    title: CatalogueTitle
+    format: str  # print | ebook
+    owning_library: str
+    location: str = ""  # print: the shelving location the copies go to
+    quantity: int = 1
+    funds: tuple[str, ...] = ()  # fund codes; the amount is shared equally
+    platform: str = ""  # ebook: becomes access_provider
+    access_model: str = ""  # ebook: Alma's access model code
+
+    @property
+    def price(self) -> Money | None:
+        """List price of one unit before discount, as the vendor quotes it; None when on application."""
+        if self.format == "ebook":
+            return self.title.ebook_prices.get(self.access_model)
+        return self.title.print_price
+
+
+@dataclass
+class OrderLine:
+    """The vendor's order line: its own order number and, once created, Alma's PO line number."""
+
+    vendor_reference_number: str
+    cart_line: CartLine
+    result: CheckoutResult | None = None
+
+    @property
+    def po_line_number(self) -> str:
+        return self.result.po_line_number if self.result else ""
+
+
+@dataclass
+class VendorOrder:
+    vendor: str
+    institution: str
+    lines: list[OrderLine] = field(default_factory=list)
+
+    @property
+    def results(self) -> list[CheckoutResult]:
+        return [line.result for line in self.lines if line.result is not None]
+
+
+def _coded(value: Any) -> str:
+    return str(value.get("value", "") if isinstance(value, dict) else value or "")
+
+
+def _truthy(value: Any) -> bool:
+    return value is True or str(value).lower() == "true"
+
+
+def money_json(money: Money) -> dict:
+    return {"sum": f"{money.amount:.2f}", "currency": {"value": money.currency}}
+
+
+def fund_distribution(funds: tuple[str, ...], total: Money) -> list[dict]:
+    """The line's total shared equally between its funds, to the cent; the last fund takes the remainder."""
+    share = Money(total.amount / len(funds), total.currency)
+    shares = [share] * (len(funds) - 1)
+    shares.append(Money(total.amount - share.amount * (len(funds) - 1), total.currency))
+    return [{"fund_code": {"value": code}, "amount": money_json(part)} for code, part in zip(funds, shares)]
+
+
+class Cart:
+    """One selector's cart at one vendor for one institution."""
+
+    def __init__(self, vendor: Vendor, alma: AlmaClient, *, institution: str, order_numbers: Iterator[str],
+                 retry: RetryPolicy | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.vendor = vendor
+        self.alma = alma
+        self.institution = institution
+        self.lines: list[CartLine] = []
+        self._order_numbers = order_numbers
+        self._retry = retry or RetryPolicy()
+        self._sleep = sleep
+        self._setup: Setup | None = None
+        self._libraries: set[str] | None = None
+        self._locations: dict[str, set[str]] = {}
+        self._funds: dict[str, set[str]] = {}
+
+    # -- filling the cart ------------------------------------------------------------------------------------------
+    def add(self, title: CatalogueTitle, format: str = "print", *, owning_library: str, location: str = "",
+            quantity: int = 1, funds: tuple[str, ...] | list[str] | str = (), license: str = "",
+            platform: str = "") -> CartLine:
+        """Put a title in the cart. The vendor's own rules apply here: it sells ebooks only on its platforms
+        and under its licences. Library, location and funds are checked against Alma at checkout."""
+        if format not in FORMATS:
+            raise VendorError(f"{self.vendor.label} sells print and ebook, not {format!r}.")
+        funds = (funds,) if isinstance(funds, str) else tuple(funds)
+        if quantity < 1:
+            raise VendorError(f"Quantity must be at least 1, not {quantity}.")
+        access_model = ""
+        if format == "ebook":
+            platform = platform or (title.platforms[0] if title.platforms else "")
+            if platform not in title.platforms:
+                raise VendorError(f"{self.vendor.label} does not sell {title.title!r} as an ebook"
+                                  + (f" on {platform}." if platform else "."))
+            try:
+                access_model = self.vendor.access_model(license or next(iter(self.vendor.licenses)))
+            except KeyError:
+                raise VendorError(f"{self.vendor.label} has no licence {license!r}; it offers "
+                                  f"{', '.join(self.vendor.licenses)}.") from None
+            quantity, location = 1, ""
+        line = CartLine(title=title, format=format, owning_library=owning_library, location=location,
+                        quantity=quantity, funds=funds, platform=platform, access_model=access_model)
+        self.lines.append(line)
+        return line
+
+    # -- verifying against Alma ------------------------------------------------------------------------------------
+    def verify(self, line: CartLine) -> None:
+        """Check the owning library, location and funds against what Alma reports; raise LineRefused."""
+        checks = self.vendor.checks
+        if "owning_library" in checks and line.owning_library not in self._known_libraries():
+            raise LineRefused("LIBRARY_UNKNOWN", f"Alma reports no library {line.owning_library!r} in "
+                                                 f"{self.institution}.")
+        if "location" in checks and line.format == "print" and line.location \
+                and line.location not in self._known_locations(line.owning_library):
+            raise LineRefused("LOCATION_UNKNOWN", f"Library {line.owning_library} has no location "
+                                                  f"{line.location!r}.")
+        if "funds" in checks:
+            usable = self._usable_funds(line.owning_library)
+            for code in line.funds:
+                if code not in usable:
+                    raise LineRefused("FUND_NOT_USABLE", f"Fund {code} cannot be used on a PO line for library "
+                                                         f"{line.owning_library} (Alma lists "
+                                                         f"{', '.join(sorted(usable)) or 'none'}).")
+
+    def _known_libraries(self) -> set[str]:
+        if self._libraries is None:
+            self._libraries = {lib["code"] for lib in self.alma.libraries().get("library", [])}
+        return self._libraries
+
+    def _known_locations(self, library: str) -> set[str]:
+        if library not in self._locations:
+            self._locations[library] = {loc["code"] for loc in self.alma.locations(library).get("location", [])}
+        return self._locations[library]
+
+    def _usable_funds(self, library: str) -> set[str]:
+        if library not in self._funds:
+            self._funds[library] = {f["code"] for f in self.alma.funds(mode="POL", library=library).get("fund", [])}
+        return self._funds[library]
+
+    @property
+    def setup(self) -> Setup:
+        """The vendor's setup for this institution; an account left blank is the first active one Alma lists."""
+        if self._setup is None:
+            setup = self.vendor.setup(self.institution)
+            if not setup.vendor_account:
+                accounts = self.alma.vendor(setup.vendor_code).get("account", [])
+                active = [a["code"] for a in accounts if _coded(a.get("status")) in ("ACTIVE", "")]
+                setup = Setup(setup.vendor_code, active[0] if active else "", setup.profile_code, setup.currency)
+            self._setup = setup
+        return self._setup
+
+    # -- checkout --------------------------------------------------------------------------------------------------
+    def po_line(self, line: OrderLine) -> dict:
+        """The Create PO line body for one order line, as this vendor fills it."""
+        vendor, cart_line, title = self.vendor, line.cart_line, line.cart_line.title
+        body: dict[str, Any] = {
+            "owner": {"value": cart_line.owning_library},
+            "type": {"value": vendor.po_line_types[cart_line.format]},
+            "vendor": {"value": self.setup.vendor_code},
+            "vendor_account": self.setup.vendor_account,
+            "acquisition_method": {"value": vendor.acquisition_method},
+            "vendor_reference_number": line.vendor_reference_number,
+            "resource_metadata": {name: getattr(title, name) for name in vendor.resource_metadata
+                                  if getattr(title, name)},
+        }
+        if vendor.reference_number_type:
+            body["vendor_reference_number_type"] = {"value": vendor.reference_number_type}
+        price = cart_line.price
+        if price is not None:
+            body["price"] = money_json(price)
+            if cart_line.funds:
+                body["fund_distribution"] = fund_distribution(cart_line.funds, price.times(cart_line.quantity))
+        elif cart_line.funds:
+            body["fund_distribution"] = [{"fund_code": {"value": code}, "percent": f"{Decimal(100) / len(cart_line.funds):.2f}"}
+                                         for code in cart_line.funds]
+        if cart_line.format == "print":
+            location: dict[str, Any] = {"quantity": cart_line.quantity, "library": {"value": cart_line.owning_library}}
+            if cart_line.location:
+                location["shelving_location"] = cart_line.location
+            body["location"] = [location]
+        else:
+            body["access_provider"] = cart_line.platform
+            body["access_model"] = {"value": cart_line.access_model}
+        return body
+
+    def checkout(self) -> VendorOrder:
+        """Verify each line and send one Create PO line per line; the cart is empty afterwards."""
+        order = VendorOrder(vendor=self.vendor.name, institution=self.institution)
+        for cart_line in self.lines:
+            line = OrderLine(vendor_reference_number=next(self._order_numbers), cart_line=cart_line)
+            try:
+                self.verify(cart_line)
+            except LineRefused as refused:
+                line.result = CheckoutResult(REFUSED, code=refused.code, message=refused.message)
+            else:
+                line.result = self._send(line)
+            order.lines.append(line)
+        self.lines = []
+        return order
+
+    def _send(self, line: OrderLine) -> CheckoutResult:
+        body = self.po_line(line)
+        throttled, transient = iter(self._retry.throttled), iter(self._retry.transient)
+        attempts, uncertain = 0, False
+        while True:
+            attempts += 1
+            try:
+                if uncertain:  # the last try may have created the line: look before sending again
+                    existing = self.existing_po_line(line)
+                    if existing is not None:
+                        return CheckoutResult(
+                            POSSIBLE_DUPLICATE, po_line_number=existing["number"],
+                            status=_coded(existing.get("status")), attempts=attempts,
+                            message=f"PO line {existing['number']} already carries vendor reference number "
+                                    f"{line.vendor_reference_number}; not sent again.")
+                answer = self.alma.create_po_line(body, profile_code=self.setup.profile_code or None)
+            except AlmaError as error:
+                if error.status == 429 and error.code != "DAILY_THRESHOLD":
+                    wait = next(throttled, None)
+                elif error.status >= 500:
+                    wait, uncertain = next(transient, None), True
+                else:
+                    return CheckoutResult(REFUSED, code=error.code, message=error.message, attempts=attempts)
+                if wait is None:
+                    return CheckoutResult(FAILED, code=error.code, attempts=attempts,
+                                          message=f"gave up after {attempts} attempts: {error.message}")
+            except UNCERTAIN as error:
+                wait, uncertain = next(transient, None), True
+                if wait is None:
+                    return CheckoutResult(FAILED, code=type(error).__name__, attempts=attempts,
+                                          message=f"gave up after {attempts} attempts: {error or type(error).__name__}")
+            else:
+                return self._settle(line, answer, attempts)
+            self._sleep(wait)
+
+    def existing_po_line(self, line: OrderLine) -> dict | None:
+        """The PO line already carrying this order line's vendor reference number, if Alma has one.
+
+        Alma's PO line search has no vendor_reference_number field, so the cart searches by ISBN (or title)
+        and vendor code, and compares the vendor reference number of what comes back."""
+        title = line.cart_line.title
+        by = f"issn_isbn~{title.isbn}" if title.isbn else f"title~{title.title}"
+        found = self.alma.list_po_lines(q=f"{by} AND vendor_code~{self.setup.vendor_code}", status="ALL_WITH_CLOSED",
+                                        limit=100)
+        for candidate in found.get("po_line", []) or []:
+            if candidate.get("vendor_reference_number") == line.vendor_reference_number:
+                return candidate
+        return None
+
+    def _settle(self, line: OrderLine, answer: dict, attempts: int) -> CheckoutResult:
+        """Created: read status and alerts (the POST answer may lack them while Alma is still processing)."""
+        number = answer.get("number", "")
+        if not _coded(answer.get("status")):
+            try:
+                answer = self.alma.get_po_line(number)
+            except (AlmaError, *UNCERTAIN):
+                pass  # the line exists; its status is simply not known yet
+        status = _coded(answer.get("status"))
+        alerts = tuple(Alert(_coded(a), a.get("desc", "") if isinstance(a, dict) else "")
+                       for a in answer.get("alert", []) or [])
+        outcome = IN_REVIEW if status == "INREVIEW" else CREATED
+        portfolio = self.portfolio_outcome(answer, line.cart_line) if line.cart_line.format == "ebook" else ""
+        return CheckoutResult(outcome, po_line_number=number, status=status, alerts=alerts, portfolio=portfolio,
+                              attempts=attempts)
+
+    def portfolio_outcome(self, po_line: dict, cart_line: CartLine) -> str:
+        """Where Alma found the ebook's portfolio, read from the bib's portfolios as Alma reports them.
+
+        [decision] A portfolio this line did not bring (another on the platform, or one already available)
+        was found in the institution; one that arrived *not available* with this line came from the Community
+        Zone when it is linked to the CZ (Alma activates CZ portfolios as not available), else it was created
+        locally. Empty when Alma reports no portfolio for the title on the platform."""
+        mine = {p.get("id") for p in (po_line.get("portfolios") or {}).get("portfolio", []) or []}
+        mms_id = _coded((po_line.get("resource_metadata") or {}).get("mms_id"))
+        if not mms_id:
+            return ""
+        try:
+            portfolios = self.alma.bib_portfolios(mms_id).get("portfolio", []) or []
+        except (AlmaError, *UNCERTAIN):
+            return ""
+        ours = [p for p in portfolios if p.get("id") in mine]
+        if not ours:
+            on_platform = [p for p in portfolios if p.get("interface_name") == cart_line.platform]
+            return "iz" if on_platform else ""
+        portfolio = ours[0]
+        if _coded(portfolio.get("availability")) == "11":
+            return "iz"
+        return "cz" if _truthy(portfolio.get("linked_to_cz")) else "local"

@@ -1,0 +1,120 @@
+"""The vendor's own catalogue: the titles a selector searches by title or ISBN before filling a cart.
+
+Owns `CatalogueTitle` and `Catalogue`. A catalogue is the named titles of `simulator/data/vendor-catalogue.toml`
+(some held by the institution, some ebooks in the Community Zone, some in the Network Zone) plus a seeded bulk
+of invented titles from `simulator.fakes` (in Alma nowhere). Each vendor offers an ebook only on the platforms
+its profile sells on, and quotes list prices in its currency. Same vendor, seed and currency → same catalogue.
+Imports simulator.fakes, simulator.money, simulator.errors and the vendor profile.
+"""
+
+from __future__ import annotations
+
+import tomllib
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from simulator.errors import VendorError
+from simulator.fakes import acquisitions_faker
+from simulator.money import Money
+from simulator.vendors.profile import Vendor
+
+NAMED_TITLES = Path(__file__).parent.parent / "data" / "vendor-catalogue.toml"
+
+
+@dataclass(frozen=True)
+class CatalogueTitle:
+    title: str
+    author: str
+    isbn: str
+    publisher: str
+    publication_place: str
+    publication_year: str
+    vendor_title_number: str
+    binding: str  # of the printed book
+    print_price: Money | None  # one copy, before discount; None when the price is "on application"
+    platforms: tuple[str, ...] = ()  # where this vendor sells the ebook; empty: print only
+    ebook_prices: dict[str, Money] = field(default_factory=dict)  # Alma access model -> list price
+    named: bool = False  # one of the named titles the simulated consortium knows
+
+
+def _seed_for(seed: int, vendor: Vendor) -> int:
+    return zlib.crc32(f"{seed}:{vendor.name}".encode())
+
+
+def _isbn_key(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit() or ch in "xX").upper()
+
+
+class Catalogue:
+    """Search by title words or ISBN; look a title up by ISBN."""
+
+    def __init__(self, vendor: Vendor, titles: list[CatalogueTitle]) -> None:
+        self.vendor = vendor
+        self.titles = titles
+        self._by_isbn = {t.isbn: t for t in titles}
+
+    def __len__(self) -> int:
+        return len(self.titles)
+
+    def search(self, text: str) -> list[CatalogueTitle]:
+        key = _isbn_key(text)
+        if len(key) in (10, 13) and key in self._by_isbn:
+            return [self._by_isbn[key]]
+        words = text.casefold().split()
+        return [t for t in self.titles if all(w in t.title.casefold() for w in words)]
+
+    def title(self, isbn: str) -> CatalogueTitle:
+        found = self._by_isbn.get(_isbn_key(isbn))
+        if found is None:
+            raise VendorError(f"{self.vendor.label} does not sell ISBN {isbn}.")
+        return found
+
+    @property
+    def named(self) -> list[CatalogueTitle]:
+        return [t for t in self.titles if t.named]
+
+    @property
+    def bulk(self) -> list[CatalogueTitle]:
+        return [t for t in self.titles if not t.named]
+
+    @classmethod
+    def build(cls, vendor: Vendor, *, seed: int = 0, size: int = 200, currency: str | None = None) -> Catalogue:
+        """The named titles and `size` invented ones, priced in `currency` (the vendor's default otherwise)."""
+        fake = acquisitions_faker(_seed_for(seed, vendor))
+        currency = currency or vendor.setup("default").currency
+        licenses = sorted(set(vendor.licenses.values()))
+
+        def priced(binding: str, platforms: tuple[str, ...], on_application: bool = False) -> dict:
+            print_price = None if on_application else Money(*fake.list_price(currency, binding))
+            prices = {code: Money(*fake.list_price(currency, code)) for code in licenses} if platforms else {}
+            return {"binding": binding, "print_price": print_price, "platforms": platforms, "ebook_prices": prices}
+
+        with NAMED_TITLES.open("rb") as handle:
+            named = tomllib.load(handle)["titles"]
+        titles = []
+        for row in named:
+            platforms = tuple(p for p in row.get("platforms", ()) if p in vendor.platforms)
+            number = row.get("vendor_title_numbers", {}).get(vendor.name) or \
+                fake.vendor_title_number(vendor.order_number_format)
+            titles.append(CatalogueTitle(
+                title=row["title"], author=row["author"], isbn=row["isbn"], publisher=row["publisher"],
+                publication_place=row["publication_place"], publication_year=row["publication_year"],
+                vendor_title_number=number, named=True, **priced(fake.print_binding(), platforms)))
+        seen = {t.isbn for t in titles}
+        while len(titles) < len(named) + size:
+            record = fake.title_record()
+            if record["isbn"] in seen:
+                continue
+            seen.add(record["isbn"])
+            title = f"{record['title']}: {record['subtitle']}" if record["subtitle"] else record["title"]
+            platforms: tuple[str, ...] = ()
+            if vendor.platforms and fake.random.random() < 0.55:
+                platforms = tuple(fake.random.sample(vendor.platforms, min(len(vendor.platforms),
+                                                                            fake.random.choice((1, 1, 2)))))
+            titles.append(CatalogueTitle(
+                title=title, author=record["author"], isbn=record["isbn"], publisher=record["publisher"],
+                publication_place=record["publication_place"], publication_year=record["publication_year"],
+                vendor_title_number=fake.vendor_title_number(vendor.order_number_format),
+                **priced(fake.print_binding(), platforms, on_application=fake.random.random() < 0.03)))
+        return cls(vendor, titles)
