@@ -192,10 +192,17 @@ def net_price(institution: Institution, draft: POLineDraft, vendor: Vendor | Non
 def plan_funds(institution: Institution, draft: POLineDraft, owner_library: str, net: Money | None) -> FundPlan:
     """What each fund would be charged, and every problem of the three profile checks (seed 001)."""
     plan = FundPlan(net_price=net)
-    if net is None or not draft.funds or draft.no_charge:
+    if not draft.funds or draft.no_charge:
+        return plan
+    fiscal_period = institution.current_fiscal_period
+    if net is None:  # no price yet: the amounts cannot be checked, the fund codes can (§2.4)
+        for share in draft.funds:
+            reason = _why_fund_is_invalid(institution, institution.funds.get(share.fund), share.fund, owner_library,
+                                          fiscal_period)
+            if reason:
+                plan.problems.append((CHECK_INVALID_FUND, "fund_code", reason))
         return plan
     covered = Decimal(0)
-    fiscal_period = institution.current_fiscal_period
     for share in draft.funds:
         if share.amount is not None:
             part = institution.convert(share.amount, net.currency).amount

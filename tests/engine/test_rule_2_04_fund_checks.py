@@ -150,3 +150,20 @@ def test_split_distribution_checks_each_fund(world, hvu, order):
                                     FundShare(fund="ENGL-MONO", percent=Decimal(40))]))
     assert {e.fund: e.amount for e in line.encumbrances} == {"HIST-MONO": Decimal("60.00"),
                                                               "ENGL-MONO": Decimal("40.00")}
+
+
+@pytest.mark.parametrize("ticked", [True, False])
+def test_invalid_fund_code_is_judged_even_without_a_price(world, hvu, order, ticked):
+    """ORDERING-RULES §2.4: the fund code's validity does not depend on the price: a line with no price and an
+    inactive fund is refused when the check is ticked, else In Review with both alerts."""
+    _tick(world, block_invalid_fund_code=ticked)
+    draft = print_draft(**vendor("HARRASSOWITZ"), price=None, funds=[FundShare(fund="MUSIC-MONO")])
+    if ticked:
+        before = snapshot(hvu, world)
+        with pytest.raises(FundCheckFailed) as refusal:
+            order(draft)
+        assert refusal.value.check == CHECK_INVALID_FUND and "MUSIC-MONO" in refusal.value.message
+        assert snapshot(hvu, world) == before
+    else:
+        line = order(draft)
+        assert codes(line) == ["PRICE_MISSING", "FUND_CODE_INVALID"]
