@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from simulator.alma import configuration, ordering
-from simulator.alma.model import DEFAULT_SETTINGS_PROFILE, NewOrderProfile
+from simulator.alma.model import DEFAULT_SETTINGS_PROFILE, NewOrderProfile, ResourceMetadata
 from simulator.errors import IllegalValue, MandatoryFieldMissing
 
 from .conftest import HVU, codes, print_draft, snapshot, vendor
@@ -63,7 +63,6 @@ def test_no_profile_at_all_matches_isbn_or_issn_with_default_settings(world, hvu
 
 def test_no_profile_default_settings_match_issn(world, hvu, order):
     """ORDERING-RULES §2.1: default settings match on ISSN when the order carries no ISBN."""
-    from simulator.alma.model import ResourceMetadata
     hvu.profiles.clear()
     line = order(print_draft(type="PRINTED_JOURNAL_CO",
                              resource=ResourceMetadata(title="Journal of Hudson Valley Studies", issn="21563713")))

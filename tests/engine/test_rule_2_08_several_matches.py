@@ -7,6 +7,7 @@ import pytest
 
 from simulator.alma import configuration
 from simulator.alma.model import Bib, Inventory, ResourceMetadata, Zone
+from simulator.errors import IllegalValue
 
 from .conftest import CITIES, HVU, MEDIEVAL, codes, ebook_draft, new_isbn, print_draft
 
@@ -120,7 +121,6 @@ def test_single_match_has_no_alert(hvu, order):
 
 def test_unknown_inventory_operations_value_is_refused(world, hvu):
     """ORDERING-RULES §2.8: Inventory Operations is one of None / Physical / Electronic / Mixed."""
-    from simulator.errors import IllegalValue
     with pytest.raises(IllegalValue):
         configuration.change_profile(world, HVU, "GOBI_API", inventory_operations="SIDEWAYS")
     assert hvu.profiles["GOBI_API"].inventory_operations == "MIXED"

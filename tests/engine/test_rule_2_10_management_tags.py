@@ -8,7 +8,7 @@ import pytest
 from simulator.alma import configuration
 from simulator.alma.model import ExternalCatalogSync, FundShare
 
-from .conftest import HVU, RIVERS_OF_EMPIRE, RVC, new_isbn, print_draft, vendor
+from .conftest import CONSTITUTIONAL, HVU, RIVERS_OF_EMPIRE, RVC, new_isbn, print_draft, vendor
 
 
 @pytest.mark.parametrize(("vendor_code", "tag"), [
@@ -50,7 +50,6 @@ def test_network_zone_brief_and_its_link_carry_the_tag(world, order):
 def test_link_to_a_matched_network_record_carries_the_tag(world, order):
     """ORDERING-RULES §2.10: matching an existing NZ record makes the order create the IZ record linked to
     it; that new record carries the profile's tag (the shared NZ record is left alone)."""
-    from .conftest import CONSTITUTIONAL
     configuration.change_profile(world, RVC, "GOBI_NZ", sync_with_external_catalog=ExternalCatalogSync.DONT_PUBLISH)
     (nz_bib,) = world.networks["TRLC"].catalogue.lookup("isbn", CONSTITUTIONAL)
     line = order(print_draft(owner="RIVER", vendor_account="GOBI-RVC", funds=[FundShare(fund="GEN-BOOKS")],

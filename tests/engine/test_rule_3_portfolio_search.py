@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from simulator.alma import configuration, lifecycle
+from simulator.alma import lifecycle
 from simulator.alma.model import FundShare, ResourceMetadata
 from simulator.alma.portfolio_search import PORTFOLIO_SEARCHES, PortfolioFound, search_for
 from simulator.errors import HarnessError
