@@ -1,0 +1,1 @@
+"""almasim's executable specifications: Gherkin features read by acquisitions librarians (see GLOSSARY.md)."""

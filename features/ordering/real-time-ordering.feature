@@ -1,0 +1,115 @@
+@seeded
+Feature: Real-time ordering from a vendor's cart
+  As an acquisitions librarian at Hudson Valley University
+  I want the titles I check out in a vendor's cart to arrive in Alma as PO lines
+  So that nobody re-keys orders and both sides know the order by its numbers
+
+  Source: seeds/002_217f064eab39675a.txt — Ex Libris Developer Network, "Real-time ordering: General Overview".
+  The workflow: the selector fills the vendor's cart, verifies owning library and fund codes, checks out; the
+  vendor sends the cart to Alma with the Create PO line API; Alma validates the PO line, matches the title or
+  creates a brief record, answers with the new PO line number, and processes the PO line like any other —
+  sending it to the In Review task list when it needs manual review. The vendor reference number is kept on the
+  Alma PO line; the Alma PO line number is kept in the vendor's order details.
+
+  Decision of the simulator, not documented Alma behaviour: a real-time order is placed at the vendor already,
+  so a complete PO line with the acquisition method "Purchase at Vendor System" is packaged into a PO and Sent
+  at once; a PO line with any other acquisition method waits in Auto Packaging.
+  Decision of the simulator: the fund is encumbered with the net price (price × copies, less the discount) when
+  the PO line leaves In Review, not while it waits there.
+
+  Background:
+    Given Hudson Valley University is set up for real-time ordering
+
+  Rule: A complete order from the cart becomes a PO line that is processed at once
+
+    Scenario Outline: A print book checked out in the cart becomes a Sent PO line
+      Given the librarian has the print book "Tidewater Archives: Records of the Colonial Chesapeake" in the <vendor> cart
+      When the librarian checks out the <vendor> cart
+      Then Alma answers with a new PO line number
+      And the PO line is Sent
+      And the fund "HIST-MONO" has 4955.00 USD available
+
+      @gobi
+      Examples: GOBI
+        | vendor |
+        | GOBI   |
+
+      @oasis
+      Examples: Oasis
+        | vendor |
+        | Oasis  |
+
+      @generic
+      Examples: a generic vendor
+        | vendor       |
+        | Harrassowitz |
+
+  Rule: The vendor reference number and the PO line number are kept on both sides
+
+    Scenario Outline: Alma keeps the vendor's reference number and the vendor keeps the PO line number
+      Given the librarian has the ebook "Soundscapes of the Industrial City" in the <vendor> cart
+      And the cart line carries the vendor reference number "<reference>"
+      When the librarian checks out the <vendor> cart
+      Then the PO line keeps the vendor reference number "<reference>"
+      And the <vendor> order shows the Alma PO line number
+
+      @gobi
+      Examples: GOBI
+        | vendor | reference |
+        | GOBI   | 88120944  |
+
+      @oasis
+      Examples: Oasis
+        | vendor | reference |
+        | Oasis  | 61402815  |
+
+      @generic
+      Examples: a generic vendor
+        | vendor       | reference  |
+        | Harrassowitz | 2026041388 |
+
+  Rule: Alma validates the PO line before it creates anything
+
+    Scenario: A cart line without an owning library is refused and nothing is created
+      Given the librarian has the print book "Mapping the Catskills: Surveyors and the State, 1790-1880" in the GOBI cart
+      And the cart line has no owning library
+      When the librarian checks out the GOBI cart
+      Then the order is refused because the owning library is missing
+      And nothing changes in Alma
+
+  Rule: Alma matches the title by its standard identifier, or creates a brief record
+
+    Scenario: A title already in the catalogue is attached to its record
+      Given the librarian has the print book "Rivers of Empire: Water and Power in the Hudson Valley" in the GOBI cart
+      When the librarian checks out the GOBI cart
+      Then the PO line is attached to the existing record "Rivers of Empire: Water and Power in the Hudson Valley"
+      And Alma notes that the ordered resource already exists in the inventory
+
+    Scenario: A title the catalogue does not hold gets a brief record
+      Given the librarian has the print book "Mapping the Catskills: Surveyors and the State, 1790-1880" in the Oasis cart
+      When the librarian checks out the Oasis cart
+      Then Alma creates a brief record "Mapping the Catskills: Surveyors and the State, 1790-1880" in the Institution Zone
+
+  Rule: An order that asks for manual review goes to the In Review task list
+
+    Scenario Outline: The vendor asks for a PO line to be reviewed before it is sent
+      Given the librarian has the print book "Tidewater Archives: Records of the Colonial Chesapeake" in the <vendor> cart
+      And the cart line asks for manual review
+      When the librarian checks out the <vendor> cart
+      Then the PO line is In Review because the vendor asked for manual review
+      And the fund "HIST-MONO" still has 5000.00 USD available
+
+      @gobi
+      Examples: GOBI
+        | vendor |
+        | GOBI   |
+
+      @oasis
+      Examples: Oasis
+        | vendor |
+        | Oasis  |
+
+      @generic
+      Examples: a generic vendor
+        | vendor       |
+        | Harrassowitz |

@@ -1,0 +1,78 @@
+"""Steps about PO lines: orders already placed, Alma's answer, status, reasons and refusals."""
+
+from __future__ import annotations
+
+from pytest_bdd import given, parsers, then
+
+from features.steps._alma import alert_codes, attempt, current_line, snapshot
+from features.steps._cart import Cart
+from features.steps._types import EXTRA_TYPES, STATUSES
+
+
+@given(parsers.parse('the librarian has ordered the {line_type:Format} "{title}" through {vendor:Vendor}',
+                     extra_types=EXTRA_TYPES), target_fixture="outcome")
+def ordered(alma, line_type, title, vendor):
+    cart = Cart(vendor=vendor, account=alma.vendor(vendor)["account"][0]["code"])
+    line = cart.add(title, line_type)
+    return attempt(alma, lambda: alma.create_po_line(cart.po_line(line)))
+
+
+@given(parsers.parse('the librarian has ordered the {line_type:Format} "{title}" through {vendor:Vendor} '
+                     'for {price:Money} on "{fund}"', extra_types=EXTRA_TYPES), target_fixture="outcome")
+def ordered_on_fund(alma, line_type, title, vendor, price, fund):
+    cart = Cart(vendor=vendor, account=alma.vendor(vendor)["account"][0]["code"])
+    line = cart.add(title, line_type)
+    line.price, line.funds = price, [(fund, None)]
+    return attempt(alma, lambda: alma.create_po_line(cart.po_line(line)))
+
+
+@then("Alma answers with a new PO line number")
+def answers_with_number(outcome):
+    assert outcome.po_line["number"].startswith("POL-"), outcome.po_line["number"]
+
+
+
+
+@then(parsers.parse("the PO line is {status:Status}", extra_types=EXTRA_TYPES))
+def po_line_status(alma, outcome, status):
+    line = current_line(alma, outcome)
+    label = {v: k for k, v in STATUSES.items()}[status]
+    assert line["status"]["value"] == status, \
+        f"{line['number']} is {line['status']['desc']}, not {label}; alerts: {line.get('alert')}"
+
+
+@then(parsers.parse("the PO line is In Review because {reason:ReviewReason}", extra_types=EXTRA_TYPES))
+def in_review_because(alma, outcome, reason):
+    line = current_line(alma, outcome)
+    assert line["status"]["value"] == "INREVIEW", f"{line['number']} is {line['status']['desc']}"
+    assert reason in alert_codes(line), f"{line['number']} alerts: {line.get('alert')}"
+
+
+@then(parsers.parse("Alma notes that {note:Note}", extra_types=EXTRA_TYPES))
+def alma_notes(alma, outcome, note):
+    line = current_line(alma, outcome)
+    assert note in alert_codes(line), f"{line['number']} alerts: {line.get('alert')}"
+
+
+@then("the PO line carries no alert")
+def no_alert(alma, outcome):
+    line = current_line(alma, outcome)
+    assert line["alert"] == [], line["alert"]
+
+
+@then(parsers.parse("the order is refused because {reason:Refusal}", extra_types=EXTRA_TYPES))
+@then(parsers.parse("Alma refuses because {reason:Refusal}", extra_types=EXTRA_TYPES))
+def refused_because(outcome, reason):
+    assert outcome.error is not None, f"Alma accepted it: {outcome.value and outcome.value.get('number')}"
+    assert outcome.error.code in reason.codes, f"refused with {outcome.error}"
+    assert reason.says.lower() in outcome.error.message.lower(), f"refused with {outcome.error}"
+
+
+@then("nothing changes in Alma")
+def nothing_changes(alma, outcome):
+    assert snapshot(alma) == outcome.before
+
+
+@then(parsers.parse('the PO line keeps the vendor reference number "{number}"'))
+def keeps_vendor_reference(alma, outcome, number):
+    assert current_line(alma, outcome)["vendor_reference_number"] == number
