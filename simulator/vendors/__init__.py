@@ -11,21 +11,19 @@
     order = cart.checkout()        # order.lines[0].po_line_number == "POL-…"; .result.portfolio == "cz"
 
 `VENDORS` is every profile in `profiles/` by name, a plain dict: adding a vendor is one new TOML file.
-The flow itself lives once, in `cart.py`. Imports the vendor modules, simulator.backends and simulator.fakes.
+The flow itself lives once, in `cart.py`. Imports the vendor modules and simulator.backends.
 """
 
 from __future__ import annotations
 
 import time
-import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from simulator.backends import AlmaClient
 from simulator.errors import VendorError
-from simulator.fakes import acquisitions_faker
 from simulator.vendors.cart import (
-    Alert, Cart, CartLine, CheckoutResult, LineRefused, OrderLine, RetryPolicy, VendorOrder,
+    Alert, Cart, CartLine, CheckoutResult, LineRefused, OrderLine, RetryPolicy, VendorOrder, order_numbers,
 )
 from simulator.vendors.catalogue import Catalogue, CatalogueTitle
 from simulator.vendors.profile import PROFILES, Setup, Vendor, load_profile, load_profiles
@@ -42,17 +40,6 @@ def vendor_named(name: str, vendors: dict[str, Vendor] | None = None) -> Vendor:
     if name not in vendors:
         raise VendorError(f"no vendor profile {name!r}; known: {', '.join(vendors)}")
     return vendors[name]
-
-
-def order_numbers(vendor: Vendor, seed: int = 0) -> Iterator[str]:
-    """The vendor's order numbers, in its own format, never repeated; the same seed gives the same numbers."""
-    fake = acquisitions_faker(zlib.crc32(f"orders:{seed}:{vendor.name}".encode()))
-    seen: set[str] = set()
-    while True:
-        number = fake.vendor_order_number(vendor.order_number_format)
-        if number not in seen:
-            seen.add(number)
-            yield number
 
 
 def open_cart(vendor: str | Vendor | Path, alma: AlmaClient, *, institution: str = "01TRLC_HVU", seed: int = 0,

@@ -5,19 +5,21 @@
     per cart line → Alma's PO line number kept on the vendor's order line (Alma keeps the vendor's
     order number as vendor_reference_number).
 
-Owns `Cart`, `CartLine`, `VendorOrder`, `OrderLine`, `CheckoutResult`, `RetryPolicy` and `LineRefused`.
+Owns `Cart`, `CartLine`, `VendorOrder`, `OrderLine`, `CheckoutResult`, `RetryPolicy`, `LineRefused` and the
+vendor's order numbering.
 Vendors differ only by their profile (`simulator.vendors.profile.Vendor`); which portfolio an ebook order
 gets is Alma's decision, which the cart reads back from Alma afterwards. Retries: a 429 backs off and
 tries again within the throttle budget; a 5xx or a time-out is retried a bounded number of times, and
 after any answer that leaves the outcome unknown the cart first looks for a PO line carrying its vendor
 reference number, reporting a possible duplicate order instead of sending a second one.
-Imports simulator.backends (AlmaClient), simulator.errors, simulator.money, httpx (its time-out and
+Imports simulator.backends (AlmaClient), simulator.errors, simulator.money, simulator.fakes, httpx (its time-out and
 transport errors only) and the vendor's profile and catalogue.
 """
 
 from __future__ import annotations
 
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,6 +29,7 @@ import httpx
 
 from simulator.backends import AlmaClient
 from simulator.errors import AlmaError, VendorError
+from simulator.fakes import acquisitions_faker
 from simulator.money import Money
 from simulator.vendors.catalogue import CatalogueTitle
 from simulator.vendors.profile import Setup, Vendor
@@ -127,6 +130,17 @@ class VendorOrder:
     @property
     def results(self) -> list[CheckoutResult]:
         return [line.result for line in self.lines if line.result is not None]
+
+
+def order_numbers(vendor: Vendor, seed: int = 0) -> Iterator[str]:
+    """The vendor's order numbers, in its own format, never repeated; the same seed gives the same numbers."""
+    fake = acquisitions_faker(zlib.crc32(f"orders:{seed}:{vendor.name}".encode()))
+    seen: set[str] = set()
+    while True:
+        number = fake.vendor_order_number(vendor.order_number_format)
+        if number not in seen:
+            seen.add(number)
+            yield number
 
 
 def _coded(value: Any) -> str:

@@ -1,0 +1,182 @@
+"""`almasim rehearse`: the main job — the vendor carts place realistic orders and the outcomes are summed up.
+
+By default the three vendors of `simulator.vendors.VENDORS` (GOBI, OASIS, then the generic one) each check out
+`--orders` carts against the embedded simulated Alma (a fresh default world, fixed clock); `--alma-url` with
+`--api-key` sends the same orders to a server (`almasim serve`, or a real Alma) through the HTTP backend.
+Prints the seed and a table per vendor — created, In Review with its alerts, refused with codes, and where
+the ebooks' portfolios came from — or, with `--json`, exactly one JSON object. Exits non-zero only when the
+harness itself cannot run (bad URL, rejected key, unknown vendor or institution).
+Owns argument parsing, the progress bar and the output formats; the rehearsal itself is
+`simulator.vendors.rehearsal`. Imports simulator.backends, simulator.vendors and (for the default world
+only) the in-process backend's world.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from simulator.backends import AlmaClient, InProcessBackend
+from simulator.errors import AlmaError, HarnessError, SimulatorError, Unauthorized
+from simulator.vendors import VENDORS, Vendor, load_profiles
+from simulator.vendors.rehearsal import Rehearsal, rehearse
+
+DEFAULT_INSTITUTION = "01TRLC_HVU"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--vendor", action="append", metavar="NAME",
+                        help=f"only this vendor (repeatable); known: {', '.join(VENDORS)}")
+    parser.add_argument("--orders", type=int, default=20, metavar="N", help="carts checked out per vendor (20)")
+    parser.add_argument("--seed", type=int, default=42, help="seed of the order mix and catalogues (42)")
+    parser.add_argument("--institution", default=DEFAULT_INSTITUTION, metavar="CODE",
+                        help=f"the institution ordered for ({DEFAULT_INSTITUTION})")
+    parser.add_argument("--alma-url", metavar="URL", help="order from a server instead of the embedded Alma")
+    parser.add_argument("--api-key", metavar="KEY", help="the API key for --alma-url")
+    parser.add_argument("--vendors-dir", type=Path, metavar="DIR", help="read vendor profiles (*.toml) from DIR")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    parser.add_argument("--report", type=Path, metavar="FILE", help="also write the summary (.html or .md)")
+
+
+class _Fail(SimulatorError):
+    """Why the harness cannot run, as one line."""
+
+
+def _vendors(args: argparse.Namespace) -> list[Vendor]:
+    try:
+        known = load_profiles(args.vendors_dir) if args.vendors_dir else VENDORS
+    except (OSError, ValueError) as error:
+        raise _Fail(f"cannot read vendor profiles: {error}") from None
+    if not known:
+        raise _Fail(f"no vendor profiles (*.toml) in {args.vendors_dir}")
+    for name in args.vendor or ():
+        if name not in known:
+            raise _Fail(f"no vendor {name!r}; known: {', '.join(known)}")
+    chosen = [known[name] for name in dict.fromkeys(args.vendor)] if args.vendor else list(known.values())
+    # vendors with their own integration system (GOBI, OASIS) first, then the others, each in file order
+    return sorted(chosen, key=lambda v: v.system == "OTHER")
+
+
+def _alma(args: argparse.Namespace) -> tuple[AlmaClient, str]:
+    if not args.alma_url:
+        backend = InProcessBackend(institution=args.institution)
+        if args.institution not in backend.world.institutions:
+            raise _Fail(f"no institution {args.institution!r}; the default world has "
+                        f"{', '.join(backend.world.institutions)}")
+        return AlmaClient(backend), "the embedded simulated Alma"
+    if not args.api_key:
+        raise _Fail("--alma-url needs --api-key")
+    try:
+        from simulator.backends import make_backend  # noqa: PLC0415 - the HTTP backend is optional here
+    except ImportError:
+        raise _Fail("this build has no HTTP backend (simulator.backends.make_backend)") from None
+    try:
+        alma = AlmaClient(make_backend("http", base_url=args.alma_url, api_key=args.api_key))
+        alma.test()
+    except Unauthorized:
+        raise _Fail(f"{args.alma_url} rejected the API key") from None
+    except AlmaError as error:
+        raise _Fail(f"{args.alma_url} answered {error}") from None
+    except Exception as error:  # noqa: BLE001 - a bad URL surfaces as many httpx/OS errors; one line for all
+        raise _Fail(f"cannot reach Alma at {args.alma_url}: {error or type(error).__name__}") from None
+    return alma, args.alma_url
+
+
+class Progress:
+    """A plain-text bar on stderr, only on a terminal."""
+
+    def __init__(self, stream: TextIO, enabled: bool) -> None:
+        self.stream, self.enabled = stream, enabled
+
+    def __call__(self, vendor: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        filled = round(30 * done / total) if total else 30
+        self.stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} orders  {vendor:<12}")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\r" + " " * 70 + "\r")
+            self.stream.flush()
+
+
+def _counts(counter: dict) -> str:
+    return ", ".join(f"{code} ×{n}" for code, n in counter.items()) or "—"
+
+
+def table(result: Rehearsal, where: str) -> str:
+    """The summary as the terminal shows it."""
+    head = (f"Rehearsal: seed {result.seed}, {result.orders} orders per vendor, institution {result.institution}, "
+            f"against {where}")
+    columns = ("vendor", "orders", "lines", "created", "in review", "refused", "failed", "duplicates?", "IZ", "CZ",
+               "local")
+    rows = []
+    for name, summary in result.vendors.items():
+        s = summary.as_json()
+        rows.append((name, s["orders"], s["lines"], s["created"], s["in_review"], s["refused"],
+                     s["failed"], s["possible_duplicates"], *s["portfolios"].values()))
+    widths = [max(len(str(r[i])) for r in [columns, *rows]) for i in range(len(columns))]
+
+    def line(row) -> str:
+        return "  ".join(str(v).ljust(w) if i == 0 else str(v).rjust(w) for i, (v, w) in enumerate(zip(row, widths)))
+
+    out = [head, "", line(columns), line(["-" * w for w in widths]), *map(line, rows), ""]
+    out.append("Ebook portfolios — IZ: found in the institution · CZ: activated from the Community Zone · "
+               "local: created locally")
+    out.append("")
+    out.append("In Review (alerts on the lines):")
+    out += [f"  {name:<10}{_counts(s.in_review_reasons)}" for name, s in result.vendors.items()]
+    out.append("Refused (codes):")
+    for name, s in result.vendors.items():
+        if not s.refusals:
+            out.append(f"  {name:<10}—")
+        for i, (code, n) in enumerate(s.refusals.items()):
+            example = s.examples[code]
+            example = example if len(example) <= 90 else example[:89] + "…"
+            out.append(f"  {name if i == 0 else '':<10}{code} ×{n}: {example}")
+    failed = [(name, s) for name, s in result.vendors.items() if s.failures]
+    if failed:
+        out.append("Failed (harness side, after retries):")
+        out += [f"  {name:<10}{_counts(s.failures)}" for name, s in failed]
+    return "\n".join(out)
+
+
+def report(result: Rehearsal, where: str, path: Path) -> None:
+    """The summary as a small offline page (.html) or Markdown (anything else)."""
+    text = table(result, where)
+    if path.suffix.lower() in (".html", ".htm"):
+        body = (f"<!doctype html><meta charset='utf-8'><title>almasim rehearsal, seed {result.seed}</title>"
+                f"<h1>almasim rehearsal</h1><pre>{html.escape(text)}</pre>"
+                f"<h2>JSON</h2><pre>{html.escape(json.dumps(result.as_json(), indent=2))}</pre>\n")
+    else:
+        body = f"# almasim rehearsal (seed {result.seed})\n\n```\n{text}\n```\n"
+    path.write_text(body, encoding="utf-8")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        if args.orders < 0:
+            raise _Fail("--orders must be 0 or more")
+        vendors = _vendors(args)
+        alma, where = _alma(args)
+    except (_Fail, HarnessError) as error:
+        print(f"almasim rehearse: {error}", file=sys.stderr)
+        return 2
+    progress = Progress(sys.stderr, enabled=not args.json and sys.stderr.isatty())
+    try:
+        result = rehearse(alma, vendors, orders=args.orders, seed=args.seed, institution=args.institution,
+                          progress=progress)
+    finally:
+        progress.close()
+    if args.json:
+        print(json.dumps(result.as_json(), sort_keys=False))
+    else:
+        print(table(result, where))
+    if args.report:
+        report(result, where, args.report)
+    return 0

@@ -1,0 +1,216 @@
+"""A rehearsal: every vendor's selector fills carts with a realistic order mix, checks them out, and the
+outcomes are counted — the engine of `almasim rehearse`.
+
+Owns the `Selector` (the librarian at the vendor's website: titles, formats, owning library, location, funds,
+copies), the order mix and the `Rehearsal` summary. The selector learns libraries, locations and funds from
+Alma's API, as a vendor's setup worksheet does, so the mix suits any institution; it deliberately includes
+titles already held, Community Zone ebooks on the vendor's home platform, titles that are nowhere, orders on a
+nearly spent or a restricted fund, and orders with missing parts. Every random choice comes from one
+`random.Random` per vendor, seeded from the rehearsal seed: same seed, same world → same summary.
+Imports simulator.backends (AlmaClient) and the vendor modules.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from simulator.backends import AlmaClient
+from simulator.vendors.cart import (
+    CREATED, FAILED, IN_REVIEW, POSSIBLE_DUPLICATE, REFUSED, Cart, CheckoutResult, RetryPolicy, order_numbers,
+)
+from simulator.vendors.catalogue import Catalogue, CatalogueTitle
+from simulator.vendors.profile import Vendor
+
+# Kinds of cart line and how often a selector places them.
+LINE_KINDS = {"print": 32, "ebook": 22, "named": 10, "community": 12, "split": 6, "nearly_spent": 6,
+              "restricted": 6, "missing": 6}
+# The first line of the first orders walks through the rules, so even a short rehearsal shows each of them.
+SHOWCASE = ("community", "named", "nearly_spent", "restricted", "missing", "community", "split", "community")
+HEALTHY = 500  # a fund with at least this much available (in its currency) is a selector's everyday fund
+NEARLY_SPENT = 200  # … and one with less than this is nearly spent
+
+
+@dataclass
+class VendorSummary:
+    vendor: str
+    orders: int = 0
+    outcomes: Counter = field(default_factory=Counter)
+    in_review_reasons: Counter = field(default_factory=Counter)  # alert codes on In Review lines
+    refusals: Counter = field(default_factory=Counter)  # error codes (Alma's, or the vendor's own)
+    failures: Counter = field(default_factory=Counter)
+    alerts: Counter = field(default_factory=Counter)  # alert codes on created lines (for information)
+    portfolios: Counter = field(default_factory=Counter)  # iz | cz | local
+    examples: dict[str, str] = field(default_factory=dict)  # refusal code -> first message seen
+
+    @property
+    def lines(self) -> int:
+        return sum(self.outcomes.values())
+
+    def count(self, result: CheckoutResult) -> None:
+        self.outcomes[result.outcome] += 1
+        codes = [a.code for a in result.alerts]
+        if result.outcome == IN_REVIEW:
+            self.in_review_reasons.update(codes)
+        elif result.outcome == CREATED:
+            self.alerts.update(codes)
+        elif result.outcome == REFUSED:
+            self.refusals[result.code] += 1
+            self.examples.setdefault(result.code, result.message)
+        elif result.outcome == FAILED:
+            self.failures[result.code] += 1
+        if result.portfolio:
+            self.portfolios[result.portfolio] += 1
+
+    def as_json(self) -> dict:
+        return {
+            "orders": self.orders, "lines": self.lines, "created": self.outcomes[CREATED],
+            "in_review": self.outcomes[IN_REVIEW], "refused": self.outcomes[REFUSED],
+            "failed": self.outcomes[FAILED], "possible_duplicates": self.outcomes[POSSIBLE_DUPLICATE],
+            "portfolios": {kind: self.portfolios[kind] for kind in ("iz", "cz", "local")},
+            "reasons": {"in_review": dict(sorted(self.in_review_reasons.items())),
+                        "refused": dict(sorted(self.refusals.items())),
+                        "failed": dict(sorted(self.failures.items()))},
+            "alerts": dict(sorted(self.alerts.items())),
+        }
+
+
+@dataclass
+class Rehearsal:
+    seed: int
+    institution: str
+    orders: int
+    vendors: dict[str, VendorSummary] = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        return {"seed": self.seed, "institution": self.institution, "orders_per_vendor": self.orders,
+                "vendors": {name: summary.as_json() for name, summary in self.vendors.items()}}
+
+
+def _is_ebook_fund(fund: dict) -> bool:
+    text = f"{fund.get('code', '')} {fund.get('name', '')}".casefold()
+    return "ebook" in text or "electronic" in text
+
+
+def _is_serial_fund(fund: dict) -> bool:
+    return "serial" in f"{fund.get('code', '')} {fund.get('name', '')}".casefold()
+
+
+def _available(fund: dict) -> float:
+    return float(fund.get("available_balance") or 0)
+
+
+class Selector:
+    """The librarian choosing at the vendor's website, with the institution's setup read from Alma."""
+
+    def __init__(self, vendor: Vendor, catalogue: Catalogue, alma: AlmaClient, rng: random.Random) -> None:
+        self.vendor, self.catalogue, self.rng = vendor, catalogue, rng
+        self.libraries = [lib["code"] for lib in alma.libraries().get("library", [])]
+        self.locations = {lib: [loc["code"] for loc in alma.locations(lib).get("location", [])]
+                          for lib in self.libraries}
+        self.funds = {lib: alma.funds(mode="POL", library=lib).get("fund", []) for lib in self.libraries}
+        every = alma.funds(mode="ALL").get("fund", [])
+        self.restricted = {lib: [f["code"] for f in every
+                                 if f["code"] not in {g["code"] for g in self.funds[lib]}
+                                 and str((f.get("status") or {}).get("value", "")) == "ACTIVE"
+                                 and str((f.get("entity_type") or {}).get("value", "")) == "ALLOCATED"]
+                           for lib in self.libraries}
+        home = vendor.platforms[0] if vendor.platforms else ""
+        self.community = [t for t in catalogue.named if home in t.platforms]
+        self.ebooks = [t for t in catalogue.bulk if t.platforms and t.print_price is not None]
+        self.on_application = [t for t in catalogue.bulk if t.print_price is None]
+        self._next_community = 0
+
+    # -- choices ---------------------------------------------------------------------------------------------------
+    def _library(self) -> str:
+        weights = [6] + [2] * (len(self.libraries) - 1)
+        return self.rng.choices(self.libraries, weights=weights)[0]
+
+    def _everyday_fund(self, library: str, ebook: bool) -> str:
+        funds = [f for f in self.funds[library] if not _is_serial_fund(f) and _available(f) >= HEALTHY]
+        wanted = [f for f in funds if _is_ebook_fund(f) == ebook] or funds
+        return self.rng.choice(wanted)["code"] if wanted else ""
+
+    def _nearly_spent_fund(self, library: str) -> str:
+        funds = sorted((f for f in self.funds[library] if _available(f) < NEARLY_SPENT),
+                       key=lambda f: (_available(f), f["code"]))
+        return funds[0]["code"] if funds else self._everyday_fund(library, False)
+
+    def _print(self, cart: Cart, title: CatalogueTitle, *, library: str = "", funds: tuple[str, ...] = (),
+               quantity: int = 1) -> None:
+        library = library or self._library()
+        location = self.rng.choice(self.locations[library]) if self.locations[library] else ""
+        cart.add(title, "print", owning_library=library, location=location, quantity=quantity,
+                 funds=funds or tuple(f for f in [self._everyday_fund(library, False)] if f))
+
+    def _ebook(self, cart: Cart, title: CatalogueTitle, platform: str = "") -> None:
+        library = self.libraries[0]
+        fund = self._everyday_fund(library, True)
+        cart.add(title, "ebook", owning_library=library, platform=platform or self.rng.choice(title.platforms),
+                 license=self.rng.choice(sorted(self.vendor.licenses)), funds=(fund,) if fund else ())
+
+    def add_line(self, cart: Cart, kind: str) -> None:
+        rng, bulk = self.rng, self.catalogue.bulk
+        if kind == "ebook" and self.ebooks:
+            self._ebook(cart, rng.choice(self.ebooks))
+        elif kind == "community" and self.community:
+            title = self.community[self._next_community % len(self.community)]
+            self._next_community += 1
+            self._ebook(cart, title, platform=self.vendor.platforms[0])
+        elif kind == "named":
+            self._print(cart, rng.choice(self.catalogue.named))
+        elif kind == "split":
+            library = self._library()
+            funds = tuple(dict.fromkeys(self._everyday_fund(library, False) for _ in range(4)))[:2]
+            self._print(cart, rng.choice(bulk), library=library, funds=funds, quantity=rng.choice((2, 3)))
+        elif kind == "nearly_spent":
+            library = self.libraries[0]
+            self._print(cart, rng.choice(bulk), library=library, funds=(self._nearly_spent_fund(library),))
+        elif kind == "restricted" and self.restricted[self.libraries[0]]:
+            library = self.libraries[0]
+            self._print(cart, rng.choice(bulk), library=library, funds=(rng.choice(self.restricted[library]),))
+        elif kind == "missing":
+            if self.on_application and rng.random() < 0.5:
+                self._print(cart, rng.choice(self.on_application))  # price on application: no price sent
+            else:
+                library = self._library()
+                cart.add(rng.choice(bulk), "print", owning_library=library,
+                         location=self.locations[library][0] if self.locations[library] else "")  # no fund chosen
+        else:
+            self._print(cart, rng.choice(bulk), quantity=rng.choices((1, 2), weights=(85, 15))[0])
+
+    def fill(self, cart: Cart, index: int) -> None:
+        """One order: one to three lines; the first orders start with a showcase line."""
+        count = self.rng.choices((1, 2, 3), weights=(50, 30, 20))[0]
+        kinds = self.rng.choices(list(LINE_KINDS), weights=list(LINE_KINDS.values()), k=count)
+        if index < len(SHOWCASE):
+            kinds[0] = SHOWCASE[index]
+        for kind in kinds:
+            self.add_line(cart, kind)
+
+
+def rehearse(alma: AlmaClient, vendors: list[Vendor], *, orders: int = 20, seed: int = 42,
+             institution: str = "01TRLC_HVU", progress: Callable[[str, int, int], None] | None = None,
+             retry: RetryPolicy | None = None, sleep: Callable[[float], None] = time.sleep) -> Rehearsal:
+    """Run each vendor's carts in turn against one Alma; `progress(vendor, done, total)` after each order."""
+    result = Rehearsal(seed=seed, institution=institution, orders=orders)
+    total, done = orders * len(vendors), 0
+    for vendor in vendors:
+        catalogue = Catalogue.build(vendor, seed=seed, currency=vendor.setup(institution).currency)
+        selector = Selector(vendor, catalogue, alma, random.Random(f"{seed}:{vendor.name}"))
+        numbers = order_numbers(vendor, seed)
+        summary = result.vendors[vendor.name] = VendorSummary(vendor.name)
+        for index in range(orders):
+            cart = Cart(vendor, alma, institution=institution, order_numbers=numbers, retry=retry, sleep=sleep)
+            selector.fill(cart, index)
+            for line in cart.checkout().lines:
+                assert line.result is not None
+                summary.count(line.result)
+            summary.orders += 1
+            done += 1
+            if progress:
+                progress(vendor.name, done, total)
+    return result
