@@ -96,13 +96,15 @@ class Cart:
 
     vendor: str  # vendor code in Alma
     account: str  # the vendor account Alma knows the library by
+    library: str = "MAIN"  # the owning library the selector orders for
+    location: str = "STACKS"
     lines: list[CartLine] = field(default_factory=list)
     profile_code: str | None = None
     po_line_numbers: dict[str, str] = field(default_factory=dict)  # vendor reference number -> Alma PO line
 
     def add(self, title: str, line_type: str) -> CartLine:
         known = TITLES.get(title, Title())
-        line = CartLine(title=title, line_type=line_type, isbn=known.isbn, issn=known.issn, author=known.author,
+        line = CartLine(title=title, line_type=line_type, owner=self.library, location=self.location, isbn=known.isbn, issn=known.issn, author=known.author,
                         publisher=known.publisher, year=known.year, price=DEFAULT_PRICE[line_type],
                         funds=[(DEFAULT_FUND[line_type], None)],
                         vendor_reference_number=str(FIRST_ORDER_NUMBER.get(self.vendor, 1000) + len(self.lines)))
@@ -137,10 +139,17 @@ class Cart:
                 {"fund_code": {"value": code}, "percent": str(100 if percent is None else percent)}
                 for code, percent in line.funds]
         if line.physical:
-            body["location"] = [{"library": {"value": line.owner or "MAIN"}, "shelving_location": line.location,
+            body["location"] = [{"library": {"value": line.owner or self.library}, "shelving_location": line.location,
                                  "quantity": line.quantity}]
         else:
             body["access_model"] = {"value": line.access_model}
             if line.platform:
                 body["access_provider"] = line.platform
         return {k: v for k, v in body.items() if v is not None}
+
+
+def new_cart(alma, vendor: str) -> Cart:
+    """The vendor's cart for the institution's first library (its first shelving location)."""
+    library = alma.libraries()["library"][0]["code"]
+    location = alma.locations(library)["location"][0]["code"]
+    return Cart(vendor=vendor, account=alma.vendor(vendor)["account"][0]["code"], library=library, location=location)

@@ -5,19 +5,14 @@ from __future__ import annotations
 from pytest_bdd import given, parsers, then, when
 
 from features.steps._alma import attempt, locate_record
-from features.steps._cart import Cart
+from features.steps._cart import new_cart
 from features.steps._types import EXTRA_TYPES
-
-
-def _cart(alma, vendor: str) -> Cart:
-    account = alma.vendor(vendor)["account"][0]["code"]
-    return Cart(vendor=vendor, account=account)
 
 
 @given(parsers.parse('the librarian has the {line_type:Format} "{title}" in the {vendor:Vendor} cart',
                      extra_types=EXTRA_TYPES), target_fixture="cart")
 def title_in_cart(alma, line_type, title, vendor):
-    cart = _cart(alma, vendor)
+    cart = new_cart(alma, vendor)
     cart.add(title, line_type)
     return cart
 
@@ -25,7 +20,7 @@ def title_in_cart(alma, line_type, title, vendor):
 @given(parsers.parse('the librarian has the {line_type:Format} "{title}" in the {vendor:Vendor} cart '
                      'for {price:Money} on "{fund}"', extra_types=EXTRA_TYPES), target_fixture="cart")
 def priced_title_in_cart(alma, line_type, title, vendor, price, fund):
-    cart = _cart(alma, vendor)
+    cart = new_cart(alma, vendor)
     line = cart.add(title, line_type)
     line.price, line.funds = price, [(fund, None)]
     return cart

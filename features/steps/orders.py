@@ -5,14 +5,14 @@ from __future__ import annotations
 from pytest_bdd import given, parsers, then
 
 from features.steps._alma import alert_codes, attempt, current_line, snapshot
-from features.steps._cart import Cart
+from features.steps._cart import new_cart
 from features.steps._types import EXTRA_TYPES, STATUSES
 
 
 @given(parsers.parse('the librarian has ordered the {line_type:Format} "{title}" through {vendor:Vendor}',
                      extra_types=EXTRA_TYPES), target_fixture="outcome")
 def ordered(alma, line_type, title, vendor):
-    cart = Cart(vendor=vendor, account=alma.vendor(vendor)["account"][0]["code"])
+    cart = new_cart(alma, vendor)
     line = cart.add(title, line_type)
     return attempt(alma, lambda: alma.create_po_line(cart.po_line(line)))
 
@@ -20,7 +20,7 @@ def ordered(alma, line_type, title, vendor):
 @given(parsers.parse('the librarian has ordered the {line_type:Format} "{title}" through {vendor:Vendor} '
                      'for {price:Money} on "{fund}"', extra_types=EXTRA_TYPES), target_fixture="outcome")
 def ordered_on_fund(alma, line_type, title, vendor, price, fund):
-    cart = Cart(vendor=vendor, account=alma.vendor(vendor)["account"][0]["code"])
+    cart = new_cart(alma, vendor)
     line = cart.add(title, line_type)
     line.price, line.funds = price, [(fund, None)]
     return attempt(alma, lambda: alma.create_po_line(cart.po_line(line)))
