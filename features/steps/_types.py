@@ -133,7 +133,7 @@ ZONES = {"Institution Zone": "IZ", "Network Zone": "NZ"}
 YES_NO = {"yes": True, "no": False, "ticked": True, "not ticked": False}
 
 
-@with_pattern(r"\d+(?:\.\d{2})? [A-Z]{3}")
+@with_pattern(r"-?\d+(?:\.\d{2})? [A-Z]{3}")
 def money(text: str) -> Money:
     amount, currency = text.split()
     return Money(Decimal(amount), currency)

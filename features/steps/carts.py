@@ -100,3 +100,8 @@ def check_out(alma, cart, vendor):
 def vendor_keeps_po_line_number(cart, vendor, outcome):
     assert cart.vendor == vendor
     assert cart.po_line_numbers[cart.line.vendor_reference_number] == outcome.po_line["number"]
+
+
+@given(parsers.parse('the cart line sends the title as "{title}"'))
+def title_as_sent(cart, title):
+    cart.line.title = title

@@ -25,3 +25,8 @@ def fund_has_available(alma, code, amount):
 @then(parsers.parse('the fund "{code}" still has {amount:Money} available', extra_types=EXTRA_TYPES))
 def fund_shows_available(alma, code, amount):
     assert _available(alma, code) == amount.amount, f"{code} has {_available(alma, code)} available"
+
+
+@given(parsers.parse('the fund "{code}" may be over-encumbered by {percent:d}% of its allocation'))
+def fund_over_encumbrance(alma, code, percent):
+    alma.configure_fund(code, overencumbrance_allowed=True, overencumbrance_limit_percent=str(percent))

@@ -1,0 +1,116 @@
+@seeded
+Feature: Validating the order information against the funds
+  As an acquisitions librarian responsible for the budget
+  I want Alma to check every real-time order's funds, and either refuse it or hold it for review as I choose
+  So that no vendor can commit money the library has not got
+
+  Source: seeds/001_458f83e2450e705c.txt — "Setting Up New Order Integration Profile", step 2, VALIDATION OF ORDER
+  INFORMATION: "Do not create order in case of: Order is not fully funded; Invalid fund code; Fund balance
+  insufficient to cover encumbrance."
+
+  Decision of the simulator, not documented Alma behaviour: a ticked check refuses the order, the refusal says
+  which check failed, and nothing is created — no PO line, no record, no encumbrance. A check that is not ticked
+  lets the order through into In Review, with an alert saying what is wrong.
+  Decision of the simulator: a fund code is invalid when the fund is unknown, inactive, not in the current fiscal
+  year, a summary fund rather than an allocated fund, or not available for the owning library. A fund's balance
+  covers an order when the net price fits in its available balance plus any over-encumbrance it allows.
+  The check and the encumbrance are one step, so two orders at once never overspend a fund.
+
+  Background:
+    Given Hudson Valley University is set up for real-time ordering
+
+  Rule: Invalid fund code
+
+    @gobi
+    Scenario Outline: With the check ticked, an order on <why> is refused and nothing changes
+      Given the GOBI integration profile does not create the order when the fund code is invalid
+      And the librarian has the print book "Tidewater Archives: Records of the Colonial Chesapeake" in the GOBI cart
+      And the cart line is charged to "<fund>"
+      When the librarian checks out the GOBI cart
+      Then the order is refused because the fund code is invalid
+      And nothing changes in Alma
+
+      Examples:
+        | fund           | why                                 |
+        | GEOG-MONO      | a fund Alma does not have           |
+        | MUSIC-MONO     | an inactive fund                    |
+        | HIST-MONO-FY26 | last fiscal year's fund             |
+        | HUMANITIES     | a summary fund                      |
+        | LAW-MONO       | a fund only the Law Library may use |
+
+    @oasis
+    Scenario Outline: With the check not ticked, an order on <why> waits In Review
+      Given the Oasis integration profile creates the order even when the fund code is invalid
+      And the librarian has the print book "Tidewater Archives: Records of the Colonial Chesapeake" in the Oasis cart
+      And the cart line is charged to "<fund>"
+      When the librarian checks out the Oasis cart
+      Then the PO line is In Review because the fund code is invalid
+
+      Examples:
+        | fund           | why                                 |
+        | GEOG-MONO      | a fund Alma does not have           |
+        | MUSIC-MONO     | an inactive fund                    |
+        | HIST-MONO-FY26 | last fiscal year's fund             |
+        | HUMANITIES     | a summary fund                      |
+        | LAW-MONO       | a fund only the Law Library may use |
+
+  Rule: Order is not fully funded
+
+    @generic
+    Scenario: With the check ticked, an order charged for half its price is refused and nothing changes
+      Given the Harrassowitz integration profile does not create the order when the order is not fully funded
+      And the librarian has the print book "Mapping the Catskills: Surveyors and the State, 1790-1880" in the Harrassowitz cart
+      And the cart line charges 50% of its price to "HIST-MONO"
+      When the librarian checks out the Harrassowitz cart
+      Then the order is refused because the order is not fully funded
+      And nothing changes in Alma
+
+    @generic
+    Scenario: With the check not ticked, an order charged for half its price waits In Review
+      Given the Harrassowitz integration profile creates the order even when the order is not fully funded
+      And the librarian has the print book "Mapping the Catskills: Surveyors and the State, 1790-1880" in the Harrassowitz cart
+      And the cart line charges 50% of its price to "HIST-MONO"
+      When the librarian checks out the Harrassowitz cart
+      Then the PO line is In Review because the order is not fully funded
+      And the fund "HIST-MONO" still has 5000.00 USD available
+
+  Rule: Fund balance insufficient to cover encumbrance
+
+    @gobi
+    Scenario: With the check ticked, a title dearer than the fund balance is refused and the fund is untouched
+      Given the GOBI integration profile does not create the order when the fund balance is insufficient to cover the encumbrance
+      And the fund "ART-MONO" has 40.00 USD available
+      And the librarian has the print book "Tidewater Archives: Records of the Colonial Chesapeake" in the GOBI cart for 64.00 USD on "ART-MONO"
+      When the librarian checks out the GOBI cart
+      Then the order is refused because the fund balance is insufficient to cover the encumbrance
+      And the fund "ART-MONO" still has 40.00 USD available
+      And nothing changes in Alma
+
+    @oasis
+    Scenario: With the check not ticked, a title dearer than the fund balance waits In Review
+      Given the Oasis integration profile creates the order even when the fund balance is insufficient to cover the encumbrance
+      And the fund "ART-MONO" has 40.00 USD available
+      And the librarian has the print book "Tidewater Archives: Records of the Colonial Chesapeake" in the Oasis cart for 64.00 USD on "ART-MONO"
+      When the librarian checks out the Oasis cart
+      Then the PO line is In Review because the fund balance is insufficient to cover the encumbrance
+      And the fund "ART-MONO" still has 40.00 USD available
+
+    @gobi
+    Scenario: A fund that may be over-encumbered covers an order within its allowance
+      Given the GOBI integration profile does not create the order when the fund balance is insufficient to cover the encumbrance
+      And the fund "SCI-EBOOK" has 50.00 USD available
+      And the fund "SCI-EBOOK" may be over-encumbered by 10% of its allocation
+      And the librarian has the ebook "Soundscapes of the Industrial City" in the GOBI cart for 300.00 USD on "SCI-EBOOK"
+      When the librarian checks out the GOBI cart
+      Then the PO line is Sent
+      And the fund "SCI-EBOOK" has -250.00 USD available
+
+    @gobi
+    Scenario: An order beyond a fund's over-encumbrance allowance is refused
+      Given the GOBI integration profile does not create the order when the fund balance is insufficient to cover the encumbrance
+      And the fund "SCI-EBOOK" has 50.00 USD available
+      And the fund "SCI-EBOOK" may be over-encumbered by 10% of its allocation
+      And the librarian has the ebook "Soundscapes of the Industrial City" in the GOBI cart for 900.00 USD on "SCI-EBOOK"
+      When the librarian checks out the GOBI cart
+      Then the order is refused because the fund balance is insufficient to cover the encumbrance
+      And the fund "SCI-EBOOK" still has 50.00 USD available
