@@ -1,0 +1,296 @@
+"""The simulator's own control API under /almasim/v1/admin: never an Alma path, no API key, JSON only.
+
+    POST   /almasim/v1/admin/reset                  back to the starting world; journal, faults, counters cleared
+    GET    /almasim/v1/admin/world                  the world's name, institutions and their API keys
+    POST   /almasim/v1/admin/world                  load a world: empty body = default; a TOML/JSON world file
+    POST   /almasim/v1/admin/tenants                {"template", "code"?, "name"?} → a new institution + keys
+    DELETE /almasim/v1/admin/tenants/{code}         drop a tenant
+    GET    /almasim/v1/admin/journal                ?institution= &method= &path= &status= &limit= &raw=false
+    DELETE /almasim/v1/admin/journal                ?institution=
+    GET    /almasim/v1/admin/faults                 the active fault rules
+    POST   /almasim/v1/admin/faults                 add one (see faults.Fault)
+    DELETE /almasim/v1/admin/faults[/{id}]          remove all, or one
+    GET|PUT /almasim/v1/admin/settings              thresholds and journal caps
+    GET|PUT /almasim/v1/admin/processing            {"mode": "synchronous"|"asynchronous", "seconds", "institution"?}
+    GET|POST /almasim/v1/admin/clock                now; POST {"advance_seconds": N}
+    GET|PUT /almasim/v1/admin/state                 export / import the whole world as a JSON snapshot
+    GET    /almasim/v1/admin/openapi.json           OpenAPI 3 of what the simulator serves
+    GET    /almasim/v1/admin/coverage               the coverage page (?format=json|md)
+
+(/almasim/v1/admin/bare, any method, answers a tiny JSON object and nothing else: the benchmark's baseline.)
+Misuse is answered 400 `{"error": "SIMULATOR: …"}`. Imports service, coverage and simulator.errors.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
+
+from simulator.alma.api import coverage
+from simulator.alma.api.faults import Fault
+from simulator.errors import HarnessError, SimulatorError
+
+if TYPE_CHECKING:
+    from simulator.alma.api.service import AlmaService
+    from simulator.alma.api.wire import RawRequest
+
+PREFIX = "/almasim/v1/admin"
+_JSON = "application/json;charset=UTF-8"
+_BARE = b'{"ok":true}'
+
+Action = Callable[["AlmaService", "Request"], Any]
+
+
+class Request:
+    """What an admin action sees: path parameters, the query as a dict and the body as text or JSON."""
+
+    def __init__(self, raw: RawRequest, params: dict[str, str]) -> None:
+        self.raw = raw
+        self.params = params
+        self.query = {k: v for k, v in reversed(list(raw.query))}
+
+    @property
+    def text(self) -> str:
+        try:
+            return self.raw.body.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise HarnessError("the body is not UTF-8") from None
+
+    def json(self, default: Any = None) -> Any:
+        text = self.text.strip()
+        if not text:
+            if default is None:
+                raise HarnessError("this call needs a JSON body")
+            return default
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise HarnessError(f"the body is not JSON: {exc}") from None
+
+
+class Reply:
+    def __init__(self, body: Any, status: int = 200, content_type: str = _JSON) -> None:
+        self.body, self.status, self.content_type = body, status, content_type
+
+
+_ROUTES: list[tuple[str, re.Pattern, Action]] = []
+
+
+def _admin(method: str, template: str):
+    def add(action: Action) -> Action:
+        regex = "^" + PREFIX + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template) + "/?$"
+        _ROUTES.append((method, re.compile(regex), action))
+        return action
+    return add
+
+
+def handle(service: AlmaService, raw: RawRequest) -> tuple[int, str, bytes]:
+    """(status, content type, body) of one admin call."""
+    method = raw.method.upper()
+    if raw.path == PREFIX + "/bare":
+        return 200, _JSON, _BARE
+    found = None
+    verbs = []
+    for verb, pattern, action in _ROUTES:
+        match = pattern.match(raw.path)
+        if match:
+            verbs.append(verb)
+            if verb == method:
+                found = action, match.groupdict()
+                break
+    if found is None:
+        text = (f"{method} is not supported here; use {', '.join(verbs)}" if verbs
+                else f"no admin call {raw.path}; see GET {PREFIX}/openapi.json and docs/http-api.md")
+        return _json({"error": f"SIMULATOR: {text}"}, 405 if verbs else 404)
+    action, params = found
+    try:
+        reply = action(service, Request(raw, params))
+    except (SimulatorError, ValueError, KeyError) as exc:
+        message = str(exc) if not isinstance(exc, KeyError) else f"unknown {exc}"
+        return _json({"error": message if message.startswith("SIMULATOR:") else f"SIMULATOR: {message}"}, 400)
+    if not isinstance(reply, Reply):
+        reply = Reply(reply)
+    if reply.content_type == _JSON:
+        return _json(reply.body, reply.status)
+    body = reply.body.encode("utf-8") if isinstance(reply.body, str) else reply.body
+    return reply.status, reply.content_type, body
+
+
+def _json(body: Any, status: int = 200) -> tuple[int, str, bytes]:
+    return status, _JSON, json.dumps(body, ensure_ascii=False).encode("utf-8")
+
+
+# ---------------------------------------------------------------- the world ------------------------------------
+
+
+def _world(service: AlmaService) -> dict:
+    return {"name": service.world.name, "institutions": service.institutions_json()}
+
+
+@_admin("POST", "/reset")
+def reset(service: AlmaService, request: Request) -> dict:
+    service.reset()
+    return _world(service)
+
+
+@_admin("GET", "/world")
+def world(service: AlmaService, request: Request) -> dict:
+    return _world(service)
+
+
+@_admin("POST", "/world")
+def load_world(service: AlmaService, request: Request) -> dict:
+    text = request.text
+    if text.strip():
+        service.load_text(text)
+    else:
+        service.reset()
+    return _world(service)
+
+
+@_admin("GET", "/institutions")
+def institutions(service: AlmaService, request: Request) -> list:
+    return service.institutions_json()
+
+
+@_admin("POST", "/tenants")
+def add_tenant(service: AlmaService, request: Request) -> Reply:
+    spec = request.json(default={})
+    unknown = set(spec) - {"template", "code", "name"}
+    if unknown:
+        raise HarnessError(f"unknown tenant field(s) {', '.join(sorted(unknown))}; use template, code, name")
+    tenant = service.add_tenant(spec.get("template", "01TRLC_HVU"), spec.get("code", ""), spec.get("name", ""))
+    found = next(i for i in service.institutions_json() if i["code"] == tenant.code)
+    return Reply(found, 201)
+
+
+@_admin("DELETE", "/tenants/{code}")
+def remove_tenant(service: AlmaService, request: Request) -> Reply:
+    service.remove_tenant(request.params["code"])
+    return Reply({"removed": request.params["code"]})
+
+
+# ---------------------------------------------------------------- journal -------------------------------------
+
+
+@_admin("GET", "/journal")
+def journal(service: AlmaService, request: Request) -> dict:
+    q = request.query
+    status = int(q["status"]) if q.get("status") else None
+    limit = int(q["limit"]) if q.get("limit") else None
+    found = service.journal.entries(institution=q.get("institution", ""), method=q.get("method", ""),
+                                    path=q.get("path", ""), status=status, limit=limit)
+    raw = q.get("raw", "true").lower() != "false"
+    entries = []
+    for exchange in found:
+        entry = exchange.to_json()
+        if not raw:
+            entry.pop("request")
+            entry.pop("response")
+        entries.append(entry)
+    return {"cap": service.journal.cap, "body_cap": service.journal.body_cap, "total": len(entries),
+            "summary": [e["summary"] for e in entries], "entries": entries}
+
+
+@_admin("DELETE", "/journal")
+def clear_journal(service: AlmaService, request: Request) -> dict:
+    return {"cleared": service.journal.clear(request.query.get("institution", ""))}
+
+
+# ---------------------------------------------------------------- faults ---------------------------------------
+
+
+@_admin("GET", "/faults")
+def faults(service: AlmaService, request: Request) -> list:
+    return [f.to_json() for f in service.faults]
+
+
+@_admin("POST", "/faults")
+def add_fault(service: AlmaService, request: Request) -> Reply:
+    spec = request.json()
+    if not isinstance(spec, dict):
+        raise HarnessError("a fault is a JSON object")
+    return Reply(service.faults.add(Fault.from_json(spec)).to_json(), 201)
+
+
+@_admin("DELETE", "/faults")
+def clear_faults(service: AlmaService, request: Request) -> dict:
+    service.faults.clear()
+    return {"faults": []}
+
+
+@_admin("DELETE", "/faults/{id}")
+def remove_fault(service: AlmaService, request: Request) -> dict:
+    if not service.faults.remove(int(request.params["id"])):
+        raise HarnessError(f"no fault {request.params['id']}")
+    return {"removed": int(request.params["id"])}
+
+
+# ---------------------------------------------------------------- settings, processing, clock -----------------
+
+
+@_admin("GET", "/settings")
+def settings(service: AlmaService, request: Request) -> dict:
+    return service.settings_json()
+
+
+@_admin("PUT", "/settings")
+def change_settings(service: AlmaService, request: Request) -> dict:
+    service.configure(request.json())
+    return service.settings_json()
+
+
+@_admin("GET", "/processing")
+def processing(service: AlmaService, request: Request) -> dict:
+    return service.processing_json()
+
+
+@_admin("PUT", "/processing")
+def change_processing(service: AlmaService, request: Request) -> dict:
+    spec = request.json()
+    service.set_processing(str(spec.get("mode", "")), float(spec.get("seconds", 0)), str(spec.get("institution", "")))
+    return service.processing_json()
+
+
+@_admin("GET", "/clock")
+def clock(service: AlmaService, request: Request) -> dict:
+    return {"now": service.clock.now().isoformat()}
+
+
+@_admin("POST", "/clock")
+def advance_clock(service: AlmaService, request: Request) -> dict:
+    spec = request.json()
+    return {"now": service.advance_clock(float(spec.get("advance_seconds", 0))).isoformat()}
+
+
+# ---------------------------------------------------------------- state ----------------------------------------
+
+
+@_admin("GET", "/state")
+def export_state(service: AlmaService, request: Request) -> dict:
+    return service.export()
+
+
+@_admin("PUT", "/state")
+def import_state(service: AlmaService, request: Request) -> dict:
+    service.import_(request.json())
+    return _world(service)
+
+
+# ---------------------------------------------------------------- descriptions ---------------------------------
+
+
+@_admin("GET", "/openapi.json")
+def openapi(service: AlmaService, request: Request) -> dict:
+    base = request.raw.base_url.removesuffix("/almaws/v1")
+    return coverage.openapi(base)
+
+
+@_admin("GET", "/coverage")
+def coverage_page(service: AlmaService, request: Request) -> Reply:
+    if request.query.get("format", "md") == "json":
+        return Reply(coverage.report())
+    return Reply(coverage.markdown(), content_type="text/markdown;charset=UTF-8")

@@ -1,0 +1,69 @@
+"""A real HTTP server for the simulated Alma on a background thread (uvicorn), for tests and `almasim serve`.
+
+    with ThreadedServer(AlmaService()) as server:
+        httpx.get(f"{server.base_url}/acq/test", params={"apikey": key})
+
+Port 0 takes a free port; `port` and `base_url` report the real one once `start` returns. `stop` asks
+uvicorn to finish and joins the thread, so a test never leaves a server behind.
+Imports uvicorn and this package's asgi and service modules.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import uvicorn
+
+from simulator.alma.api.asgi import create_app
+from simulator.alma.api.handlers import ALMA
+from simulator.alma.api.service import AlmaService
+from simulator.errors import HarnessError
+
+__all__ = ["ThreadedServer"]
+
+
+class ThreadedServer:
+    def __init__(self, service: AlmaService | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.service = service or AlmaService()
+        self.host = host
+        config = uvicorn.Config(create_app(self.service), host=host, port=port, log_level="warning",
+                                access_log=False, server_header=False, lifespan="off")
+        self._server = uvicorn.Server(config)
+        self._thread: threading.Thread | None = None
+        self.port = port
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        """What an Alma client is given as its base URL: http://127.0.0.1:PORT/almaws/v1."""
+        return f"{self.url}{ALMA}"
+
+    def start(self, timeout: float = 10.0) -> ThreadedServer:
+        self._thread = threading.Thread(target=self._server.run, name="almasim-server", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive():
+                raise HarnessError(f"the server could not start on {self.host}:{self.port} (is the port in use?)")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise HarnessError(f"the server did not start within {timeout} s")
+            time.sleep(0.005)
+        self.port = self._server.servers[0].sockets[0].getsockname()[1]
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def __enter__(self) -> ThreadedServer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
