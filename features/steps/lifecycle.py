@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pytest_bdd import parsers, then, when
+from pytest_bdd import given, parsers, then, when
 
 from features.steps._alma import attempt, current_line, portfolios_of
 
@@ -14,6 +14,7 @@ def _reason_code(alma, label: str) -> str:
     return found[0]
 
 
+@given(parsers.parse('the librarian has cancelled the PO line because "{label}"'), target_fixture="outcome")
 @when(parsers.parse('the librarian cancels the PO line because "{label}"'), target_fixture="outcome")
 @when(parsers.parse('the librarian cancels the PO line again because "{label}"'), target_fixture="outcome")
 def cancel(alma, outcome, label):

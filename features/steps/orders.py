@@ -76,3 +76,20 @@ def nothing_changes(alma, outcome):
 @then(parsers.parse('the PO line keeps the vendor reference number "{number}"'))
 def keeps_vendor_reference(alma, outcome, number):
     assert current_line(alma, outcome)["vendor_reference_number"] == number
+
+
+@given(parsers.parse('the librarian has ordered the {line_type:Format} "{title}" through {vendor:Vendor}, '
+                     'asking for manual review', extra_types=EXTRA_TYPES), target_fixture="outcome")
+def ordered_for_review(alma, line_type, title, vendor):
+    cart = new_cart(alma, vendor)
+    line = cart.add(title, line_type)
+    return attempt(alma, lambda: alma.create_po_line(cart.po_line(line), requires_manual_review=True))
+
+
+@given(parsers.parse('the librarian has ordered the {line_type:Format} "{title}" through {vendor:Vendor} '
+                     'without a price', extra_types=EXTRA_TYPES), target_fixture="outcome")
+def ordered_without_price(alma, line_type, title, vendor):
+    cart = new_cart(alma, vendor)
+    line = cart.add(title, line_type)
+    line.price = None
+    return attempt(alma, lambda: alma.create_po_line(cart.po_line(line)))
