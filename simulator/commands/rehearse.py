@@ -74,16 +74,26 @@ def _alma(args: argparse.Namespace) -> tuple[AlmaClient, str]:
         from simulator.backends import make_backend  # noqa: PLC0415 - the HTTP backend is optional here
     except ImportError:
         raise _Fail("this build has no HTTP backend (simulator.backends.make_backend)") from None
+    alma = None
     try:
         alma = AlmaClient(make_backend("http", base_url=args.alma_url, api_key=args.api_key))
         alma.test()
     except Unauthorized:
+        _close(alma)
         raise _Fail(f"{args.alma_url} rejected the API key") from None
     except AlmaError as error:
+        _close(alma)
         raise _Fail(f"{args.alma_url} answered {error}") from None
     except Exception as error:  # noqa: BLE001 - a bad URL surfaces as many httpx/OS errors; one line for all
+        _close(alma)
         raise _Fail(f"cannot reach Alma at {args.alma_url}: {error or type(error).__name__}") from None
     return alma, args.alma_url
+
+
+def _close(alma: AlmaClient | None) -> None:
+    close = getattr(alma.backend, "close", None) if alma is not None else None
+    if close:
+        close()
 
 
 class Progress:
@@ -173,6 +183,7 @@ def run(args: argparse.Namespace) -> int:
                           progress=progress)
     finally:
         progress.close()
+        _close(alma)
     if args.json:
         print(json.dumps(result.as_json(), sort_keys=False))
     else:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from simulator.backends import AlmaClient, InProcessBackend
 from simulator.cli import main
 from simulator.vendors import VENDORS, Catalogue, load_profile, open_cart
+from simulator.vendors.rehearsal import rehearse
 
 from .conftest import COASTAL
 
@@ -88,3 +91,17 @@ def test_a_new_vendor_is_one_file(tmp_path, capsys):
     assert main(["rehearse", "--vendors-dir", str(tmp_path), "--orders", "2", "--json"]) == 0
     assert list(json.loads(capsys.readouterr().out)["vendors"]) == ["blackwell"]
     assert "blackwell" not in VENDORS
+
+
+def test_over_http_the_summary_is_the_same():
+    server = pytest.importorskip("simulator.alma.api.server")
+    http = pytest.importorskip("simulator.backends.http")
+    vendors = sorted(VENDORS.values(), key=lambda v: v.system == "OTHER")
+    running = server.ThreadedServer().start()
+    backend = http.HttpBackend(running.base_url, "l8xx-hvu-0000-read-write")
+    try:
+        over_http = rehearse(AlmaClient(backend), vendors, orders=8, seed=3, sleep=lambda seconds: None).as_json()
+    finally:
+        backend.close()
+        running.stop()
+    assert over_http == rehearse(AlmaClient(InProcessBackend()), vendors, orders=8, seed=3).as_json()
