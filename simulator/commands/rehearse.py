@@ -76,7 +76,7 @@ def _alma(args: argparse.Namespace) -> tuple[AlmaClient, str]:
         raise _Fail("this build has no HTTP backend (simulator.backends.make_backend)") from None
     alma = None
     try:
-        alma = AlmaClient(make_backend("http", base_url=args.alma_url, api_key=args.api_key))
+        alma = make_backend("http", base_url=args.alma_url, api_key=args.api_key)
         alma.test()
     except Unauthorized:
         _close(alma)

@@ -276,8 +276,8 @@ class Cart:
             if cart_line.funds:
                 body["fund_distribution"] = fund_distribution(cart_line.funds, price.times(cart_line.quantity))
         elif cart_line.funds:
-            body["fund_distribution"] = [{"fund_code": {"value": code}, "percent": f"{Decimal(100) / len(cart_line.funds):.2f}"}
-                                         for code in cart_line.funds]
+            percent = f"{Decimal(100) / len(cart_line.funds):.2f}"
+            body["fund_distribution"] = [{"fund_code": {"value": code}, "percent": percent} for code in cart_line.funds]
         if cart_line.format == "print":
             location: dict[str, Any] = {"quantity": cart_line.quantity, "library": {"value": cart_line.owning_library}}
             if cart_line.location:
