@@ -60,9 +60,10 @@ STATUS_LABELS = {
 # ---------------------------------------------------------------- catalogue -------------------------------------
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True)
 class Bib:
-    """A bibliographic record in one zone. Identifiers are kept as sent and indexed by their keys."""
+    """A bibliographic record in one zone. Identifiers are kept as sent and indexed by their keys.
+    Slotted: a catalogue holds a million of them (PRODUCT.md: 1M bibs in < 2 GB, lookups that do not slow)."""
 
     mms_id: str
     zone: Zone
@@ -82,6 +83,9 @@ class Bib:
     suppressed: bool = False
     created_by_order: str = ""  # the PO line number that created this brief record
     validation_problems: list[str] = field(default_factory=list)
+    metadata_template: str = ""  # the template a brief record was built from
+    language: str = ""
+    encoding_level: str = ""  # MARC leader/17: "3" abbreviated (brief), " " full
 
 
 # The keys a catalogue indexes; match methods look records up by them.
@@ -97,13 +101,23 @@ def record_keys(bib: Bib) -> dict[str, set[str]]:
     return keys
 
 
+def _by_mms_id(bib: Bib) -> str:
+    return bib.mms_id
+
+
+def _records(entry: Bib | tuple[Bib, ...] | None) -> tuple[Bib, ...]:
+    return () if entry is None else entry if type(entry) is tuple else (entry,)
+
+
 class Catalogue:
     """The bibliographic records of one zone, indexed by every matching key (lookups never scan)."""
 
     def __init__(self, zone: Zone) -> None:
         self.zone = zone
         self.bibs: dict[str, Bib] = {}
-        self._index: dict[str, dict[str, set[str]]] = {kind: defaultdict(set) for kind in INDEX_KINDS}
+        # kind -> key -> the records carrying it, as a tuple in MMS ID order (lean: most keys name one record;
+        # the records themselves, so a lookup in a million-record catalogue touches little memory)
+        self._index: dict[str, dict[str, tuple[Bib, ...]]] = {kind: {} for kind in INDEX_KINDS}
         self._linked: dict[str, str] = {}  # Network Zone MMS ID -> the institution record linked to it
 
     def add(self, bib: Bib) -> Bib:
@@ -113,20 +127,26 @@ class Catalogue:
         if bib.network_mms_id:
             self._linked[bib.network_mms_id] = bib.mms_id
         for kind, keys in record_keys(bib).items():
+            index = self._index[kind]
             for key in keys:
-                self._index[kind][key].add(bib.mms_id)
+                found = index.get(key)
+                index[key] = bib if found is None else tuple(sorted((*_records(found), bib), key=_by_mms_id))
         return bib
 
     def remove(self, mms_id: str) -> None:
         bib = self.bibs.pop(mms_id)
         self._linked.pop(bib.network_mms_id, None)
         for kind, keys in record_keys(bib).items():
+            index = self._index[kind]
             for key in keys:
-                self._index[kind][key].discard(mms_id)
+                left = tuple(b for b in _records(index.get(key)) if b.mms_id != mms_id)
+                if left:
+                    index[key] = left[0] if len(left) == 1 else left
+                else:
+                    index.pop(key, None)
 
     def lookup(self, kind: str, key: str) -> list[Bib]:
-        ids = self._index[kind].get(key, ())
-        return [self.bibs[i] for i in sorted(ids) if not self.bibs[i].suppressed]
+        return [bib for bib in _records(self._index[kind].get(key)) if not bib.suppressed]
 
     def linked_to(self, network_mms_id: str) -> Bib | None:
         mms_id = self._linked.get(network_mms_id)
@@ -550,6 +570,16 @@ class ApiKey:
     write: bool = True
 
 
+@dataclass(kw_only=True, frozen=True)
+class MetadataTemplate:
+    """The institution's default metadata template: what every brief record an order creates starts from
+    (seed 002: "Alma creates a brief bibliographic record"; alma-api.md §7.5)."""
+
+    name: str = "Default brief record"
+    language: str = "eng"
+    encoding_level: str = "3"
+
+
 @dataclass(kw_only=True)
 class Institution:
     code: str
@@ -576,6 +606,7 @@ class Institution:
     po_lines: dict[str, POLine] = field(default_factory=dict)
     purchase_orders: dict[str, PurchaseOrder] = field(default_factory=dict)
     asynchronous_processing_seconds: float = 0.0  # 0: status and alerts are in the answer
+    metadata_template: MetadataTemplate = field(default_factory=MetadataTemplate)
     # sequences
     ids: Sequence = field(default_factory=lambda: Sequence(1000001))
     po_line_numbers: Sequence = field(default_factory=lambda: Sequence(10001))

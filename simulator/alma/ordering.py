@@ -479,7 +479,10 @@ def _bring_bib(world: World, institution: Institution, plan: _Plan, number: str)
                 vendor_title_numbers=[record.vendor_title_number] if record.vendor_title_number else [],
                 brief=True, local_notes=list(record.local_notes),
                 publish_to_external_catalog=plan.profile.sync_with_external_catalog.value,
-                created_by_order=number, validation_problems=metadata_problems(record))
+                created_by_order=number, validation_problems=metadata_problems(record),
+                metadata_template=institution.metadata_template.name,
+                language=institution.metadata_template.language,
+                encoding_level=institution.metadata_template.encoding_level)
     if plan.new_bib_zone is Zone.NETWORK and network is not None:
         nz_bib = replace(brief, zone=Zone.NETWORK,
                          mms_id=f"99{network.sequence.take():010d}{network.mms_suffix}")

@@ -16,7 +16,7 @@ from pathlib import Path
 from simulator.alma import configuration, ordering
 from simulator.alma.model import (
     ApiKey, Bib, ElectronicCollection, ExternalCatalogSync, FiscalPeriod, Fund, FundShare, Institution, Inventory,
-    InventoryOperations, Ledger, Library, Location, NetworkZone, NewOrderProfile, NoMatchAction, POLineDraft,
+    InventoryOperations, Ledger, MetadataTemplate, Library, Location, NetworkZone, NewOrderProfile, NoMatchAction, POLineDraft,
     POLineType, Portfolio, ResourceMetadata, Vendor, VendorAccount, World, Zone,
 )
 from simulator.clock import Clock, FixedClock
@@ -112,6 +112,7 @@ def load_institution(world: World, spec: dict, defaults: dict, clock: Clock) -> 
         upgrade_access_models=list(merged.get("upgrade_access_models", [])),
         cancellation_reasons=dict(merged.get("cancellation_reasons", {})),
         asynchronous_processing_seconds=float(spec.get("asynchronous_processing_seconds", 0)),
+        metadata_template=MetadataTemplate(**merged.get("metadata_template", {})),
     )
     for t in merged.get("po_line_types", []):
         inst.po_line_types[t["code"]] = POLineType(code=t["code"], label=t["label"], inventory=Inventory(t["inventory"]),

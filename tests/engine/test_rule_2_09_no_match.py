@@ -81,3 +81,19 @@ def test_network_profile_needs_a_network(world):
     with pytest.raises(IllegalValue):
         configuration.add_profile(world, RVC, NewOrderProfile(code="NZ2", name="NZ", system="X",
                                                               use_network_zone=True))
+
+
+
+def test_brief_record_is_built_from_the_default_metadata_template(hvu, order):
+    """ORDERING-RULES §2.9: no match → a brief bib from the order's metadata *and the default metadata template*."""
+    line = order(print_draft(resource=ResourceMetadata(title="A Title Nobody Holds", isbn=new_isbn())))
+    bib = hvu.catalogue.bibs[line.mms_id]
+    assert bib.brief and bib.metadata_template == hvu.metadata_template.name == "Default brief record (real-time orders)"
+    assert (bib.language, bib.encoding_level) == ("eng", "3")
+
+
+def test_a_matched_record_is_not_touched_by_the_template(hvu, order):
+    """ORDERING-RULES §2.9 (broken case): a matched record keeps its own cataloguing, no template applied."""
+    line = order(print_draft(resource=ResourceMetadata(title="Rivers of Empire", isbn="9781503642225")))
+    bib = hvu.catalogue.bibs[line.mms_id]
+    assert not bib.brief and bib.metadata_template == ""

@@ -318,6 +318,9 @@ def bib_to_json(bib: Bib, base: str = ALMA_BASE) -> dict:
             "brief_level": coded("01" if bib.brief else "10", "Brief" if bib.brief else "Full"),
             "management_tag": bib.publish_to_external_catalog,
             "local_note": list(bib.local_notes), "system_control_number": list(bib.system_numbers),
+            "metadata_template": bib.metadata_template,
+            "language": coded(bib.language, bib.language) if bib.language else coded("", ""),
+            "encoding_level": bib.encoding_level,
             "zone": bib.zone.value}
 
 
