@@ -2,19 +2,18 @@
 
 `connect(institution)` builds an `AlmaClient` for one institution of the seed world; `alma` is Hudson Valley
 University's. In-process (the default) loads a fresh world for every scenario, so scenarios share nothing and
-`pytest -n auto` is safe. The other backends come from `simulator.backends.make_backend` (mocked, server,
-real); until it exists those runs skip with the reason. Scenarios tagged `@seeded` rely on the simulator's
+`pytest -n auto` is safe. Every backend comes from `simulator.backends.make_backend`: inprocess, mocked (respx,
+no sockets), server (an almasim HTTP server: our own per test process, or `--alma-url`) and real. Scenarios tagged `@seeded` rely on the simulator's
 seed data and are skipped against a real Alma, which has its own funds, records and profiles.
 """
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Iterator
 
 import pytest
 
-from simulator.backends import AlmaClient, InProcessBackend
+from simulator.backends import AlmaClient
 
 pytest_plugins = [
     "features.steps.institution",
@@ -41,37 +40,69 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
                     "the librarian's set-up actions); a real Alma has its own")
 
 
-def _backend(kind: str, institution: str, config: pytest.Config):
-    if kind == "inprocess":
-        return InProcessBackend(institution=institution)
-    import simulator.backends as backends
+def _admin(root: str, method: str, path: str, body: dict | None = None) -> dict:
+    """The simulator's own control API (never an Alma path): reset the world, add or drop a tenant."""
+    import httpx
 
-    make_backend = getattr(backends, "make_backend", None)
-    if make_backend is None:
-        pytest.skip(f"--alma-backend={kind} needs simulator.backends.make_backend, which is not available yet")
-    offered = {"institution": institution, "url": config.getoption("--alma-url"),
-               "api_key": config.getoption("--alma-api-key") or API_KEYS.get(institution)}
-    accepted = inspect.signature(make_backend).parameters
-    takes_any = any(p.kind is p.VAR_KEYWORD for p in accepted.values())
-    return make_backend(kind, **{k: v for k, v in offered.items() if takes_any or k in accepted})
+    answer = httpx.request(method, f"{root}/almasim/v1/admin{path}", json=body, timeout=30)
+    answer.raise_for_status()
+    return answer.json()
+
+
+@pytest.fixture(scope="session")
+def own_server() -> Iterator[str]:
+    """`--alma-backend=server` without `--alma-url`: one simulator per test process (so per xdist worker)."""
+    from simulator.alma.api.server import ThreadedServer
+
+    server = ThreadedServer().start()
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture
 def connect(request: pytest.FixtureRequest) -> Iterator[Callable[[str], AlmaClient]]:
-    """Open a fresh connection to one institution of the seed world; closed after the scenario."""
-    opened = []
+    """Open a fresh connection to one institution of the seed world; everything is dropped after the scenario.
+
+    inprocess and mocked: a new world per connection. server: against our own server (one per process), the world
+    is reset before the scenario; against `--alma-url`, each connection gets a fresh tenant copied from the
+    institution (the Network Zone is then shared with other runs: use the own server for Network Zone scenarios
+    run in parallel). real: `--alma-url` and `--alma-api-key`, for scenarios that need no seeding.
+    """
+    from simulator.backends import make_backend
+
+    config = request.config
+    kind, url = config.getoption("--alma-backend"), config.getoption("--alma-url")
+    opened: list[AlmaClient] = []
+    tenants: list[tuple[str, str]] = []
 
     def open_institution(institution: str) -> AlmaClient:
-        built = _backend(request.config.getoption("--alma-backend"), institution, request.config)
-        client = built if isinstance(built, AlmaClient) else AlmaClient(built)
-        opened.append(built)
+        if kind in ("inprocess", "mocked"):
+            client = make_backend(kind, institution=institution)
+        elif kind == "server" and url:
+            root = url.split("/almaws/v1")[0]
+            tenant = _admin(root, "POST", "/tenants", {"template": institution})
+            tenants.append((root, tenant["code"]))
+            key = next(k["key"] for k in tenant["api_keys"] if k["write"])
+            client = make_backend("server", base_url=url, api_key=key)
+        elif kind == "server":
+            root = request.getfixturevalue("own_server")
+            if not opened:
+                _admin(root, "POST", "/reset")
+            client = make_backend("server", base_url=f"{root}/almaws/v1", api_key=API_KEYS[institution])
+        else:
+            if not (url and config.getoption("--alma-api-key")):
+                pytest.skip("--alma-backend=real needs --alma-url and --alma-api-key")
+            client = make_backend("real", base_url=url, api_key=config.getoption("--alma-api-key"))
+        opened.append(client)
         return client
 
     yield open_institution
-    for built in opened:
-        close = getattr(built, "close", None) or getattr(getattr(built, "backend", None), "close", None)
+    for client in opened:
+        close = getattr(client.backend, "close", None)
         if close is not None:
             close()
+    for root, code in tenants:
+        _admin(root, "DELETE", f"/tenants/{code}")
 
 
 @pytest.fixture

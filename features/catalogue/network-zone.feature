@@ -42,9 +42,9 @@ Feature: Matching and adding records in the Network Zone
 
     @oasis
     Scenario: Oasis's unmatched title is imported as a brief record of the institution
-      Given the librarian has the print book "Mapping the Catskills: Surveyors and the State, 1790-1880" in the Oasis cart for 38.50 USD on "GEN-BOOKS"
+      Given the librarian has the print book "Quarry Towns of the Hudson Highlands" in the Oasis cart for 42.00 USD on "GEN-BOOKS"
       When the librarian checks out the Oasis cart
-      Then Alma creates a brief record "Mapping the Catskills: Surveyors and the State, 1790-1880" in the Institution Zone
+      Then Alma creates a brief record "Quarry Towns of the Hudson Highlands" in the Institution Zone
 
   Rule: Only a profile that uses the Network Zone may add records to it
 

@@ -51,6 +51,8 @@ TITLES = {
                                                                            "University of Pennsylvania Press", "2026"),
     "Mapping the Catskills: Surveyors and the State, 1790-1880": Title("9781438491028", "Brandt, Elsie",
                                                                        "SUNY Press", "2024"),
+    "Quarry Towns of the Hudson Highlands": Title("9781625341181", "Pellegrino, Rosa",
+                                                  "University of Massachusetts Press", "2025"),
     "Iron and Ice: The Hudson River Ice Trade": Title("9780801451270", "Kessler, Anna", "Cornell University Press",
                                                       "2026"),
 }

@@ -11,5 +11,5 @@ INSTITUTIONS = {"Hudson Valley University": "01TRLC_HVU", "Riverside College": "
 @given(parsers.parse("{institution} is set up for real-time ordering"), target_fixture="alma")
 def institution_set_up(connect, institution):
     alma = connect(INSTITUTIONS[institution])
-    assert INSTITUTIONS[institution] in alma.test(), f"{institution} does not answer"
+    assert "OK" in alma.test(), f"{institution} does not answer"
     return alma

@@ -1,0 +1,81 @@
+@seeded
+Feature: Ordering an ebook the library already owns
+  As an electronic resources librarian
+  I want to buy more users, a second copy, or the same title on another platform without breaking our portfolios
+  So that every portfolio keeps exactly one ordering PO line and the catalogue shows what we really bought
+
+  Source: seeds/000_503139c17dc536a4.txt — a university library consortium's knowledge base, "How should I handle
+  duplicate orders of ebooks in Alma?": Increased number of users (a License Upgrade PO line with one of the
+  three access models available for upgrades; "It does not matter if you check the box next to 'Assign
+  inventory manually' or not. Either way, no new electronic portfolios will be created, even if the Alma popup
+  says so"); Duplicate order on the same platform (check "Assign inventory manually"; "This POL will only be
+  linked to the bibliographic record, not the electronic portfolio … because an electronic portfolio can only be
+  linked to one POL"); Duplicate order on a different platform (locate the record in the Community Zone, its
+  Portfolio List, Order the new platform's portfolio).
+
+  Hudson Valley University already owns "Digital Humanities and the Archive" on EBSCOhost, single user, ordered
+  through GOBI. The three upgrade access models are "3 concurrent users", "Unlimited users" and "Non-linear
+  lending".
+
+  Decision of the simulator, not documented Alma behaviour: the License Upgrade PO line is attached to the
+  existing portfolio as an additional PO line, and the portfolio then shows the upgrade's access model. Ordering
+  the same platform again without "Assign inventory manually" creates a second portfolio on that platform and
+  notes that the resource already exists in the inventory — the outcome the knowledge base warns against.
+
+  Background:
+    Given Hudson Valley University is set up for real-time ordering
+
+  Rule: A License Upgrade never creates a portfolio, whether or not "Assign inventory manually" is ticked
+
+    Scenario Outline: Upgrading to "<access model>" with "Assign inventory manually" <assign> adds no portfolio
+      Given the librarian locates "Digital Humanities and the Archive" in the Institution Zone
+      When the librarian orders it as a License Upgrade to "<access model>" with "Assign inventory manually" <assign>
+      Then no new portfolio is created for the record
+      And the PO line is an additional PO line of the "EBSCOhost" portfolio
+      And the "EBSCOhost" portfolio shows the access model "<access model>"
+
+      Examples:
+        | access model        | assign      |
+        | 3 concurrent users  | ticked      |
+        | 3 concurrent users  | not ticked  |
+        | Unlimited users     | ticked      |
+        | Unlimited users     | not ticked  |
+        | Non-linear lending  | ticked      |
+        | Non-linear lending  | not ticked  |
+
+    Scenario Outline: A License Upgrade to "<access model>", which is not an upgrade access model, is refused
+      Given the librarian locates "Digital Humanities and the Archive" in the Institution Zone
+      When the librarian orders it as a License Upgrade to "<access model>" with "Assign inventory manually" not ticked
+      Then Alma refuses because a License Upgrade takes only an upgrade access model
+      And nothing changes in Alma
+
+      Examples:
+        | access model              |
+        | Single user               |
+        | Demand-driven acquisition |
+
+  Rule: A second order on the same platform links to the record only when "Assign inventory manually" is ticked
+
+    Scenario: With "Assign inventory manually" ticked, the second PO line is linked to the record only
+      Given the librarian locates "Digital Humanities and the Archive" in the Institution Zone
+      When the librarian orders it again as an ebook on "EBSCOhost" with "Assign inventory manually" ticked
+      Then the PO line is linked to the record only, not to a portfolio
+      And no new portfolio is created for the record
+      And the "EBSCOhost" portfolio is still ordered by its original PO line only
+
+    Scenario: Without "Assign inventory manually", a second portfolio is created on the same platform
+      Given the librarian locates "Digital Humanities and the Archive" in the Institution Zone
+      When the librarian orders it again as an ebook on "EBSCOhost" with "Assign inventory manually" not ticked
+      Then the record has a second portfolio on "EBSCOhost" for the new PO line
+      And Alma notes that the ordered resource already exists in the inventory
+      And the "EBSCOhost" portfolio is still ordered by its original PO line only
+
+  Rule: An order on a different platform comes from the Community Zone record's portfolio list
+
+    Scenario: Ordering the ProQuest Ebook Central portfolio gives the title a second platform with its own PO line
+      Given the librarian locates "Digital Humanities and the Archive" in the Institution Zone
+      When the librarian orders the "ProQuest Ebook Central" portfolio from its Community Zone portfolio list
+      Then the PO line's portfolio is activated from the Community Zone
+      And the portfolio is on "ProQuest Ebook Central"
+      And the record has 2 portfolios
+      And each portfolio of the record has its own PO line
