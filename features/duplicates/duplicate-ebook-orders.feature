@@ -17,7 +17,10 @@ Feature: Ordering an ebook the library already owns
   through GOBI. The three upgrade access models are "3 concurrent users", "Unlimited users" and "Non-linear
   lending".
 
-  Decision of the simulator, not documented Alma behaviour: the License Upgrade PO line is attached to the
+  Decision of the simulator, not documented Alma behaviour: "License Upgrade" is a PO line type of its own, and the
+  upgrade access models are institution data (three by default; an institution may configure more, as the
+  knowledge base says Ex Libris support can). Any other access model on a License Upgrade is refused.
+  Decision of the simulator: the License Upgrade PO line is attached to the
   existing portfolio as an additional PO line, and the portfolio then shows the upgrade's access model. Ordering
   the same platform again without "Assign inventory manually" creates a second portfolio on that platform and
   notes that the resource already exists in the inventory — the outcome the knowledge base warns against.

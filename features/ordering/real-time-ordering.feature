@@ -14,8 +14,13 @@ Feature: Real-time ordering from a vendor's cart
   Decision of the simulator, not documented Alma behaviour: a real-time order is placed at the vendor already,
   so a complete PO line with the acquisition method "Purchase at Vendor System" is packaged into a PO and Sent
   at once; a PO line with any other acquisition method waits in Auto Packaging.
-  Decision of the simulator: the fund is encumbered with the net price (price × copies, less the discount) when
-  the PO line leaves In Review, not while it waits there.
+  Decision of the simulator: the fund is encumbered with the net price (price × copies, less the PO line's
+  discount, or else the vendor account's) when the PO line leaves In Review, not while it waits there.
+  Decision of the simulator: identifiers are shaped like Alma's — PO line numbers POL-…, MMS IDs 99… ending in
+  the institution's four digits — and are never reused; a refused order consumes none.
+  Decision of the simulator: an order may be free of charge only with a non-purchase acquisition method (gift,
+  exchange, depository, legal deposit, technical, approval plan); a real-time purchase marked free of charge is
+  refused. A print PO line that names no shelving location gets one copy at the owning library's first location.
 
   Background:
     Given Hudson Valley University is set up for real-time ordering
@@ -68,6 +73,14 @@ Feature: Real-time ordering from a vendor's cart
         | vendor       | reference  |
         | Harrassowitz | 2026041388 |
 
+  Rule: Before checkout the selector verifies the owning library and the fund codes
+
+    @gobi
+    Scenario: The cart offers only the funds the owning library may order on this fiscal year
+      When the librarian looks up the funds the GOBI cart offers for the owning library MAIN
+      Then the cart offers "HIST-MONO", "ART-MONO" and "EBOOKS-GEN"
+      And the cart does not offer "LAW-MONO", "MUSIC-MONO", "HIST-MONO-FY26" or "HUMANITIES"
+
   Rule: Alma validates the PO line before it creates anything
 
     Scenario: A cart line without an owning library is refused and nothing is created
@@ -75,6 +88,14 @@ Feature: Real-time ordering from a vendor's cart
       And the cart line has no owning library
       When the librarian checks out the GOBI cart
       Then the order is refused because the owning library is missing
+      And nothing changes in Alma
+
+    @oasis
+    Scenario: A real-time purchase marked free of charge is refused and nothing is created
+      Given the librarian has the print book "Mapping the Catskills: Surveyors and the State, 1790-1880" in the Oasis cart
+      And the cart line is marked free of charge
+      When the librarian checks out the Oasis cart
+      Then the order is refused because a purchase cannot be free of charge
       And nothing changes in Alma
 
   Rule: Alma matches the title by its standard identifier, or creates a brief record

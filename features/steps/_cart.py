@@ -86,6 +86,7 @@ class CartLine:
     system_numbers: list[str] = field(default_factory=list)
     vendor_account: str | None = None  # None: the vendor's first account
     manual_review: bool = False
+    no_charge: bool = False
 
     @property
     def physical(self) -> bool:
@@ -128,6 +129,7 @@ class Cart:
             "vendor_account": self.account if line.vendor_account is None else line.vendor_account,
             "acquisition_method": {"value": "VENDOR_SYSTEM"},
             "vendor_reference_number": line.vendor_reference_number,
+            "no_charge": line.no_charge or None,
             "resource_metadata": {"title": line.title, "author": line.author, "isbn": line.isbn, "issn": line.issn,
                                   "publisher": line.publisher, "publication_year": line.year,
                                   "system_control_number": list(line.system_numbers)},

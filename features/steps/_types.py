@@ -86,6 +86,7 @@ REFUSALS = {
     "a License Upgrade takes only an upgrade access model": Refusal(("401872",), "upgrade access model"),
     "a cancellation reason is required": Refusal(("401881",), "reason"),
     "the PO line is already cancelled": Refusal(("401884",), "already cancelled"),
+    "a purchase cannot be free of charge": Refusal(("60320",), "no charge"),
     "the price is still missing": Refusal(("401876",), "price is missing"),
     "only one profile may be the default": Refusal(("401872",), "only one profile may be the default"),
     "Add to Network Zone needs a profile that uses the Network Zone": Refusal(("401872",), "network zone"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pytest_bdd import given, parsers, then, when
 
 from features.steps._alma import attempt, locate_record
@@ -105,3 +107,26 @@ def vendor_keeps_po_line_number(cart, vendor, outcome):
 @given(parsers.parse('the cart line sends the title as "{title}"'))
 def title_as_sent(cart, title):
     cart.line.title = title
+
+
+@given("the cart line is marked free of charge")
+def free_of_charge(cart):
+    cart.line.no_charge = True
+
+
+@when(parsers.parse("the librarian looks up the funds the {vendor:Vendor} cart offers for the owning library "
+                    "{library}", extra_types=EXTRA_TYPES), target_fixture="offered_funds")
+def funds_offered(alma, vendor, library):
+    return [f["code"] for f in alma.funds(mode="POL", library=library)["fund"]]
+
+
+@then(parsers.parse("the cart offers {funds}"))
+def cart_offers(offered_funds, funds):
+    wanted = re.findall(r'"([^"]+)"', funds)
+    assert wanted and set(wanted) <= set(offered_funds), f"offered: {offered_funds}"
+
+
+@then(parsers.parse("the cart does not offer {funds}"))
+def cart_does_not_offer(offered_funds, funds):
+    unwanted = re.findall(r'"([^"]+)"', funds)
+    assert unwanted and not set(unwanted) & set(offered_funds), f"offered: {offered_funds}"
