@@ -1,8 +1,6 @@
 """Small read helpers over `AlmaClient` that several step modules share.
 
-Everything here goes through the client, so it works on every backend. Two of Alma's documented read calls
-are not (yet) AlmaClient methods — the New Order API integration profiles under /conf — and are reached
-through the client's generic call until it grows `integration_profiles()` / `integration_profile(code)`.
+Everything here goes through the client, so it works on every backend.
 """
 
 from __future__ import annotations
@@ -11,7 +9,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from features.steps._types import Outcome, Snapshot
-from simulator.backends.base import ALMA, AlmaClient
+from simulator.backends.base import AlmaClient
 from simulator.errors import AlmaError
 
 
@@ -71,15 +69,13 @@ _ENUMS = ("upon_no_match", "inventory_operations", "sync_with_external_catalog")
 
 
 def integration_profiles(alma: AlmaClient) -> list[dict]:
-    reader = getattr(alma, "integration_profiles", None)
-    found = reader() if reader else alma._call("GET", f"{ALMA}/conf/integration-profiles", limit=100)
+    found = alma.integration_profiles()
     return found.get("integration_profile", [])
 
 
 def integration_profile(alma: AlmaClient, code: str) -> dict:
     """A profile as the fields of its two set-up steps (NewOrderProfile's names), ready to edit and save."""
-    reader = getattr(alma, "integration_profile", None)
-    p = reader(code) if reader else alma._call("GET", f"{ALMA}/conf/integration-profiles/{code}")
+    p = alma.integration_profile(code)
     checks = p.get("do_not_create_order_if", {})
     return {
         "name": p["name"], "integration_type": p["type"]["value"], "system": p["system"]["value"],

@@ -19,7 +19,7 @@ from simulator.alma.configuration import activated_collection
 from simulator.alma.matching import MATCH_METHODS, choose, order_inventory
 from simulator.alma.model import (
     DEFAULT_SETTINGS_PROFILE, Alert, Bib, Encumbrance, Fund, Holding, Institution, Inventory, Item,
-    NewOrderProfile, NoMatchAction, OrderedLocation, POLine, POLineDraft, POLineStatus, POLineType, Portfolio,
+    NewOrderProfile, NoMatchAction, OrderedLocation, POLine, POLineDraft, POLineStatus, ResourceMetadata, POLineType, Portfolio,
     PurchaseOrder, ElectronicCollection, Vendor, World, Zone,
 )
 from simulator.alma.normalization import NormalizationContext, normalize
@@ -429,8 +429,7 @@ def _commit(world: World, institution: Institution, plan: _Plan, clock: Clock) -
     line = POLine(number=number, status=POLineStatus.IN_REVIEW, draft=draft, mms_id=bib.mms_id,
                   profile=plan.profile.code, created_date=today, status_date=today, alerts=list(plan.alerts),
                   net_price=plan.funds.net_price)
-    if draft.resource.mms_id != bib.mms_id:
-        line.draft = replace(draft, resource=replace(draft.resource, mms_id=bib.mms_id))
+    line.draft = replace(draft, resource=_described_by(draft.resource, bib))
     _create_inventory(world, institution, plan, line, bib)
     review = draft.requires_manual_review or any(a.review for a in line.alerts)
     if draft.requires_manual_review:
@@ -448,6 +447,17 @@ def _next_po_line_number(institution: Institution) -> str:
     while (number := f"POL-{institution.po_line_numbers.take()}") in institution.po_lines:
         pass
     return number
+
+
+def _described_by(resource: ResourceMetadata, bib: Bib) -> ResourceMetadata:
+    """The line's resource metadata names its bib; what the order left out (an order by MMS ID sends no
+    title) is taken from the record, as Alma shows the record's title on the PO line."""
+    return replace(resource, mms_id=bib.mms_id, title=resource.title or bib.title,
+                   author=resource.author or bib.author,
+                   isbn=resource.isbn or (bib.isbns[0] if bib.isbns else ""),
+                   issn=resource.issn or (bib.issns[0] if bib.issns else ""),
+                   publisher=resource.publisher or bib.publisher,
+                   publication_year=resource.publication_year or bib.publication_year)
 
 
 def release_for_processing(institution: Institution, line: POLine, funds: FundPlan, clock: Clock) -> None:

@@ -101,6 +101,12 @@ class AlmaClient:
     def code_table(self, name: str) -> dict:
         return self._call("GET", f"{ALMA}/conf/code-tables/{name}")
 
+    def integration_profiles(self, **query: Any) -> dict:
+        return self._call("GET", f"{ALMA}/conf/integration-profiles", **{"limit": 100, **query})
+
+    def integration_profile(self, code: str) -> dict:
+        return self._call("GET", f"{ALMA}/conf/integration-profiles/{code}")
+
     def bib(self, mms_id: str) -> dict:
         return self._call("GET", f"{ALMA}/bibs/{mms_id}")
 

@@ -152,3 +152,11 @@ def test_suppressed_records_are_not_matched(hvu, order):
     rivers = _only(hvu, RIVERS_OF_EMPIRE)
     rivers.suppressed = True
     assert order(print_draft(**vendor("HARRASSOWITZ"), isbn=RIVERS_OF_EMPIRE)).mms_id != rivers.mms_id
+
+
+def test_a_line_ordered_by_mms_id_shows_the_records_title(hvu, order):
+    """ORDERING-RULES §2.7 / §2.12: a given MMS ID wins, and the answer's metadata describes that record."""
+    mms_id = next(b.mms_id for b in hvu.catalogue.bibs.values() if b.title.startswith("Rivers of Empire"))
+    line = order(print_draft(resource=ResourceMetadata(mms_id=mms_id)))
+    assert line.draft.resource.title.startswith("Rivers of Empire")
+    assert line.draft.resource.isbn == "9781503642225"

@@ -332,9 +332,9 @@ def portfolio_to_json(portfolio: Portfolio, inst: Institution | None, base: str 
             "availability": coded("11" if portfolio.available else "10",
                                   "Available" if portfolio.available else "Not Available"),
             "interface_name": portfolio.platform,
-            "is_local": not portfolio.community_id,
+            "is_local": inst is not None and not portfolio.community_id,  # inst None: a Community Zone portfolio
             "is_standalone": not portfolio.collection_id,
-            "linked_to_cz": bool(portfolio.community_id),
+            "linked_to_cz": inst is None or bool(portfolio.community_id),
             "po_line": portfolio.po_line,
             "additional_po_line": list(portfolio.additional_po_lines),
             "access_model": coded(portfolio.access_model, inst.access_models.get(portfolio.access_model, portfolio.access_model)
