@@ -17,8 +17,13 @@ $(STAMP): pyproject.toml
 rehearse: $(STAMP)
 	$(BIN)/almasim rehearse
 
+# Everything: the import contracts, the whole suite in-process, then the features again on the mocked (respx)
+# and server (real HTTP on 127.0.0.1) backends, two workers each.
 test: $(STAMP)
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q -n 2
+	$(BIN)/python -m pytest -q -n 2 features --alma-backend=mocked
+	$(BIN)/python -m pytest -q -n 2 features --alma-backend=server
 
 serve: $(STAMP)
 	$(BIN)/almasim serve
