@@ -10,6 +10,7 @@ Imports uvicorn and this package's asgi and service modules.
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 
@@ -43,7 +44,17 @@ class ThreadedServer:
         return f"{self.url}{ALMA}"
 
     def start(self, timeout: float = 10.0) -> ThreadedServer:
-        self._thread = threading.Thread(target=self._server.run, name="almasim-server", daemon=True)
+        """Bind (an OSError such as "Address already in use" is raised here), then serve on a thread."""
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((self.host, self.port))
+        except OSError:
+            sock.close()
+            raise
+        self.port = sock.getsockname()[1]
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, name="almasim-server",
+                                        daemon=True)
         self._thread.start()
         deadline = time.monotonic() + timeout
         while not self._server.started:
@@ -53,7 +64,6 @@ class ThreadedServer:
                 self.stop()
                 raise HarnessError(f"the server did not start within {timeout} s")
             time.sleep(0.005)
-        self.port = self._server.servers[0].sockets[0].getsockname()[1]
         return self
 
     def stop(self, timeout: float = 10.0) -> None:

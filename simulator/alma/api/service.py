@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import os
 import tempfile
 import threading
 import time
@@ -194,8 +195,11 @@ class AlmaService:
         with tempfile.NamedTemporaryFile(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp",
                                          delete=False) as handle:
             handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
             temporary = Path(handle.name)
         try:
+            temporary.chmod(0o644)
             temporary.replace(target)
         except OSError:
             temporary.unlink(missing_ok=True)

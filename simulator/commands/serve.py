@@ -1,0 +1,82 @@
+"""`almasim serve`: the simulated Alma as a real HTTP server on 127.0.0.1, until Ctrl-C or SIGTERM.
+
+Prints the base URL and each institution's API keys (or, with --json, exactly one JSON object on the first
+line of stdout: {"base_url": …, "institutions": [{"code", "name", "api_key"}]}). --state FILE restores the
+world from FILE when it exists and writes it back on shutdown, atomically.
+Imports simulator.alma.api (server, service) and simulator.errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from simulator.alma.api.server import ThreadedServer
+from simulator.alma.api.service import AlmaService, RunningClock, Settings
+from simulator.errors import HarnessError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (0: any free port; default 8765)")
+    parser.add_argument("--world", type=Path, default=None, help="a world file (default: fixtures/world.toml)")
+    parser.add_argument("--state", type=Path, default=None,
+                        help="restore the world from this JSON snapshot at start (if it exists), save it on exit")
+    parser.add_argument("--json", action="store_true", help="print the base URL and keys as one JSON line")
+    parser.add_argument("--per-second", type=int, default=0, metavar="N",
+                        help="per-second threshold per institution (0: none; real Alma's is 25)")
+    parser.add_argument("--daily", type=int, default=1_000_000, metavar="N",
+                        help="daily threshold per institution (0: none; default 1000000)")
+    parser.add_argument("--asynchronous", type=float, default=0.0, metavar="SECONDS",
+                        help="asynchronous processing: status and alerts appear SECONDS after the POST")
+
+
+def run(args: argparse.Namespace) -> int:
+    if not 0 <= args.port <= 65535:
+        raise HarnessError(f"--port {args.port} is not a port number")
+    settings = Settings(per_second_threshold=args.per_second, daily_threshold=args.daily)
+    service = AlmaService(clock=RunningClock(), settings=settings, world_file=args.world)
+    if args.state is not None and args.state.exists():
+        service.restore(args.state)
+    if args.asynchronous:
+        service.set_processing("asynchronous", args.asynchronous)
+    server = ThreadedServer(service, port=args.port)
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        server.start()
+        _announce(server, args.json)
+        try:
+            while not stop.wait(0.5):
+                pass
+        except KeyboardInterrupt:
+            pass
+    finally:
+        server.stop()
+        signal.signal(signal.SIGTERM, previous)
+        if args.state is not None:
+            service.save(args.state)
+    if not args.json:
+        print("almasim serve: stopped" + (f"; state saved to {args.state}" if args.state else ""), flush=True)
+    return 0
+
+
+def _announce(server: ThreadedServer, as_json: bool) -> None:
+    institutions = server.service.institutions_json()
+    if as_json:
+        line = {"base_url": server.base_url,
+                "institutions": [{"code": i["code"], "name": i["name"], "api_key": i["api_key"]} for i in institutions]}
+        sys.stdout.write(json.dumps(line) + "\n")
+        sys.stdout.flush()
+        return
+    print(f"Simulated Alma at {server.base_url}", flush=False)
+    print(f"Admin API at {server.url}/almasim/v1/admin (docs/http-api.md)")
+    for inst in institutions:
+        print(f"  {inst['code']}  {inst['name']}")
+        for key in inst["api_keys"]:
+            scope = "read/write" if key["write"] else "read-only"
+            print(f"      {key['key']}  {scope}  {', '.join(key['areas'])}")
+    print("Ctrl-C stops it.", flush=True)

@@ -1,0 +1,59 @@
+"""Requests for the HTTP-face tests: API keys of the seed world, a complete GOBI print order in Alma's JSON,
+and `Wire`, which calls `wire.handle` with bytes as a server would."""
+
+from __future__ import annotations
+
+import json
+from itertools import count
+from urllib.parse import parse_qsl, urlsplit
+
+from simulator.alma.api.service import AlmaService
+from simulator.alma.api.wire import RawRequest, RawResponse, handle
+from simulator.identifiers import isbn13_check_digit
+HVU = "01TRLC_HVU"
+KEY = "l8xx-hvu-0000-read-write"
+READ_ONLY = "l8xx-hvu-0000-read-only"
+ACQ_ONLY = "l8xx-hvu-0000-acq-only"
+
+_isbns = count(1)
+
+
+def new_isbn() -> str:
+    body = f"9791{next(_isbns):08d}"
+    return body + isbn13_check_digit(body)
+
+
+def po_line(**changes) -> dict:
+    """A complete GOBI print order for a title nothing matches: it goes straight to processing."""
+    body = {
+        "owner": {"value": "MAIN"}, "type": {"value": "PRINTED_BOOK_OT"},
+        "vendor": {"value": "GOBI"}, "vendor_account": "GOBI-HVU",
+        "acquisition_method": {"value": "VENDOR_SYSTEM"},
+        "price": {"sum": "25.00", "currency": {"value": "USD"}},
+        "vendor_reference_number": "GOBI-0001",
+        "resource_metadata": {"title": "A Brand New Monograph", "author": "Doe, Jane", "isbn": new_isbn()},
+        "fund_distribution": [{"fund_code": {"value": "HIST-MONO"},
+                               "amount": {"sum": "25.00", "currency": {"value": "USD"}}}],
+        "location": [{"quantity": 1, "library": {"value": "MAIN"}, "shelving_location": "STACKS"}],
+    }
+    body.update(changes)
+    return body
+
+
+class Wire:
+    """`wire.handle` with a friendly signature: wire("POST", "/almaws/v1/acq/po-lines?x=1", json=…)."""
+
+    def __init__(self, service: AlmaService) -> None:
+        self.service = service
+
+    def __call__(self, method: str, target: str, *, key: str | None = KEY, json_body=None, body: bytes = b"",
+                 headers: dict | None = None) -> RawResponse:
+        parts = urlsplit(target)
+        query = parse_qsl(parts.query, keep_blank_values=True)
+        if key is not None:
+            query.append(("apikey", key))
+        all_headers = {k.lower(): v for k, v in (headers or {}).items()}
+        if json_body is not None:
+            body = json.dumps(json_body).encode()
+            all_headers.setdefault("content-type", "application/json")
+        return handle(self.service, RawRequest(method, parts.path, query, all_headers, body))
