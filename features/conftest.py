@@ -3,8 +3,9 @@
 `connect(institution)` builds an `AlmaClient` for one institution of the seed world; `alma` is Hudson Valley
 University's. In-process (the default) loads a fresh world for every scenario, so scenarios share nothing and
 `pytest -n auto` is safe. Every backend comes from `simulator.backends.make_backend`: inprocess, mocked (respx,
-no sockets), server (an almasim HTTP server: our own per test process, or `--alma-url`) and real. Scenarios tagged `@seeded` rely on the simulator's
-seed data and are skipped against a real Alma, which has its own funds, records and profiles.
+no sockets), server (an almasim HTTP server: our own per test process, or `--alma-url`) and real; each is wrapped
+in a `RecordingBackend`, so the living documentation (`almasim report`) shows what every scenario sent to Alma.
+Scenarios tagged `@seeded` rely on the simulator's seed data and are skipped against a real Alma, which has its own funds, records and profiles.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from simulator.backends import AlmaClient
+from simulator.evidence import RecordingBackend
 
 pytest_plugins = [
+    "simulator.evidence_plugin",
     "features.steps.institution",
     "features.steps.carts",
     "features.steps.orders",
@@ -93,6 +96,7 @@ def connect(request: pytest.FixtureRequest) -> Iterator[Callable[[str], AlmaClie
             if not (url and config.getoption("--alma-api-key")):
                 pytest.skip("--alma-backend=real needs --alma-url and --alma-api-key")
             client = make_backend("real", base_url=url, api_key=config.getoption("--alma-api-key"))
+        client = AlmaClient(RecordingBackend(client.backend))  # every exchange becomes the scenario's evidence
         opened.append(client)
         return client
 

@@ -21,12 +21,16 @@ Feature: Validating the order information against the funds
 
   Rule: Invalid fund code
 
-    @gobi
+    GOBI and Oasis check the fund codes against Alma before checkout and never send these lines (see
+    "Real-time ordering from a vendor's cart"); a generic vendor such as Harrassowitz passes the fund code on as the
+    selector typed it, and Alma's check decides.
+
+    @generic
     Scenario Outline: With the check ticked, an order on <why> is refused and nothing changes
-      Given the GOBI integration profile does not create the order when the fund code is invalid
-      And the librarian has the print book "Tidewater Archives: Records of the Colonial Chesapeake" in the GOBI cart
+      Given the Harrassowitz integration profile does not create the order when the fund code is invalid
+      And the librarian has the print book "Tidewater Archives: Records of the Colonial Chesapeake" in the Harrassowitz cart
       And the cart line is charged to "<fund>"
-      When the librarian checks out the GOBI cart
+      When the librarian checks out the Harrassowitz cart
       Then the order is refused because the fund code is invalid
       And nothing changes in Alma
 
@@ -38,12 +42,12 @@ Feature: Validating the order information against the funds
         | HUMANITIES     | a summary fund                      |
         | LAW-MONO       | a fund only the Law Library may use |
 
-    @oasis
+    @generic
     Scenario Outline: With the check not ticked, an order on <why> waits In Review
-      Given the Oasis integration profile creates the order even when the fund code is invalid
-      And the librarian has the print book "Tidewater Archives: Records of the Colonial Chesapeake" in the Oasis cart
+      Given the Harrassowitz integration profile creates the order even when the fund code is invalid
+      And the librarian has the print book "Tidewater Archives: Records of the Colonial Chesapeake" in the Harrassowitz cart
       And the cart line is charged to "<fund>"
-      When the librarian checks out the Oasis cart
+      When the librarian checks out the Harrassowitz cart
       Then the PO line is In Review because the fund code is invalid
 
       Examples:

@@ -52,7 +52,7 @@ Feature: Real-time ordering from a vendor's cart
   Rule: The vendor reference number and the PO line number are kept on both sides
 
     Scenario Outline: Alma keeps the vendor's reference number and the vendor keeps the PO line number
-      Given the librarian has the ebook "Soundscapes of the Industrial City" in the <vendor> cart
+      Given the librarian has the ebook "Coastal Resilience and the Politics of Adaptation" in the <vendor> cart
       And the cart line carries the vendor reference number "<reference>"
       When the librarian checks out the <vendor> cart
       Then the PO line keeps the vendor reference number "<reference>"
@@ -65,13 +65,13 @@ Feature: Real-time ordering from a vendor's cart
 
       @oasis
       Examples: Oasis
-        | vendor | reference |
-        | Oasis  | 61402815  |
+        | vendor | reference   |
+        | Oasis  | OA261402815 |
 
       @generic
       Examples: a generic vendor
-        | vendor       | reference  |
-        | Harrassowitz | 2026041388 |
+        | vendor       | reference       |
+        | Harrassowitz | ORD-2026-041388 |
 
   Rule: Before checkout the selector verifies the owning library and the fund codes
 
@@ -81,9 +81,30 @@ Feature: Real-time ordering from a vendor's cart
       Then the cart offers "HIST-MONO", "ART-MONO" and "EBOOKS-GEN"
       And the cart does not offer "LAW-MONO", "MUSIC-MONO", "HIST-MONO-FY26" or "HUMANITIES"
 
+    @gobi
+    Scenario Outline: The GOBI cart refuses a line on <why> before checkout, and nothing reaches Alma
+      Given the librarian has the print book "Tidewater Archives: Records of the Colonial Chesapeake" in the GOBI cart
+      And the cart line is charged to "<fund>"
+      When the librarian checks out the GOBI cart
+      Then the GOBI cart refuses the line because the owning library may not order on the fund
+      And nothing changes in Alma
+
+      Examples:
+        | fund      | why                                 |
+        | LAW-MONO  | a fund only the Law Library may use |
+        | GEOG-MONO | a fund Alma does not have           |
+
+    @gobi
+    Scenario: The GOBI cart refuses a line for an owning library Alma does not have
+      Given the librarian has the print book "Tidewater Archives: Records of the Colonial Chesapeake" in the GOBI cart
+      And the cart line is for the owning library GEOLOGY
+      When the librarian checks out the GOBI cart
+      Then the GOBI cart refuses the line because Alma has no such owning library
+      And nothing changes in Alma
+
   Rule: Alma validates the PO line before it creates anything
 
-    Scenario: A cart line without an owning library is refused and nothing is created
+    Scenario: A PO line without an owning library is refused and nothing is created
       Given the librarian has the print book "Mapping the Catskills: Surveyors and the State, 1790-1880" in the GOBI cart
       And the cart line has no owning library
       When the librarian checks out the GOBI cart

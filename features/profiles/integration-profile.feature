@@ -71,12 +71,14 @@ Feature: The New Order API integration profile
     Scenario: A vendor with no profile of its own is handled by the default profile
       Given Hudson Valley University has no integration profile for Oasis
       And the librarian has the print book "Tidewater Archives: Records of the Colonial Chesapeake" in the Oasis cart
+      And the Oasis cart sends no profile code
       When the librarian checks out the Oasis cart
       Then the record's management tag is "Don't publish"
 
     Scenario: With no profile at all, Alma still matches the title by its ISBN
       Given Hudson Valley University has no New Order API integration profile at all
       And the librarian has the print book "Rivers of Empire: Water and Power in the Hudson Valley" in the Harrassowitz cart
+      And the Harrassowitz cart sends no profile code
       When the librarian checks out the Harrassowitz cart
       Then the PO line is attached to the existing record "Rivers of Empire: Water and Power in the Hudson Valley"
 

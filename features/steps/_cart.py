@@ -1,118 +1,112 @@
-"""A vendor's shopping cart, step-side: what GOBI, Oasis or Harrassowitz send to Alma at checkout.
+"""The vendor's cart in the features: the real `simulator.vendors` carts, used as a selector uses them (seed 002).
 
-Stand-in until `simulator/vendors/` ships the vendor carts: it builds the PO line a vendor's checkout sends
-through the Create PO line API (seed 002) and keeps, as the vendor does, the Alma PO line number it got back.
-The titles the vendors sell are listed in `TITLES` (the seed's records and Community Zone titles, plus a few
-new titles no catalogue holds yet).
+A Given step searches the vendor's catalogue and puts the title in a real `Cart`; the When step checks it out:
+the cart verifies owning library, location and funds against what Alma reports, sends one Create PO line per
+cart line, and keeps Alma's PO line number on the vendor's order line. Gherkin names a vendor as the librarian
+knows it; `vendor_for` finds the profile whose setup at the institution uses that vendor record in Alma (at
+Hudson Valley, Harrassowitz is the generic profile).
+
+A few scenarios need an order no real cart sends (a line without owner or vendor account, half a price charged,
+a purchase marked free of charge, an OCLC number only, an MMS ID, a journal subscription). For those a step
+registers an adjustment on `ScenarioCart`: it changes the body the real cart built, just before the cart sends
+it, and the step says why. Everything else (verification, retries, reading the outcome back) stays the cart's.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import functools
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from decimal import Decimal
 
+from features.steps._alma import snapshot
+from features.steps._types import Outcome
+from simulator.backends import AlmaClient
+from simulator.errors import AlmaError
 from simulator.money import Money
+from simulator.vendors import VENDORS, Cart, CartLine, Catalogue, CatalogueTitle, Vendor, VendorOrder, order_numbers
+
+# The cart's formats, by the PO line type a Gherkin format stands for (features.steps._types.FORMATS).
+CART_FORMATS = {"PRINTED_BOOK_OT": "print", "E_BOOK_OT": "ebook"}
+# The fund a selector picks when the scenario does not say: the library's obvious fund for the format.
+DEFAULT_FUND = {"print": "HIST-MONO", "ebook": "EBOOKS-GEN", "journal": "SERIALS"}
 
 
-@dataclass(frozen=True)
-class Title:
-    isbn: str = ""
-    author: str = ""
-    publisher: str = ""
-    year: str = ""
-    issn: str = ""
+def _new_title(title: str, author: str, isbn: str, publisher: str, place: str, year: str) -> CatalogueTitle:
+    usd = functools.partial(Money, currency="USD")
+    return CatalogueTitle(title=title, author=author, isbn=isbn, publisher=publisher, publication_place=place,
+                          publication_year=year, vendor_title_number="", binding="cloth",
+                          print_price=usd(Decimal("45.00")), platforms=("*",),
+                          ebook_prices={model: usd(Decimal("95.00")) for model in ("1U", "3U", "UNL", "NL")})
 
 
-TITLES = {
-    # in Hudson Valley University's catalogue (fixtures/institutions/hudson-valley.toml)
-    "Rivers of Empire: Water and Power in the Hudson Valley": Title("9781503642225", "Van Loon, Pieter",
-                                                                    "Stanford University Press", "2019"),
-    "Digital Humanities and the Archive": Title("9781108470377", "Lindqvist, Maja", "Cambridge University Press",
-                                                "2023"),
-    "The Atlantic World, 1450-1850": Title("9780312252595", "Brathwaite, Elaine", "St. Martin's Press", "2018"),
-    "Cities of Salt and Steel": Title("9780521852968", "Oyelaran, Tunde", "Cambridge University Press", "2021"),
-    "Reading the Medieval Landscape": Title("9781138003330", "Ashdown, Clare", "Routledge", "2016"),
-    "Journal of Hudson Valley Studies": Title(issn="2156-3713", publisher="Hudson Valley University Press"),
-    "Sacred Geographies of the Mediterranean": Title("9780847843701", "Castellano, Ilaria", "Rowman & Littlefield",
-                                                     "2020"),
-    # in the Network Zone (fixtures/world.toml)
-    "Comparative Constitutional Design": Title("9780226811482", "Ferreira, Lucas", "University of Chicago Press",
-                                               "2021"),
-    # in the Community Zone only (fixtures/community-zone.toml)
-    "Coastal Resilience and the Politics of Adaptation": Title("9780300120004", "Okafor, Adaeze",
-                                                               "Yale University Press", "2024"),
-    "Ledgers of Empire: Accounting and Colonial Rule": Title("9780190880743", "Haddad, Samir",
-                                                             "Oxford University Press", "2022"),
-    "Soundscapes of the Industrial City": Title("9781478011118", "Moreau, Camille", "Duke University Press", "2025"),
-    # new titles: no catalogue and no Community Zone collection holds them
-    "Tidewater Archives: Records of the Colonial Chesapeake": Title("9781469674315", "Tillery, Margaret",
-                                                                    "University of North Carolina Press", "2025"),
-    "The Printer's Devil: Apprentices and the Early American Press": Title("9780812254983", "Whitcombe, Daniel",
-                                                                           "University of Pennsylvania Press", "2026"),
-    "Mapping the Catskills: Surveyors and the State, 1790-1880": Title("9781438491028", "Brandt, Elsie",
-                                                                       "SUNY Press", "2024"),
-    "Quarry Towns of the Hudson Highlands": Title("9781625341181", "Pellegrino, Rosa",
-                                                  "University of Massachusetts Press", "2025"),
-    "Iron and Ice: The Hudson River Ice Trade": Title("9780801451270", "Kessler, Anna", "Cornell University Press",
-                                                      "2026"),
-}
+# Titles just published, which no catalogue and no Community Zone collection holds yet. The shared named titles
+# (simulator/data/vendor-catalogue.toml) are already held somewhere, so the features add these to each vendor's
+# catalogue. They carry the publisher's US list price (45.00 USD in print, 95.00 USD as an ebook), which every
+# vendor quotes to a US library, so the fund amounts in the features read the same for every vendor; each vendor
+# sells the ebook on all its platforms ("*").
+NEW_TITLES = [
+    _new_title("Tidewater Archives: Records of the Colonial Chesapeake", "Tillery, Margaret", "9781469674315",
+               "University of North Carolina Press", "Chapel Hill", "2025"),
+    _new_title("The Printer's Devil: Apprentices and the Early American Press", "Whitcombe, Daniel",
+               "9780812254983", "University of Pennsylvania Press", "Philadelphia", "2026"),
+    _new_title("Mapping the Catskills: Surveyors and the State, 1790-1880", "Brandt, Elsie", "9781438491028",
+               "SUNY Press", "Albany", "2024"),
+    _new_title("Quarry Towns of the Hudson Highlands", "Pellegrino, Rosa", "9781625341181",
+               "University of Massachusetts Press", "Amherst", "2025"),
+    _new_title("Iron and Ice: The Hudson River Ice Trade", "Kessler, Anna", "9780801451270",
+               "Cornell University Press", "Ithaca", "2026"),
+]
 
-# What a cart line defaults to when the scenario does not say: a realistic price and the obvious fund.
-DEFAULT_PRICE = {"PRINTED_BOOK_OT": Money(Decimal("45.00"), "USD"), "E_BOOK_OT": Money(Decimal("95.00"), "USD"),
-                 "PRINTED_JOURNAL_CO": Money(Decimal("180.00"), "USD")}
-DEFAULT_FUND = {"PRINTED_BOOK_OT": "HIST-MONO", "E_BOOK_OT": "EBOOKS-GEN", "PRINTED_JOURNAL_CO": "SERIALS"}
-# Each vendor's own order numbers look different; these become the vendor reference numbers.
-FIRST_ORDER_NUMBER = {"GOBI": 88120511, "OASIS": 61402287, "HARRASSOWITZ": 2026041170, "BLACKWELL": 7730012}
+# Step-side: the vendor carts sell print books and ebooks only, so a journal subscription is a print line whose
+# body the step turns into a subscription (see `journal_subscription`). Issue price of one year, in US dollars.
+JOURNALS = {"Journal of Hudson Valley Studies": ("2156-3713", "Hudson Valley University Press", Decimal("180.00"))}
 
 
-@dataclass
-class CartLine:
-    title: str
-    line_type: str
-    isbn: str = ""
-    issn: str = ""
-    author: str = ""
-    publisher: str = ""
-    year: str = ""
-    owner: str = "MAIN"
-    location: str = "STACKS"
-    quantity: int = 1
-    price: Money | None = None
-    funds: list[tuple[str, int | None]] = field(default_factory=list)  # (fund code, percent or None = all)
-    vendor_reference_number: str = ""
-    platform: str = ""
-    access_model: str = "1U"
-    mms_id: str = ""
-    system_numbers: list[str] = field(default_factory=list)
-    vendor_account: str | None = None  # None: the vendor's first account
-    manual_review: bool = False
-    no_charge: bool = False
-
-    @property
-    def physical(self) -> bool:
-        return self.line_type.startswith("PRINTED")
+def vendor_for(vendor_code: str, institution: str) -> Vendor:
+    """The vendor profile whose setup at the institution uses this vendor record (GOBI, OASIS, HARRASSOWITZ …)."""
+    for vendor in VENDORS.values():
+        if vendor.setup(institution).vendor_code == vendor_code:
+            return vendor
+    raise AssertionError(f"no vendor profile orders as {vendor_code} at {institution}; profiles: {', '.join(VENDORS)}")
 
 
-@dataclass
-class Cart:
-    """One vendor's cart for one library: its lines, and what the vendor keeps after checkout."""
+@functools.cache
+def catalogue(name: str, currency: str) -> Catalogue:
+    """The vendor's catalogue, in the currency it quotes the institution, with the new titles added."""
+    vendor = VENDORS[name]
+    built = Catalogue.build(vendor, currency=currency)
+    return Catalogue(vendor, built.titles + [replace(t, platforms=vendor.platforms) for t in NEW_TITLES])
 
-    vendor: str  # vendor code in Alma
-    account: str  # the vendor account Alma knows the library by
-    library: str = "MAIN"  # the owning library the selector orders for
-    location: str = "STACKS"
-    lines: list[CartLine] = field(default_factory=list)
-    profile_code: str | None = None
-    po_line_numbers: dict[str, str] = field(default_factory=dict)  # vendor reference number -> Alma PO line
 
-    def add(self, title: str, line_type: str) -> CartLine:
-        known = TITLES.get(title, Title())
-        line = CartLine(title=title, line_type=line_type, owner=self.library, location=self.location, isbn=known.isbn, issn=known.issn, author=known.author,
-                        publisher=known.publisher, year=known.year, price=DEFAULT_PRICE[line_type],
-                        funds=[(DEFAULT_FUND[line_type], None)],
-                        vendor_reference_number=str(FIRST_ORDER_NUMBER.get(self.vendor, 1000) + len(self.lines)))
-        self.lines.append(line)
-        return line
+def find_title(cart: Cart, text: str) -> CatalogueTitle:
+    """Search the vendor's catalogue as the selector does, and take the title named exactly."""
+    found = catalogue(cart.vendor.name, cart.vendor.setup(cart.institution).currency).search(text)
+    exact = [t for t in found if t.title == text]
+    assert exact, f"{cart.vendor.label} does not list {text!r} (search found {[t.title for t in found][:5]})"
+    return exact[0]
+
+
+class OrderNumbers(Iterator[str]):
+    """The vendor's own order numbers; a number a scenario names comes first."""
+
+    def __init__(self, numbers: Iterator[str]) -> None:
+        self.named: list[str] = []
+        self.numbers = numbers
+
+    def __next__(self) -> str:
+        return self.named.pop(0) if self.named else next(self.numbers)
+
+
+class ScenarioCart(Cart):
+    """A real vendor cart, plus what the scenario needs to talk about it: its last line, its checked-out order,
+    and adjustments to the body for orders no real cart sends (each step that adds one says why)."""
+
+    def __init__(self, vendor: Vendor, alma: AlmaClient, institution: str) -> None:
+        self.numbers = OrderNumbers(order_numbers(vendor))
+        super().__init__(vendor, alma, institution=institution, order_numbers=self.numbers, sleep=lambda _: None)
+        self.adjustments: list[Callable[[dict], None]] = []
+        self.order: VendorOrder | None = None
 
     @property
     def line(self) -> CartLine:
@@ -120,40 +114,75 @@ class Cart:
         assert self.lines, "the cart is empty"
         return self.lines[-1]
 
-    def po_line(self, line: CartLine) -> dict:
-        """The PO line the vendor sends for one cart line, in Alma's own JSON."""
-        body: dict = {
-            "owner": {"value": line.owner} if line.owner else None,
-            "type": {"value": line.line_type},
-            "vendor": {"value": self.vendor},
-            "vendor_account": self.account if line.vendor_account is None else line.vendor_account,
-            "acquisition_method": {"value": "VENDOR_SYSTEM"},
-            "vendor_reference_number": line.vendor_reference_number,
-            "no_charge": line.no_charge or None,
-            "resource_metadata": {"title": line.title, "author": line.author, "isbn": line.isbn, "issn": line.issn,
-                                  "publisher": line.publisher, "publication_year": line.year,
-                                  "system_control_number": list(line.system_numbers)},
-        }
-        if line.mms_id:
-            body["resource_metadata"]["mms_id"] = {"value": line.mms_id}
-        if line.price is not None:
-            body["price"] = {"sum": f"{line.price.amount:.2f}", "currency": {"value": line.price.currency}}
-        if line.funds:
-            body["fund_distribution"] = [
-                {"fund_code": {"value": code}, "percent": str(100 if percent is None else percent)}
-                for code, percent in line.funds]
-        if line.physical:
-            body["location"] = [{"library": {"value": line.owner or self.library}, "shelving_location": line.location,
-                                 "quantity": line.quantity}]
-        else:
-            body["access_model"] = {"value": line.access_model}
-            if line.platform:
-                body["access_provider"] = line.platform
-        return {k: v for k, v in body.items() if v is not None}
+    def change(self, **changes: object) -> CartLine:
+        """Change the last line as the selector would in the cart: take it out and add it again, changed."""
+        line = self.lines.pop()
+        wanted: dict = dict(title=line.title, format=line.format, owning_library=line.owning_library,
+                            location=line.location, quantity=line.quantity, funds=line.funds, platform=line.platform,
+                            license=line.access_model, manual_review=line.manual_review)
+        wanted.update(changes)
+        return self.add(wanted.pop("title"), wanted.pop("format"), **wanted)
+
+    def change_title(self, **changes: object) -> CartLine:
+        """The vendor's record of the title says something else (its ISBN, its title as keyed, its price)."""
+        return self.change(title=replace(self.line.title, **changes))
+
+    def adjust(self, adjustment: Callable[[dict], None]) -> None:
+        self.adjustments.append(adjustment)
+
+    def po_line(self, line) -> dict:
+        body = super().po_line(line)
+        for adjustment in self.adjustments:
+            adjustment(body)
+        return body
 
 
-def new_cart(alma, vendor: str) -> Cart:
-    """The vendor's cart for the institution's first library (its first shelving location)."""
+def open_cart(alma: AlmaClient, vendor_code: str, institution: str) -> ScenarioCart:
+    return ScenarioCart(vendor_for(vendor_code, institution), alma, institution)
+
+
+def fill_cart(alma: AlmaClient, vendor_code: str, institution: str, line_type: str, title: str,
+              **options: object) -> ScenarioCart:
+    """The selector's cart with one title: the institution's first library and shelving location (as Alma lists
+    them), and the obvious fund for the format unless the scenario names one."""
+    cart = open_cart(alma, vendor_code, institution)
     library = alma.libraries()["library"][0]["code"]
     location = alma.locations(library)["location"][0]["code"]
-    return Cart(vendor=vendor, account=alma.vendor(vendor)["account"][0]["code"], library=library, location=location)
+    if line_type == "PRINTED_JOURNAL_CO":
+        journal_subscription(cart, title, library, location)
+    else:
+        fmt = CART_FORMATS[line_type]
+        cart.add(find_title(cart, title), fmt, owning_library=library, location=location,
+                 funds=options.pop("funds", (DEFAULT_FUND[fmt],)), **options)
+    return cart
+
+
+def journal_subscription(cart: ScenarioCart, title: str, library: str, location: str) -> None:
+    """Step-side: the vendor carts sell print books and ebooks, not subscriptions. The journal goes in as a print
+    line and the body becomes a continuous print journal order, identified by its ISSN."""
+    issn, publisher, price = JOURNALS[title]
+    usd = Money(price, "USD")
+    cart.add(CatalogueTitle(title=title, author="", isbn="", publisher=publisher, publication_place="",
+                            publication_year="", vendor_title_number="", binding="", print_price=usd),
+             "print", owning_library=library, location=location, funds=(DEFAULT_FUND["journal"],))
+
+    def as_subscription(body: dict) -> None:
+        body["type"] = {"value": "PRINTED_JOURNAL_CO"}
+        body["resource_metadata"]["issn"] = issn
+    cart.adjust(as_subscription)
+
+
+def check_out(alma: AlmaClient, cart: ScenarioCart) -> Outcome:
+    """Check the cart out; the outcome of its (last) line, in the terms the Then steps read."""
+    before = snapshot(alma)
+    cart.order = cart.checkout()
+    result = cart.order.lines[-1].result
+    assert result is not None
+    if result.outcome in ("created", "in_review"):
+        return Outcome(value={"number": result.po_line_number}, before=before, number=result.po_line_number,
+                       checkout=result)
+    if result.outcome == "refused" and result.attempts:  # sent, and Alma refused it
+        return Outcome(error=AlmaError(result.message, code=result.code), before=before, checkout=result)
+    if result.outcome == "refused":  # the vendor's own verification refused it: nothing was sent
+        return Outcome(before=before, checkout=result)
+    raise AssertionError(f"the checkout did not go through: {result}")

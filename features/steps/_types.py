@@ -15,6 +15,7 @@ from parse import with_pattern
 
 from simulator.errors import AlmaError
 from simulator.money import Money
+from simulator.vendors import CheckoutResult
 
 
 def _choice(table: dict[str, object], what: str):
@@ -36,8 +37,10 @@ def _escape(text: str) -> str:
 
 # ---------------------------------------------------------------- vocabulary --------------------------------------
 
-# The vendors of the seed, by the name a librarian uses (Examples tables carry these names).
-VENDORS = {"GOBI": "GOBI", "Oasis": "OASIS", "Harrassowitz": "HARRASSOWITZ", "Blackwell's": "BLACKWELL"}
+# The vendors of the seed, by the name a librarian uses (Examples tables carry these names), as Alma's vendor
+# records. A cart finds its vendor profile by the record (features.steps._cart.vendor_for): at Hudson Valley
+# HARRASSOWITZ is the generic profile (simulator/vendors/profiles/generic.toml).
+VENDORS = {"GOBI": "GOBI", "Oasis": "OASIS", "Harrassowitz": "HARRASSOWITZ"}
 
 # PO line types, by the words a selector uses for what is in the cart.
 FORMATS = {
@@ -180,6 +183,7 @@ class Outcome:
     error: AlmaError | None = None
     before: Snapshot | None = None
     number: str = ""  # the PO line the action was about
+    checkout: CheckoutResult | None = None  # a cart's checkout: what the vendor's order line recorded
 
     @property
     def po_line(self) -> dict:

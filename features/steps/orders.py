@@ -1,29 +1,29 @@
-"""Steps about PO lines: orders already placed, Alma's answer, status, reasons and refusals."""
+"""Steps about PO lines: orders already placed (through a real vendor cart), Alma's answer, status, reasons and
+refusals."""
 
 from __future__ import annotations
 
 from pytest_bdd import given, parsers, then
 
-from features.steps._alma import alert_codes, attempt, current_line, snapshot
-from features.steps._cart import new_cart
+from features.steps._alma import alert_codes, current_line, snapshot
+from features.steps._cart import check_out, fill_cart
 from features.steps._types import EXTRA_TYPES, STATUSES
+from features.steps.carts import quote_price
+from features.steps.institution import institution_of
 
 
 @given(parsers.parse('the librarian has ordered the {line_type:Format} "{title}" through {vendor:Vendor}',
                      extra_types=EXTRA_TYPES), target_fixture="outcome")
-def ordered(alma, line_type, title, vendor):
-    cart = new_cart(alma, vendor)
-    line = cart.add(title, line_type)
-    return attempt(alma, lambda: alma.create_po_line(cart.po_line(line)))
+def ordered(request, alma, line_type, title, vendor):
+    return check_out(alma, fill_cart(alma, vendor, institution_of(request), line_type, title))
 
 
 @given(parsers.parse('the librarian has ordered the {line_type:Format} "{title}" through {vendor:Vendor} '
                      'for {price:Money} on "{fund}"', extra_types=EXTRA_TYPES), target_fixture="outcome")
-def ordered_on_fund(alma, line_type, title, vendor, price, fund):
-    cart = new_cart(alma, vendor)
-    line = cart.add(title, line_type)
-    line.price, line.funds = price, [(fund, None)]
-    return attempt(alma, lambda: alma.create_po_line(cart.po_line(line)))
+def ordered_on_fund(request, alma, line_type, title, vendor, price, fund):
+    cart = fill_cart(alma, vendor, institution_of(request), line_type, title, funds=(fund,))
+    quote_price(cart, price)
+    return check_out(alma, cart)
 
 
 @then("Alma answers with a new PO line number")
@@ -80,16 +80,14 @@ def keeps_vendor_reference(alma, outcome, number):
 
 @given(parsers.parse('the librarian has ordered the {line_type:Format} "{title}" through {vendor:Vendor}, '
                      'asking for manual review', extra_types=EXTRA_TYPES), target_fixture="outcome")
-def ordered_for_review(alma, line_type, title, vendor):
-    cart = new_cart(alma, vendor)
-    line = cart.add(title, line_type)
-    return attempt(alma, lambda: alma.create_po_line(cart.po_line(line), requires_manual_review=True))
+def ordered_for_review(request, alma, line_type, title, vendor):
+    cart = fill_cart(alma, vendor, institution_of(request), line_type, title, manual_review=True)
+    return check_out(alma, cart)
 
 
 @given(parsers.parse('the librarian has ordered the {line_type:Format} "{title}" through {vendor:Vendor} '
                      'without a price', extra_types=EXTRA_TYPES), target_fixture="outcome")
-def ordered_without_price(alma, line_type, title, vendor):
-    cart = new_cart(alma, vendor)
-    line = cart.add(title, line_type)
-    line.price = None
-    return attempt(alma, lambda: alma.create_po_line(cart.po_line(line)))
+def ordered_without_price(request, alma, line_type, title, vendor):
+    cart = fill_cart(alma, vendor, institution_of(request), line_type, title)
+    cart.change_title(print_price=None, ebook_prices={})  # the vendor quotes the price "on application"
+    return check_out(alma, cart)

@@ -99,6 +99,7 @@ class CartLine:
     funds: tuple[str, ...] = ()  # fund codes; the amount is shared equally
     platform: str = ""  # ebook: becomes access_provider
     access_model: str = ""  # ebook: Alma's access model code
+    manual_review: bool = False  # the selector asks Alma to hold the PO line In Review (requires_manual_review)
 
     @property
     def price(self) -> Money | None:
@@ -183,9 +184,10 @@ class Cart:
     # -- filling the cart ------------------------------------------------------------------------------------------
     def add(self, title: CatalogueTitle, format: str = "print", *, owning_library: str, location: str = "",
             quantity: int = 1, funds: tuple[str, ...] | list[str] | str = (), license: str = "",
-            platform: str = "") -> CartLine:
+            platform: str = "", manual_review: bool = False) -> CartLine:
         """Put a title in the cart. The vendor's own rules apply here: it sells ebooks only on its platforms
-        and under its licences. Library, location and funds are checked against Alma at checkout."""
+        and under its licences. Library, location and funds are checked against Alma at checkout.
+        `manual_review` sends the line with requires_manual_review, so Alma puts it on the In Review list."""
         if format not in FORMATS:
             raise VendorError(f"{self.vendor.label} sells print and ebook, not {format!r}.")
         funds = (funds,) if isinstance(funds, str) else tuple(funds)
@@ -204,7 +206,8 @@ class Cart:
                                   f"{', '.join(self.vendor.licenses)}.") from None
             quantity, location = 1, ""
         line = CartLine(title=title, format=format, owning_library=owning_library, location=location,
-                        quantity=quantity, funds=funds, platform=platform, access_model=access_model)
+                        quantity=quantity, funds=funds, platform=platform, access_model=access_model,
+                        manual_review=manual_review)
         self.lines.append(line)
         return line
 
@@ -220,7 +223,7 @@ class Cart:
             raise LineRefused("LOCATION_UNKNOWN", f"Library {line.owning_library} has no location "
                                                   f"{line.location!r}.")
         if "funds" in checks:
-            usable = self._usable_funds(line.owning_library)
+            usable = self.usable_funds(line.owning_library)
             for code in line.funds:
                 if code not in usable:
                     raise LineRefused("FUND_NOT_USABLE", f"Fund {code} cannot be used on a PO line for library "
@@ -237,7 +240,8 @@ class Cart:
             self._locations[library] = {loc["code"] for loc in self.alma.locations(library).get("location", [])}
         return self._locations[library]
 
-    def _usable_funds(self, library: str) -> set[str]:
+    def usable_funds(self, library: str) -> set[str]:
+        """The funds the cart offers for an owning library: those Alma lists for its PO lines (mode=POL)."""
         if library not in self._funds:
             self._funds[library] = {f["code"] for f in self.alma.funds(mode="POL", library=library).get("fund", [])}
         return self._funds[library]
@@ -318,7 +322,8 @@ class Cart:
                             status=_coded(existing.get("status")), attempts=attempts,
                             message=f"PO line {existing['number']} already carries vendor reference number "
                                     f"{line.vendor_reference_number}; not sent again.")
-                answer = self.alma.create_po_line(body, profile_code=self.setup.profile_code or None)
+                answer = self.alma.create_po_line(body, profile_code=self.setup.profile_code or None,
+                                                  requires_manual_review=line.cart_line.manual_review or None)
             except AlmaError as error:
                 if error.status == 429 and error.code != "DAILY_THRESHOLD":
                     wait = next(throttled, None)
