@@ -115,8 +115,8 @@ class Catalogue:
     def __init__(self, zone: Zone) -> None:
         self.zone = zone
         self.bibs: dict[str, Bib] = {}
-        # kind -> key -> the records carrying it, as a tuple in MMS ID order (lean: most keys name one record;
-        # the records themselves, so a lookup in a million-record catalogue touches little memory)
+        # kind -> key -> the record carrying it, or a tuple of them in MMS ID order when several do (lean: most
+        # keys name one record; the records themselves, so a lookup among a million touches little memory)
         self._index: dict[str, dict[str, tuple[Bib, ...]]] = {kind: {} for kind in INDEX_KINDS}
         self._linked: dict[str, str] = {}  # Network Zone MMS ID -> the institution record linked to it
 
@@ -146,7 +146,12 @@ class Catalogue:
                     index.pop(key, None)
 
     def lookup(self, kind: str, key: str) -> list[Bib]:
-        return [bib for bib in _records(self._index[kind].get(key)) if not bib.suppressed]
+        found = self._index[kind].get(key)
+        if found is None:
+            return []
+        if type(found) is not tuple:  # one record: the common case, kept unwrapped
+            return [] if found.suppressed else [found]
+        return [bib for bib in found if not bib.suppressed]
 
     def linked_to(self, network_mms_id: str) -> Bib | None:
         mms_id = self._linked.get(network_mms_id)

@@ -212,9 +212,12 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
+_JSON_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)  # one decoder, not one per request
+
+
 def _parse_json(text: str) -> dict[str, Any]:
     try:
-        value = json.loads(text, parse_constant=_refuse_constant)
+        value = _JSON_DECODER.decode(text)
     except json.JSONDecodeError as exc:
         raise GeneralError(
             f"General error. The request body is not valid JSON: {exc.msg} "
