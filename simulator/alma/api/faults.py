@@ -60,7 +60,8 @@ class Fault:
         status = self.status
         if self.code:
             message = self.message or f"Injected fault {self.code}."
-            return status or error_for_code(self.code, message, 400).status, self.code, message
+            usual = type(error_for_code(self.code, message, 400)).status  # 429 for PER_SECOND_THRESHOLD …
+            return status or usual, self.code, message
         if status == 503:
             return 503, "GENERAL_ERROR", self.message or "The service is temporarily unavailable. Try again later."
         if status >= 500:

@@ -1,0 +1,107 @@
+"""The simulated Alma over real sockets: a threaded uvicorn server, and `almasim serve` as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from alma_requests import KEY, po_line
+
+from simulator.alma.api import codec
+
+XML_ORDER = (b"<po_line><owner>MAIN</owner><type>PRINTED_BOOK_OT</type><vendor>GOBI</vendor>"
+             b"<vendor_account>GOBI-HVU</vendor_account><price><sum>9.00</sum><currency>USD</currency></price>"
+             b"<resource_metadata><title>Over the Wire</title></resource_metadata><fund_distributions>"
+             b"<fund_distribution><fund_code>HIST-MONO</fund_code><amount><sum>9.00</sum><currency>USD</currency>"
+             b"</amount></fund_distribution></fund_distributions></po_line>")
+
+
+def test_a_threaded_server_answers_json_and_xml_like_alma(server):
+    with httpx.Client(base_url=server.base_url, timeout=10) as client:
+        made = client.post("/acq/po-lines", params={"apikey": KEY}, json=po_line(),
+                           headers={"accept": "application/json"})
+        assert made.status_code == 200
+        assert made.headers["content-type"] == "application/json;charset=UTF-8"
+        assert made.json()["link"].startswith(server.base_url)
+        as_xml = client.post("/acq/po-lines", content=XML_ORDER,
+                             headers={"authorization": f"apikey {KEY}", "content-type": "application/xml"})
+        assert as_xml.status_code == 200 and b"<number>POL-" in as_xml.content
+        ctype, charset = as_xml.headers["content-type"].split(";")  # what one public client does
+        assert (ctype, charset) == ("application/xml", "charset=UTF-8")
+        refused = client.get("/acq/test", params={"apikey": "wrong"})
+        assert refused.status_code == 401 and codec.parse_error_body(refused.content)[0][0] == "UNAUTHORIZED"
+        assert client.get(f"{server.url}/almasim/v1/admin/journal").json()["total"] == 3
+
+
+def test_a_dropped_connection_is_a_transport_error(server):
+    with httpx.Client(timeout=10) as client:
+        client.post(f"{server.url}/almasim/v1/admin/faults", json={"path": "/almaws/v1/acq/test", "drop": True,
+                                                                   "times": 1})
+        with pytest.raises(httpx.TransportError):
+            client.get(f"{server.base_url}/acq/test", params={"apikey": KEY})
+        assert client.get(f"{server.base_url}/acq/test", params={"apikey": KEY}).status_code == 200
+
+
+def _serve(*args: str) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen([sys.executable, "-m", "simulator.cli", "serve", "--port", "0", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def _stop(process: subprocess.Popen) -> int:
+    """SIGTERM, as a service manager (or Ctrl-C) would stop it; the pipes are always closed."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+    try:
+        _, errors = process.communicate(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise
+    assert "Traceback" not in errors
+    return process.returncode
+
+
+def test_almasim_serve_json_then_orders_over_http_and_a_state_file(tmp_path: Path):
+    state = tmp_path / "alma-state.json"
+    process = _serve("--json", "--state", str(state))
+    try:
+        announced = json.loads(process.stdout.readline())
+        base = announced["base_url"]
+        assert base.startswith("http://127.0.0.1:") and base.endswith("/almaws/v1")
+        hvu = next(i for i in announced["institutions"] if i["code"] == "01TRLC_HVU")
+        assert hvu == {"code": "01TRLC_HVU", "name": "Hudson Valley University", "api_key": KEY}
+        with httpx.Client(timeout=10) as client:
+            made = client.post(f"{base}/acq/po-lines", params={"apikey": KEY}, json=po_line(),
+                               headers={"accept": "application/json"})
+            assert made.status_code == 200
+            number = made.json()["number"]
+            as_xml = client.post(f"{base}/acq/po-lines", params={"apikey": KEY}, content=XML_ORDER,
+                                 headers={"content-type": "application/xml"})
+            assert as_xml.status_code == 200
+    finally:
+        assert _stop(process) == 0
+    assert state.exists() and not list(tmp_path.glob(".*.tmp"))
+    assert json.loads(state.read_text("utf-8"))["format"] == "almasim-world/1"
+
+    process = _serve("--json", "--state", str(state))
+    try:
+        base = json.loads(process.stdout.readline())["base_url"]
+        again = httpx.get(f"{base}/acq/po-lines/{number}", params={"apikey": KEY, "format": "json"}, timeout=10)
+        assert again.status_code == 200 and again.json()["number"] == number
+    finally:
+        assert _stop(process) == 0
+
+
+def test_almasim_serve_on_a_port_in_use_says_so_in_one_line(server):
+    process = subprocess.run([sys.executable, "-m", "simulator.cli", "serve", "--port", str(server.port)],
+                             capture_output=True, text=True, timeout=30)
+    assert process.returncode == 1
+    assert process.stderr.strip().count("\n") == 0
+    assert "in use" in process.stderr
