@@ -27,7 +27,6 @@ import json
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl
 
 from simulator.alma.api import coverage
 from simulator.alma.api.faults import Fault

@@ -10,7 +10,7 @@ Tenants are copies of an institution of the default world under a new code and n
 scenario gives parallel runs isolation without resets. They share the Community Zone and the Network
 Zone, as real member institutions do.
 
-Imports the domain (model, seed, snapshot), simulator.clock/errors, and this package's journal and faults.
+Imports the domain (model, seed, snapshot), simulator.clock/errors, and this package's wire, journal and faults.
 """
 
 from __future__ import annotations
@@ -25,18 +25,16 @@ import time
 import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from simulator.alma import snapshot
+from simulator.alma.api import wire
 from simulator.alma.api.faults import FaultBook
 from simulator.alma.api.journal import Journal
 from simulator.alma.model import ApiKey, Institution, World
 from simulator.alma.seed import ALL_AREAS, DEFAULT_WORLD, load_institution, load_world, read_toml
 from simulator.clock import Clock, FixedClock
 from simulator.errors import HarnessError, Throttled
-
-if TYPE_CHECKING:
-    from simulator.alma.api.wire import RawRequest, RawResponse
 
 __all__ = ["AlmaService", "RunningClock", "Settings", "Throttle"]
 
@@ -140,8 +138,7 @@ class AlmaService:
         self._tenants = itertools.count(1)
 
     # -- requests -------------------------------------------------------------------------------------------------
-    def handle(self, raw: RawRequest) -> RawResponse:
-        from simulator.alma.api import wire
+    def handle(self, raw: wire.RawRequest) -> wire.RawResponse:
         return wire.handle(self, raw)
 
     def next_request_number(self) -> int:

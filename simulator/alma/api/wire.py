@@ -11,7 +11,7 @@ Auth refusals are XML whatever was asked for, as Alma's are.
 
 No framework here: the Starlette app (asgi.py) and the respx router (backends/mocked.py) both adapt their
 requests to `RawRequest` and call `handle`, so a server and a mock answer byte for byte alike.
-Imports the handlers, codec, admin, journal and service modules of this package, and simulator.errors.
+Imports the handlers, codec and admin modules of this package, and simulator.errors.
 """
 
 from __future__ import annotations
@@ -21,11 +21,14 @@ import time
 import traceback
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from simulator.alma.api import admin, codec
 from simulator.alma.api.handlers import ALMA, ROUTES, Answer, Call, Route, find_route
-from simulator.alma.api.service import AlmaService
 from simulator.errors import AlmaError, GeneralError, Unauthorized
+
+if TYPE_CHECKING:
+    from simulator.alma.api.service import AlmaService
 
 __all__ = ["RawRequest", "RawResponse", "handle", "ADMIN"]
 
