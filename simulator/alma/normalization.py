@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from simulator.alma.model import NewOrderProfile, ResourceMetadata, Vendor
 from simulator.alma.registry import Registry
@@ -43,8 +43,7 @@ def initial_normalization(record: ResourceMetadata) -> ResourceMetadata:
     """MARC 21 Bib Initial Normalization, as far as an order's metadata needs it. Returns a new record."""
     title = _fold(record.title)
     stripped = _TRAILING_ISBD.sub("", title)
-    return replace(
-        record,
+    return ResourceMetadata(
         title=stripped or title,
         author=_TRAILING_ISBD.sub("", _fold(record.author)) if record.author.strip() else "",
         isbn=clean_identifier(record.isbn) if record.isbn.strip() else "",

@@ -11,6 +11,7 @@ Imports model, the registries' modules, simulator.money/clock/errors.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -281,7 +282,8 @@ def _plan(world: World, institution: Institution, draft: POLineDraft, profile_co
     line_type, vendor = validate_hard(world, institution, draft)
     profile = select_profile(institution, profile_code, vendor)
     record = normalize(draft.resource, NormalizationContext(vendor, profile, institution.code))
-    draft = replace(draft, resource=record)
+    draft = copy.copy(draft)  # the plan's own draft: the caller's is never changed
+    draft.resource = record
     found_alerts: list[Alert] = []
 
     problems = metadata_problems(record)
@@ -400,7 +402,8 @@ def _plan_locations(institution: Institution, draft: POLineDraft) -> list[Ordere
         result = []
         for loc in draft.locations:
             library = institution.libraries[loc.library]
-            result.append(replace(loc, location=loc.location or library.default_location.code, item_ids=[]))
+            result.append(OrderedLocation(library=loc.library, quantity=loc.quantity, item_policy=loc.item_policy,
+                                          location=loc.location or library.default_location.code))
         return result
     # [decision] a physical line with no location gets one copy at the owning library's first location
     library = institution.libraries.get(draft.owner) or next(iter(institution.libraries.values()))
@@ -429,7 +432,7 @@ def _commit(world: World, institution: Institution, plan: _Plan, clock: Clock) -
     line = POLine(number=number, status=POLineStatus.IN_REVIEW, draft=draft, mms_id=bib.mms_id,
                   profile=plan.profile.code, created_date=today, status_date=today, alerts=list(plan.alerts),
                   net_price=plan.funds.net_price)
-    line.draft = replace(draft, resource=_described_by(draft.resource, bib))
+    _describe(draft.resource, bib)
     _create_inventory(world, institution, plan, line, bib)
     review = draft.requires_manual_review or any(a.review for a in line.alerts)
     if draft.requires_manual_review:
@@ -449,15 +452,16 @@ def _next_po_line_number(institution: Institution) -> str:
     return number
 
 
-def _described_by(resource: ResourceMetadata, bib: Bib) -> ResourceMetadata:
-    """The line's resource metadata names its bib; what the order left out (an order by MMS ID sends no
-    title) is taken from the record, as Alma shows the record's title on the PO line."""
-    return replace(resource, mms_id=bib.mms_id, title=resource.title or bib.title,
-                   author=resource.author or bib.author,
-                   isbn=resource.isbn or (bib.isbns[0] if bib.isbns else ""),
-                   issn=resource.issn or (bib.issns[0] if bib.issns else ""),
-                   publisher=resource.publisher or bib.publisher,
-                   publication_year=resource.publication_year or bib.publication_year)
+def _describe(resource: ResourceMetadata, bib: Bib) -> None:
+    """The line's resource metadata (the plan's own copy) names its bib; what the order left out (an order by
+    MMS ID sends no title) is taken from the record, as Alma shows the record's title on the PO line."""
+    resource.mms_id = bib.mms_id
+    resource.title = resource.title or bib.title
+    resource.author = resource.author or bib.author
+    resource.isbn = resource.isbn or (bib.isbns[0] if bib.isbns else "")
+    resource.issn = resource.issn or (bib.issns[0] if bib.issns else "")
+    resource.publisher = resource.publisher or bib.publisher
+    resource.publication_year = resource.publication_year or bib.publication_year
 
 
 def release_for_processing(institution: Institution, line: POLine, funds: FundPlan, clock: Clock) -> None:
@@ -523,7 +527,7 @@ def _create_inventory(world: World, institution: Institution, plan: _Plan, line:
         line.portfolio_outcome = "upgrade"
         return
     if plan.locations:
-        line.draft = replace(line.draft, locations=[_order_copies(institution, bib, loc, line) for loc in plan.locations])
+        line.draft.locations = [_order_copies(institution, bib, loc, line) for loc in plan.locations]
         return
     if plan.line_type.inventory is Inventory.COLLECTION:
         line.collection_id = _activate_collection(institution, plan, line).id
@@ -579,6 +583,8 @@ def _activate_collection(institution: Institution, plan: _Plan, line: POLine) ->
 
 
 def _order_copies(institution: Institution, bib: Bib, location: OrderedLocation, line: POLine) -> OrderedLocation:
+    """Holding reused or created for the library and location, and `quantity` items on order (the plan's own
+    location is filled in and returned)."""
     holding = next((institution.holdings[h] for h in institution.holdings_by_bib.get(bib.mms_id, ())
                     if institution.holdings[h].library == location.library
                     and institution.holdings[h].location == location.location), None)
@@ -593,7 +599,8 @@ def _order_copies(institution: Institution, bib: Bib, location: OrderedLocation,
                     item_policy=location.item_policy)
         institution.items[item.id] = item
         item_ids.append(item.id)
-    return replace(location, holding_id=holding.id, item_ids=item_ids)
+    location.holding_id, location.item_ids = holding.id, item_ids
+    return location
 
 
 # ---------------------------------------------------------------- the operations --------------------------------
