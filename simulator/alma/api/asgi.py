@@ -63,8 +63,10 @@ class _Endpoint:
             # Promise a body, then fail: the server closes the connection mid-answer.
             await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1")]})
             raise ConnectionDropped(f"{raw.method} {raw.path}: connection dropped (injected fault)")
-        await send({"type": "http.response.start", "status": response.status,
-                    "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers]})
+        headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers]
+        if response.status != 204:
+            headers.append((b"content-length", str(len(response.body)).encode("ascii")))
+        await send({"type": "http.response.start", "status": response.status, "headers": headers})
         await send({"type": "http.response.body", "body": response.body})
 
 
