@@ -172,7 +172,7 @@ def _standalone_bib(institution, line: POLine, action: str) -> None:
     if in_use or bib is None:
         return
     if action == "suppress":
-        bib.suppressed = True
+        institution.catalogue.suppress(line.mms_id)
     else:
         institution.catalogue.remove(line.mms_id)
 

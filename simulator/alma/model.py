@@ -126,16 +126,31 @@ class Catalogue:
         self.bibs[bib.mms_id] = bib
         if bib.network_mms_id:
             self._linked[bib.network_mms_id] = bib.mms_id
+        if not bib.suppressed:
+            self._index_record(bib)
+        return bib
+
+    def _index_record(self, bib: Bib) -> None:
         for kind, keys in record_keys(bib).items():
             index = self._index[kind]
             for key in keys:
                 found = index.get(key)
                 index[key] = bib if found is None else tuple(sorted((*_records(found), bib), key=_by_mms_id))
-        return bib
 
     def remove(self, mms_id: str) -> None:
         bib = self.bibs.pop(mms_id)
         self._linked.pop(bib.network_mms_id, None)
+        self._unindex_record(bib)
+
+    def suppress(self, mms_id: str) -> None:
+        """A suppressed record stays in the catalogue but no match method finds it any more."""
+        bib = self.bibs[mms_id]
+        if not bib.suppressed:
+            bib.suppressed = True
+            self._unindex_record(bib)
+
+    def _unindex_record(self, bib: Bib) -> None:
+        mms_id = bib.mms_id
         for kind, keys in record_keys(bib).items():
             index = self._index[kind]
             for key in keys:
@@ -146,12 +161,11 @@ class Catalogue:
                     index.pop(key, None)
 
     def lookup(self, kind: str, key: str) -> list[Bib]:
+        """The records carrying `key` (suppressed records are not indexed, so no record is read here)."""
         found = self._index[kind].get(key)
         if found is None:
             return []
-        if type(found) is not tuple:  # one record: the common case, kept unwrapped
-            return [] if found.suppressed else [found]
-        return [bib for bib in found if not bib.suppressed]
+        return list(found) if type(found) is tuple else [found]  # one record: the common case, kept unwrapped
 
     def linked_to(self, network_mms_id: str) -> Bib | None:
         mms_id = self._linked.get(network_mms_id)

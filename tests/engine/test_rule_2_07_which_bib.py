@@ -150,7 +150,7 @@ def test_lookups_are_indexed_not_scans(world, hvu, order):
 def test_suppressed_records_are_not_matched(hvu, order):
     """ORDERING-RULES §2.7: a suppressed record is not a candidate."""
     rivers = _only(hvu, RIVERS_OF_EMPIRE)
-    rivers.suppressed = True
+    hvu.catalogue.suppress(rivers.mms_id)
     assert order(print_draft(**vendor("HARRASSOWITZ"), isbn=RIVERS_OF_EMPIRE)).mms_id != rivers.mms_id
 
 
