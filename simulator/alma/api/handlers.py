@@ -213,6 +213,11 @@ def receive_item(call: Call) -> Answer:
 _POL_FILTERS = ("view", "status", "entity_type", "fiscal_period", "parent_id", "owner")
 
 
+def _unless_all(value: str) -> str:
+    """A filter's documented default `ALL` (which clients such as almapipy send explicitly) filters nothing."""
+    return "" if value.upper() == "ALL" else value
+
+
 @_route("GET", f"{ALMA}/acq/funds", "acq")
 def list_funds(call: Call) -> Answer:
     inst = call.institution
@@ -223,8 +228,8 @@ def list_funds(call: Call) -> Answer:
             raise InvalidParameter(f"Filter not supported when mode=POL: {', '.join(rejected)}.", code="401873")
         funds = queries.funds_for_po_line(inst, library=call.arg("library"), q=call.arg("q"))
     elif mode == "ALL":
-        funds = queries.all_funds(inst, q=call.arg("q"), status=call.arg("status"),
-                                  entity_type=call.arg("entity_type"), library=call.arg("library"))
+        funds = queries.all_funds(inst, q=call.arg("q"), status=_unless_all(call.arg("status")),
+                                  entity_type=_unless_all(call.arg("entity_type")), library=call.arg("library"))
     else:
         raise InvalidParameter(f"Parameter mode={mode} is invalid. Valid options are: POL, ALL.")
     page, total = _page(call, funds)
@@ -242,7 +247,7 @@ def get_fund(call: Call) -> Answer:
 
 @_route("GET", f"{ALMA}/acq/vendors", "acq")
 def list_vendors(call: Call) -> Answer:
-    status = call.arg("status").upper()
+    status = _unless_all(call.arg("status")).upper()
     text = call.arg("q").partition("~")[2].casefold() if "~" in call.arg("q") else call.arg("q").casefold()
     vendors = [v for v in call.institution.vendors.values()
                if (not status or ("ACTIVE" if v.active else "INACTIVE") == status)

@@ -264,14 +264,29 @@ def fund_to_json(fund: Fund, inst: Institution, base: str = ALMA_BASE) -> dict:
         "owner": coded(inst.code, inst.name),
         "fiscal_period": coded(fund.fiscal_period, fp.name if fp else ""),
         "currency": coded(fund.currency, CURRENCY_NAMES.get(fund.currency, fund.currency)),
-        "parent": {"value": fund.ledger, "desc": inst.ledgers[fund.ledger].name if fund.ledger in inst.ledgers else ""},
+        "parent": _parent_json(fund, inst, base),
         "allocated_balance": float(fund.allocated), "encumbered_balance": float(fund.encumbered),
         "expended_balance": float(fund.expended), "cash_balance": float(fund.allocated - fund.expended),
         "available_balance": float(fund.available),
         "available_for_library": [coded(lib, inst.libraries[lib].name) for lib in fund.libraries if lib in inst.libraries],
         "overencumbrance_allowed": coded("YES" if fund.overencumbrance_allowed else "NO"),
         "overencumbrance_limit_percent": float(fund.overencumbrance_limit_percent),
+        # what Alma answers for settings the simulator does not model (reference §10): always present, as clients
+        # with strict models of the fund (almonaut) require them
+        "overexpenditure_allowed": coded("NO"), "overencumbrance_warning_percent": 0,
+        "overexpenditure_warning_sum": 0.0, "overexpenditure_limit_sum": 0.0,
+        "encumbrances_prior_to_fiscal_period": 0, "expenditures_prior_to_fiscal_period": 0,
+        "transfers_prior_to_fiscal_period": 0, "fiscal_period_end_encumbrance_grace_period": 0,
+        "fiscal_period_end_expenditure_grace_period": 0,
     }
+
+
+def _parent_json(fund: Fund, inst: Institution, base: str) -> dict:
+    """Alma's parent is a reference to the ledger (or summary fund) by its id, with a link, as mms_id is."""
+    ledger = inst.ledgers.get(fund.ledger)
+    if ledger is None or not ledger.id:
+        return {"value": fund.ledger}
+    return {"value": ledger.id, "link": f"{base}/acq/funds/{ledger.id}"}
 
 
 def vendor_to_json(vendor: Vendor, base: str = ALMA_BASE) -> dict:
