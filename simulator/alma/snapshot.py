@@ -97,11 +97,11 @@ def load(data: dict) -> World:
     body = {k: v for k, v in data.items() if k != "format"}
     try:
         world = from_json(World, body)
-    except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
+        _reindex_community_zone(world.community_zone)
+        for institution in world.institutions.values():
+            _reindex_institution(institution)
+    except (KeyError, TypeError, ValueError, ArithmeticError, AttributeError) as exc:
         raise HarnessError(f"the world snapshot is damaged: {exc}") from None
-    _reindex_community_zone(world.community_zone)
-    for institution in world.institutions.values():
-        _reindex_institution(institution)
     return world
 
 

@@ -107,7 +107,8 @@ def handle(service: AlmaService, raw: RawRequest) -> tuple[int, str, bytes]:
     action, params = found
     try:
         reply = action(service, Request(raw, params))
-    except (SimulatorError, ValueError, KeyError) as exc:
+    except (SimulatorError, ValueError, KeyError, TypeError, AttributeError, ArithmeticError) as exc:
+        # a body of the wrong shape ([] for an object, 1e400 for a count) is the caller's mistake, never a 500
         message = str(exc) if not isinstance(exc, KeyError) else f"unknown {exc}"
         return _json({"error": message if message.startswith("SIMULATOR:") else f"SIMULATOR: {message}"}, 400)
     if not isinstance(reply, Reply):

@@ -207,6 +207,8 @@ class AlmaService:
             data = json.loads(Path(path).read_text("utf-8"))
         except json.JSONDecodeError as exc:
             raise HarnessError(f"state file {path} is not JSON: {exc}") from None
+        except UnicodeDecodeError as exc:
+            raise HarnessError(f"state file {path} is not UTF-8 JSON (byte {exc.start})") from None
         return self.import_(data)
 
     # -- processing mode and time -----------------------------------------------------------------------------------
@@ -214,7 +216,7 @@ class AlmaService:
         """synchronous: status and alerts are in the POST answer; asynchronous: they appear `seconds` later."""
         if mode not in ("synchronous", "asynchronous"):
             raise HarnessError(f"processing mode is synchronous or asynchronous, not {mode!r}")
-        if mode == "asynchronous" and seconds <= 0:
+        if mode == "asynchronous" and not 0 < seconds < float("inf"):  # NaN and infinity are refused too
             raise HarnessError("asynchronous processing needs seconds > 0")
         value = float(seconds) if mode == "asynchronous" else 0.0
         with self.lock:
