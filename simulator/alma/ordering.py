@@ -12,6 +12,7 @@ Imports model, the registries' modules, simulator.money/clock/errors.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -43,6 +44,8 @@ ACQUISITION_METHODS = {
 # [decision] no_charge is allowed only where nothing is paid for; a purchase method with no_charge → 60320.
 NO_CHARGE_METHODS = frozenset({"GIFT", "EXCHANGE", "DEPOSITORY", "LEGAL_DEPOSIT", "TECHNICAL", "APPROVAL"})
 LICENSE_UPGRADE = "LICENSE_UPGRADE"  # [decision] the code of the "License Upgrade" PO line type
+
+_PO_LINE_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")  # usable in a path: GET /acq/po-lines/{number}
 
 CHECK_INVALID_FUND = "invalid fund code"
 CHECK_NOT_FULLY_FUNDED = "order is not fully funded"
@@ -114,6 +117,9 @@ def _require(draft: POLineDraft) -> None:
 def validate_hard(world: World, institution: Institution, draft: POLineDraft) -> tuple[POLineType, Vendor | None]:
     """The refusals of ORDERING-RULES §2.2. Returns the line type and the vendor."""
     _require(draft)
+    if draft.number and not _PO_LINE_NUMBER.fullmatch(draft.number):
+        raise IllegalValue(f"Given number is illegal: {draft.number!r}; a PO line number is letters, digits, "
+                           f"'.', '_' and '-' (at most 64).")
     if draft.number and draft.number in institution.po_lines:
         raise POLineExists(f"PoLine {draft.number} already exists.")
     if draft.owner not in institution.libraries and draft.owner != institution.code:

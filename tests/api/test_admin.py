@@ -206,10 +206,14 @@ def test_openapi_and_coverage_list_every_route(wire):
     assert "FUND_NOT_FULLY_FUNDED" in data["alerts"]
 
 
-def test_docs_coverage_md_lists_every_route():
+def test_docs_coverage_md_lists_every_route_and_is_up_to_date():
+    """docs/coverage.md is exactly the generated page: regenerate it with coverage.markdown() when routes change."""
+    from simulator.alma.api import coverage
+
     page = (Path(__file__).resolve().parents[2] / "docs" / "coverage.md").read_text("utf-8")
     for route in ROUTES:
         assert f"| {route.method} | `{route.template}` |" in page, f"docs/coverage.md misses {route.method} {route.template}"
+    assert page == coverage.markdown(), "docs/coverage.md is stale: write coverage.markdown() to it"
 
 
 @pytest.mark.parametrize("fmt", ["md", "json"])

@@ -196,3 +196,17 @@ def test_admin_api_misuse_is_a_400_in_the_simulator_s_own_words_never_a_500(clie
     assert response.status_code == 400, (response.status_code, response.text[:300])
     assert response.json()["error"].startswith("SIMULATOR: ")
     assert client.get(f"{server.base_url}/acq/test", params={"apikey": KEY}).status_code == 200
+
+
+
+@pytest.mark.parametrize("quantity", ["2.5", 2.5, [3], {"value": 2}])
+def test_fractional_and_structured_quantities_are_refused_not_guessed(client, server, quantity):
+    order = po_line()
+    order["location"][0]["quantity"] = quantity
+    _refused(_post(client, server, json.dumps(order).encode()), "401872")
+
+
+@pytest.mark.parametrize("number", ["POL/1", "POL-1\nX", " -POL", "P" * 65])
+def test_a_po_line_number_that_cannot_be_fetched_again_is_refused(client, server, number):
+    """A vendor-given number must work in GET /acq/po-lines/{number}: anything else is 401872."""
+    _refused(_post(client, server, json.dumps(po_line(number=number)).encode()), "401872")

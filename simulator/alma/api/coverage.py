@@ -190,7 +190,9 @@ _FIELDS = {
                 "amount, percent), location (quantity, library, shelving_location, holding, copy), access_provider, "
                 "access_model, license, url, portfolios, e_collection, alert, created_date, status_date, "
                 "cancellation_reason, cancellation_note; other fields are kept as sent"),
-    "fund": "id, code, name, type, entity_type, status, fiscal_period, currency, available_for_library, balances",
+    "fund": "id, code, name, type, entity_type, status, owner, fiscal_period, currency, parent (the ledger, which "
+            "GET /acq/funds/{id} also serves), available_for_library, allocated/encumbered/expended/cash/available "
+            "balances, over-encumbrance and over-expenditure settings, prior-period and grace-period fields",
     "vendor": "code, name, status, type flags, account (code, description, discount)",
     "bib": "mms_id, title, author, isbn, issn, publisher, anies (MARCXML)",
     "portfolio": "id, resource_metadata.mms_id, electronic_collection, availability, po_line",

@@ -241,6 +241,9 @@ def get_fund(call: Call) -> Answer:
     wanted = call.params["fund_id"]
     fund = next((f for f in call.institution.funds.values() if wanted in (f.id, f.code)), None)
     if fund is None:
+        ledger = next((led for led in call.institution.ledgers.values() if wanted in (led.id, led.code)), None)
+        if ledger is not None:  # a fund's parent link names its ledger
+            return Answer(s.ledger_to_json(ledger, call.institution, call.base), root="fund")
         raise NotFound(f"Fund {wanted} not found.", code="402119")
     return Answer(s.fund_to_json(fund, call.institution, call.base), root="fund")
 

@@ -12,7 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 from simulator.alma.model import (
-    STATUS_LABELS, Bib, ElectronicCollection, FiscalPeriod, Fund, FundShare, Institution, Item, Library, Location,
+    STATUS_LABELS, Bib, ElectronicCollection, FiscalPeriod, Fund, FundShare, Institution, Item, Ledger, Library,
+    Location,
     NewOrderProfile, OrderedLocation, POLine, POLineDraft, Portfolio, ResourceMetadata, Vendor,
 )
 from simulator.alma.ordering import ACQUISITION_METHODS
@@ -75,11 +76,14 @@ def money_of(value: Any, name: str) -> tuple[Money | None, str]:
 
 
 def _quantity(value: Any) -> int:
+    """A whole number of copies; absent means one. 2.5, [3] or {"value": 2} are refused, never guessed."""
+    if isinstance(value, (dict, list, bool)):
+        raise IllegalValue(f"Given quantity is illegal: {value!r} is not a number of copies.")
     text = text_of(value) or "1"
-    try:
-        quantity = int(Decimal(text))
-    except Exception:  # noqa: BLE001 - any unreadable number is the client's error, reported as such
-        raise IllegalValue(f"Given quantity is illegal: {value!r}.") from None
+    number = to_decimal(text)
+    if number is None or number != number.to_integral_value():
+        raise IllegalValue(f"Given quantity is illegal: {value!r} is not a whole number of copies.")
+    quantity = int(number)
     if quantity > 10_000:
         raise IllegalValue(f"Given quantity is illegal: {quantity} copies.")
     return quantity
@@ -287,6 +291,20 @@ def _parent_json(fund: Fund, inst: Institution, base: str) -> dict:
     if ledger is None or not ledger.id:
         return {"value": fund.ledger}
     return {"value": ledger.id, "link": f"{base}/acq/funds/{ledger.id}"}
+
+
+def ledger_to_json(ledger: Ledger, inst: Institution, base: str = ALMA_BASE) -> dict:
+    """A ledger as Alma shows it among funds (entity type LEDGER), its balances the sums of its funds'."""
+    funds = [f for f in inst.funds.values() if f.ledger == ledger.code and f.entity_type == "ALLOCATED"]
+    fp = inst.fiscal_periods.get(ledger.fiscal_period)
+    total = lambda name: float(sum((getattr(f, name) for f in funds), Decimal(0)))  # noqa: E731
+    return {"id": ledger.id, "link": f"{base}/acq/funds/{ledger.id}", "code": ledger.code, "name": ledger.name,
+            "type": coded("LEDGER"), "entity_type": coded("LEDGER", "Ledger"), "status": coded("ACTIVE", "Active"),
+            "owner": coded(inst.code, inst.name), "fiscal_period": coded(ledger.fiscal_period, fp.name if fp else ""),
+            "currency": coded(inst.currency, CURRENCY_NAMES.get(inst.currency, inst.currency)),
+            "allocated_balance": total("allocated"), "encumbered_balance": total("encumbered"),
+            "expended_balance": total("expended"), "available_balance": total("available"),
+            "fund": [{"code": f.code, "link": f"{base}/acq/funds/{f.id}"} for f in funds]}
 
 
 def vendor_to_json(vendor: Vendor, base: str = ALMA_BASE) -> dict:

@@ -189,6 +189,8 @@ class AlmaService:
         """Write the state to `path` atomically (a temporary file, then os.replace)."""
         target = Path(path)
         data = json.dumps(self.export(), ensure_ascii=False).encode("utf-8")
+        for leftover in (target.parent or Path(".")).glob(f".{target.name}.*.tmp"):
+            leftover.unlink(missing_ok=True)  # a save that was killed mid-write; the state file itself is intact
         with tempfile.NamedTemporaryFile(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp",
                                          delete=False) as handle:
             handle.write(data)
