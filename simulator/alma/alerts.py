@@ -32,10 +32,15 @@ ALERT_CODES = {
 MANUAL_REVIEW = Alert(code="MANUAL_REVIEW", text="The vendor asked for this PO line to be reviewed before it "
                       "is sent.")
 
+# The profile's three fund checks, by the names Alma's screen gives them (seed 001), and the alert of each.
+CHECK_INVALID_FUND = "invalid fund code"
+CHECK_NOT_FULLY_FUNDED = "order is not fully funded"
+CHECK_INSUFFICIENT_BALANCE = "fund balance insufficient to cover encumbrance"
+
 _FUND_CODES = {
-    "invalid fund code": "FUND_CODE_INVALID",
-    "order is not fully funded": "FUND_NOT_FULLY_FUNDED",
-    "fund balance insufficient to cover encumbrance": "FUND_BALANCE_INSUFFICIENT",
+    CHECK_INVALID_FUND: "FUND_CODE_INVALID",
+    CHECK_NOT_FULLY_FUNDED: "FUND_NOT_FULLY_FUNDED",
+    CHECK_INSUFFICIENT_BALANCE: "FUND_BALANCE_INSUFFICIENT",
 }
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from simulator.alma.model import Encumbrance, Item, POLine, POLineDraft, POLineStatus, Portfolio, World
+from simulator.alma.model import Item, POLine, POLineDraft, POLineStatus, Portfolio, World
 from simulator.alma.ordering import (
-    _owner_library, missing_parts_text, net_price, plan_funds, refuse_or_alert, release_for_processing,
+    encumber, missing_parts_text, net_price, owning_library, plan_funds, refuse_or_alert, release_for_processing,
     select_profile, validate_hard,
 )
 from simulator.alma import alerts
@@ -43,12 +43,12 @@ def approve(world: World, institution_code: str, number: str, clock: Clock) -> P
         if line.status is not POLineStatus.IN_REVIEW:
             raise UpdateFailed(f"Failed to update PO Line {number}: it is {line.status.value}, not In Review.")
         draft = line.draft
-        missing = missing_parts_text(draft, institution.vendors.get(draft.vendor))
+        vendor = institution.vendors.get(draft.vendor)
+        missing = missing_parts_text(draft, vendor)
         if missing:
             raise UpdateFailed(f"Failed to update PO Line {number}: {missing}")
-        vendor = institution.vendors.get(draft.vendor)
         net = net_price(institution, draft, vendor)
-        funds = plan_funds(institution, draft, _owner_library(institution, draft), net)
+        funds = plan_funds(institution, draft, owning_library(institution, draft), net)
         try:
             refuse_or_alert(select_profile(institution, line.profile or None, vendor), funds, block_all=True)
         except AlmaError as refusal:
@@ -75,14 +75,14 @@ def update(world: World, institution_code: str, number: str, new: POLineDraft, c
                       source_type=line.draft.source_type,
                       assign_inventory_manually=line.draft.assign_inventory_manually)
         try:
-            validate_hard(world, institution, replace(new, number=""))
+            validate_hard(institution, replace(new, number=""))
         except NoChargeNotAllowed:
             raise
         except AlmaError as refusal:
             raise UpdateFailed(f"Failed to update PO Line {number}: {refusal.message}") from None
         vendor = institution.vendors.get(new.vendor)
         net = net_price(institution, new, vendor)
-        funds = plan_funds(institution, new, _owner_library(institution, new), net)
+        funds = plan_funds(institution, new, owning_library(institution, new), net)
         if line.status is POLineStatus.IN_REVIEW:
             kept = [a for a in line.alerts if not a.review]
             profile = select_profile(institution, line.profile or None, vendor)
@@ -116,9 +116,7 @@ def _reencumber(institution, line: POLine, funds, number: str) -> None:
     for enc in line.encumbrances:
         institution.funds[enc.fund].release(enc.amount)
     line.encumbrances = []
-    for code, amount in funds.charges.items():
-        institution.funds[code].encumber(amount)
-        line.encumbrances.append(Encumbrance(fund=code, amount=amount))
+    encumber(institution, line, funds.charges)
 
 
 def cancel(world: World, institution_code: str, number: str, reason: str, clock: Clock, *, comment: str = "",
@@ -199,7 +197,7 @@ def receive(world: World, institution_code: str, number: str, clock: Clock, *, i
         else:
             first = line.draft.locations[0]
             item = Item(id=institution.new_id("23"), holding_id=first.holding_id, mms_id=line.mms_id,
-                        po_line=number, barcode=f"{institution.code[-3:]}-{institution.barcodes.take():07d}")
+                        po_line=number, barcode=institution.new_barcode())
             institution.items[item.id] = item
             first.item_ids.append(item.id)
         item.received, item.receive_date = True, when

@@ -643,6 +643,10 @@ class Institution:
         """99… bibs, 22… holdings, 23… items, 53… portfolios, 61… collections; suffix names the institution."""
         return f"{prefix}{self.ids.take():010d}{self.mms_suffix}"
 
+    def new_barcode(self) -> str:
+        """An item's barcode: the institution code's last three characters and a running number."""
+        return f"{self.code[-3:]}-{self.barcodes.take():07d}"
+
     # -- reading -------------------------------------------------------------------------------------------------
     @property
     def current_fiscal_period(self) -> FiscalPeriod | None:

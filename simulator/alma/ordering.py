@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from simulator.alma import alerts
+from simulator.alma.alerts import CHECK_INSUFFICIENT_BALANCE, CHECK_INVALID_FUND, CHECK_NOT_FULLY_FUNDED
 from simulator.alma.configuration import activated_collection
 from simulator.alma.matching import MATCH_METHODS, choose, order_inventory
 from simulator.alma.model import (
@@ -46,10 +47,6 @@ NO_CHARGE_METHODS = frozenset({"GIFT", "EXCHANGE", "DEPOSITORY", "LEGAL_DEPOSIT"
 LICENSE_UPGRADE = "LICENSE_UPGRADE"  # [decision] the code of the "License Upgrade" PO line type
 
 _PO_LINE_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")  # usable in a path: GET /acq/po-lines/{number}
-
-CHECK_INVALID_FUND = "invalid fund code"
-CHECK_NOT_FULLY_FUNDED = "order is not fully funded"
-CHECK_INSUFFICIENT_BALANCE = "fund balance insufficient to cover encumbrance"
 
 
 # ---------------------------------------------------------------- the plan --------------------------------------
@@ -114,7 +111,7 @@ def _require(draft: POLineDraft) -> None:
         raise MandatoryFieldMissing("title")
 
 
-def validate_hard(world: World, institution: Institution, draft: POLineDraft) -> tuple[POLineType, Vendor | None]:
+def validate_hard(institution: Institution, draft: POLineDraft) -> tuple[POLineType, Vendor | None]:
     """The refusals of ORDERING-RULES §2.2. Returns the line type and the vendor."""
     _require(draft)
     if draft.number and not _PO_LINE_NUMBER.fullmatch(draft.number):
@@ -277,7 +274,8 @@ def refuse_or_alert(profile: NewOrderProfile, funds: FundPlan, *, block_all: boo
 # ---------------------------------------------------------------- planning --------------------------------------
 
 
-def _owner_library(institution: Institution, draft: POLineDraft) -> str:
+def owning_library(institution: Institution, draft: POLineDraft) -> str:
+    """The library the line's funds must be available for: the owner, else the first ordered library."""
     if draft.owner in institution.libraries:
         return draft.owner
     return draft.locations[0].library if draft.locations else next(iter(institution.libraries))
@@ -285,7 +283,7 @@ def _owner_library(institution: Institution, draft: POLineDraft) -> str:
 
 def _plan(world: World, institution: Institution, draft: POLineDraft, profile_code: str | None,
           forced_portfolio: PortfolioDecision | None = None) -> _Plan:
-    line_type, vendor = validate_hard(world, institution, draft)
+    line_type, vendor = validate_hard(institution, draft)
     profile = select_profile(institution, profile_code, vendor)
     record = normalize(draft.resource, NormalizationContext(vendor, profile, institution.code))
     draft = copy.copy(draft)  # the plan's own draft: the caller's is never changed
@@ -303,7 +301,7 @@ def _plan(world: World, institution: Institution, draft: POLineDraft, profile_co
 
     found_alerts += alerts.missing_parts(draft, vendor)
     net = net_price(institution, draft, vendor)
-    funds = plan_funds(institution, draft, _owner_library(institution, draft), net)
+    funds = plan_funds(institution, draft, owning_library(institution, draft), net)
     found_alerts += refuse_or_alert(profile, funds)
 
     plan = _Plan(draft=draft, profile=profile, line_type=line_type, vendor=vendor, alerts=found_alerts,
@@ -363,13 +361,13 @@ def _plan_inventory(world: World, institution: Institution, plan: _Plan,
         if mms_id and institution.holdings_by_bib.get(mms_id):
             plan.alerts.append(alerts.inventory_exists_physical(institution, mms_id))
         return
+    if kind is not Inventory.COLLECTION and kind is not Inventory.ELECTRONIC:
+        return
+    # [decision] the platform is the order's access_provider, else the vendor's default interface (§3)
+    plan.platform = draft.access_provider or (plan.vendor.default_platform if plan.vendor else "")
     if kind is Inventory.COLLECTION:
-        plan.platform = draft.access_provider or (plan.vendor.default_platform if plan.vendor else "")
         plan.collection = _find_collection(world, institution, plan.platform, draft.resource.title)
         return
-    if kind is not Inventory.ELECTRONIC:
-        return
-    plan.platform = draft.access_provider or (plan.vendor.default_platform if plan.vendor else "")
     if draft.assign_inventory_manually:
         plan.bib_only = True
         return
@@ -472,9 +470,7 @@ def _describe(resource: ResourceMetadata, bib: Bib) -> None:
 
 def release_for_processing(institution: Institution, line: POLine, funds: FundPlan, clock: Clock) -> None:
     """The line leaves In Review: its funds are encumbered, then it is packaged (ORDERING-RULES §2.13–14)."""
-    for code, amount in funds.charges.items():
-        institution.funds[code].encumber(amount)
-        line.encumbrances.append(Encumbrance(fund=code, amount=amount))
+    encumber(institution, line, funds.charges)
     line.status_date = alma_date(clock.now())
     if line.draft.acquisition_method == "VENDOR_SYSTEM":
         po_number = f"PO-{institution.po_numbers.take()}"
@@ -484,6 +480,13 @@ def release_for_processing(institution: Institution, line: POLine, funds: FundPl
         line.status = POLineStatus.SENT
     else:
         line.status = POLineStatus.AUTO_PACKAGING
+
+
+def encumber(institution: Institution, line: POLine, charges: dict[str, Decimal]) -> None:
+    """Set each charge aside in its fund and record it on the line (released again on cancel)."""
+    for code, amount in charges.items():
+        institution.funds[code].encumber(amount)
+        line.encumbrances.append(Encumbrance(fund=code, amount=amount))
 
 
 def _bring_bib(world: World, institution: Institution, plan: _Plan, number: str) -> Bib:
@@ -601,7 +604,7 @@ def _order_copies(institution: Institution, bib: Bib, location: OrderedLocation,
     item_ids = []
     for _ in range(location.quantity):
         item = Item(id=institution.new_id("23"), holding_id=holding.id, mms_id=bib.mms_id, po_line=line.number,
-                    barcode=f"{institution.code[-3:]}-{institution.barcodes.take():07d}",
+                    barcode=institution.new_barcode(),
                     item_policy=location.item_policy)
         institution.items[item.id] = item
         item_ids.append(item.id)
