@@ -101,8 +101,13 @@ def funds_for_po_line(inst: Institution, *, library: str = "", q: str = "") -> l
             and (not library or f.usable_by(library)) and wanted in f.code.casefold()]
 
 
+def search_text(q: str) -> str:
+    """The text of a one-field brief search (`name~text`, or bare text), folded for comparison."""
+    return (q.partition("~")[2] if "~" in q else q).strip().casefold()
+
+
 def all_funds(inst: Institution, *, q: str = "", status: str = "", entity_type: str = "", library: str = "") -> list[Fund]:
-    text = q.partition("~")[2].strip().casefold() if "~" in q else q.strip().casefold()
+    text = search_text(q)
     return [f for f in inst.funds.values()
             if (not status or ("ACTIVE" if f.active else "INACTIVE") == status.upper())
             and (not entity_type or f.entity_type == entity_type.upper())

@@ -251,7 +251,7 @@ def get_fund(call: Call) -> Answer:
 @_route("GET", f"{ALMA}/acq/vendors", "acq")
 def list_vendors(call: Call) -> Answer:
     status = _unless_all(call.arg("status")).upper()
-    text = call.arg("q").partition("~")[2].casefold() if "~" in call.arg("q") else call.arg("q").casefold()
+    text = queries.search_text(call.arg("q"))
     vendors = [v for v in call.institution.vendors.values()
                if (not status or ("ACTIVE" if v.active else "INACTIVE") == status)
                and (not text or text in v.code.casefold() or text in v.name.casefold()
@@ -262,7 +262,7 @@ def list_vendors(call: Call) -> Answer:
 
 def _vendor(call: Call):
     vendor = call.institution.vendors.get(call.params["vendor_code"])
-    if vendor is None:
+    if vendor is None:  # Alma's code for an unknown vendor is the PO line's 401871 ("Vendor X not found.")
         raise POLineNotFound(f"Vendor {call.params['vendor_code']} not found.")
     return vendor
 
@@ -294,9 +294,8 @@ def fiscal_periods(call: Call) -> Answer:
 @_route("GET", f"{ALMA}/acq/currencies", "acq")
 def currencies(call: Call) -> Answer:
     inst = call.institution
-    rows = [{"code": inst.currency, "description": s.CURRENCY_NAMES.get(inst.currency, inst.currency),
-             "ratio": "1"}]
-    rows += [{"code": c, "description": s.CURRENCY_NAMES.get(c, c), "ratio": f"{r}"} for c, r in inst.exchange_rates.items()]
+    rows = [s.currency_to_json(inst.currency, "1")]
+    rows += [s.currency_to_json(c, f"{r}") for c, r in inst.exchange_rates.items()]
     return Answer(s.list_json("currency", rows, len(rows)), plural="currencies")
 
 
@@ -432,7 +431,7 @@ def get_portfolio(call: Call) -> Answer:
 
 @_route("GET", f"{ALMA}/electronic/e-collections", "electronic")
 def list_collections(call: Call) -> Answer:
-    text = call.arg("q").partition("~")[2].casefold() if "~" in call.arg("q") else call.arg("q").casefold()
+    text = queries.search_text(call.arg("q"))
     found = [s.collection_to_json(c, call.base) for c in call.institution.collections.values()
              if not text or text in c.name.casefold() or text in c.platform.casefold()]
     page, total = _page(call, found)
@@ -453,13 +452,8 @@ def get_collection(call: Call) -> Answer:
 
 @_route("GET", f"{ALMA}/electronic/e-collections/{{collection_id}}/e-services", "electronic")
 def list_services(call: Call) -> Answer:
-    service = _service_json(_collection(call))
+    service = s.service_to_json(_collection(call))
     return Answer(s.list_json("electronic_service", [service], 1), plural="electronic_services")
-
-
-def _service_json(collection) -> dict:
-    return {"id": collection.id, "public_name": f"Full text — {collection.name}",
-            "type": s.coded("getFullTxt", "Full Text")}
 
 
 def _service_of(call: Call):
@@ -472,7 +466,7 @@ def _service_of(call: Call):
 
 @_route("GET", f"{ALMA}/electronic/e-collections/{{collection_id}}/e-services/{{service_id}}", "electronic")
 def get_service(call: Call) -> Answer:
-    return Answer(_service_json(_service_of(call)), root="electronic_service")
+    return Answer(s.service_to_json(_service_of(call)), root="electronic_service")
 
 
 @_route("GET", f"{ALMA}/electronic/e-collections/{{collection_id}}/e-services/{{service_id}}/portfolios/{{portfolio_id}}",
@@ -517,9 +511,8 @@ def community_portfolio_list(call: Call) -> Answer:
         bib = cz.catalogue.bibs.get(p.mms_id)
         haystack = {"isbn": [p.isbn, *(bib.isbns if bib else [])], "title": [p.title]}.get(name.strip(), [p.isbn, p.title])
         if not text or any(text in (h or "").casefold().replace("-", "") for h in haystack):
-            body = s.portfolio_to_json(p, None, call.base)
-            body["electronic_collection"]["name"] = cz.collections[p.collection_id].name if p.collection_id in cz.collections else ""
-            found.append(body)
+            collection = cz.collections.get(p.collection_id)
+            found.append(s.portfolio_to_json(p, None, call.base, collection_name=collection.name if collection else ""))
     return Answer(s.list_json("portfolio", found, len(found)), plural="portfolios")
 
 

@@ -3,7 +3,8 @@
 Parsing accepts what real clients send — JSON as well as the dicts `codec.from_xml` makes of XML (every leaf
 a string), coded fields as `{"value": …}` or bare strings, booleans as true/"true" — and turns it into the
 domain's `POLineDraft`. Rendering fills `desc` on every coded field, writes money sums as strings and dates
-as 2026-09-01Z, as Alma does (reference §4). Imports the domain model only.
+as 2026-09-01Z, as Alma does (reference §4). Imports the domain model (and ordering's acquisition method
+labels), simulator.money and simulator.errors.
 """
 
 from __future__ import annotations
@@ -357,8 +358,11 @@ def bib_to_json(bib: Bib, base: str = ALMA_BASE) -> dict:
             "zone": bib.zone.value}
 
 
-def portfolio_to_json(portfolio: Portfolio, inst: Institution | None, base: str = ALMA_BASE) -> dict:
-    return {"id": portfolio.id, "link": f"{base}/bibs/{portfolio.mms_id}/portfolios/{portfolio.id}",
+def portfolio_to_json(portfolio: Portfolio, inst: Institution | None, base: str = ALMA_BASE, *,
+                      collection_name: str | None = None) -> dict:
+    """A portfolio as Alma answers it; `collection_name` also names its electronic collection (the Community
+    Zone portfolio list shows it)."""
+    body = {"id": portfolio.id, "link": f"{base}/bibs/{portfolio.mms_id}/portfolios/{portfolio.id}",
             "resource_metadata": {"mms_id": {"value": portfolio.mms_id, "link": f"{base}/bibs/{portfolio.mms_id}"},
                                   "title": portfolio.title, "isbn": portfolio.isbn},
             "electronic_collection": {"id": {"value": portfolio.collection_id}, "service": {"value": ""}},
@@ -373,6 +377,9 @@ def portfolio_to_json(portfolio: Portfolio, inst: Institution | None, base: str 
             "access_model": coded(portfolio.access_model, inst.access_models.get(portfolio.access_model, portfolio.access_model)
                                   if inst else portfolio.access_model),
             "vendor_title_number": portfolio.vendor_title_number}
+    if collection_name is not None:
+        body["electronic_collection"]["name"] = collection_name
+    return body
 
 
 def collection_to_json(collection: ElectronicCollection, base: str = ALMA_BASE) -> dict:
@@ -380,6 +387,16 @@ def collection_to_json(collection: ElectronicCollection, base: str = ALMA_BASE) 
             "public_name": collection.name, "interface": {"name": collection.platform},
             "is_local": collection.zone.value == "IZ" and not collection.community_id,
             "community_zone_id": collection.community_id}
+
+
+def service_to_json(collection: ElectronicCollection) -> dict:
+    """A collection's one full-text electronic service; it shares the collection's ID."""
+    return {"id": collection.id, "public_name": f"Full text — {collection.name}",
+            "type": coded("getFullTxt", "Full Text")}
+
+
+def currency_to_json(code: str, ratio: str) -> dict:
+    return {"code": code, "description": CURRENCY_NAMES.get(code, code), "ratio": ratio}
 
 
 def profile_to_json(profile: NewOrderProfile) -> dict:
