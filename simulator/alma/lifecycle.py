@@ -2,7 +2,8 @@
 (swap-all), cancellation with a reason, receiving physical items, activating electronic portfolios.
 
 Each operation runs under the institution's lock and checks everything before it changes anything.
-Imports model, ordering (for the shared validation and fund planning) and simulator.errors/clock.
+Imports model, alerts, ordering (for the shared validation, fund planning and encumbering) and
+simulator.errors/clock/money.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The world of the simulated Alma: zones, institutions and everything an order touches.
 
 Entities are plain dataclasses with their behaviour as methods (a fund encumbers, a catalogue indexes its
-records). Nothing here knows Alma's JSON spellings or HTTP. Imports only simulator.money/clock/errors and
+records). Nothing here knows Alma's JSON spellings or HTTP. Imports only simulator.money/errors and
 simulator.identifiers.
 """
 

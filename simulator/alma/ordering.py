@@ -6,7 +6,8 @@ without touching the world; only a plan that passes is *committed*. A refused or
 trace: no bib, portfolio, encumbrance or number is consumed. Planning and committing happen under the
 institution's lock, so concurrent orders never overspend a fund or share a PO line number.
 "In Review" is an outcome (a status with alerts), never an exception.
-Imports model, the registries' modules, simulator.money/clock/errors.
+Imports model, alerts, configuration (collection activation), the registries' modules and
+simulator.money/clock/errors.
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ written once, over a `Backend` whose only job is to deliver a request and return
 raise the `AlmaError` Alma answered with. Three backends implement it: in-process (the handlers called
 directly), mocked (respx intercepting Alma's hostnames, no sockets) and HTTP (any base URL: `almasim serve`
 or a real Alma). The librarian's actions that have no Alma REST endpoint go to the simulator's own
-/almasim/v1/librarian paths; against a real Alma they raise HarnessError.
-Imports simulator.errors only.
+/almasim/v1/librarian paths; against a real Alma the HTTP backend raises HarnessError for them.
+Imports only the standard library (ALMA and LIBRARIAN repeat handlers' prefixes, so vendors never load the domain).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 No wire at all — bodies stay dicts — so it is the fastest, and the default for features and unit tests.
 It still goes through the same handlers as the HTTP face, so its answers are the HTTP face's answers.
-Imports simulator.alma (handlers, seed) and simulator.clock.
+Imports simulator.alma (handlers, model, seed) and simulator.clock.
 """
 
 from __future__ import annotations

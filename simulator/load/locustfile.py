@@ -18,7 +18,8 @@ pause), --alma-retries (let the cart retry 429s and 5xx as it does in production
 answer is counted as Alma gave it), --alma-summary FILE (the master, or a lone Locust, writes the outcomes
 there as JSON when it quits; `almasim load` reads it). A master sends these options to its workers.
 A base URL on Ex Libris' hosts is refused: load goes only to a simulator or your own test hosts.
-Imports locust (and so gevent), simulator.backends, simulator.vendors and simulator.load.
+Imports locust (and so gevent), simulator.backends, simulator.vendors and simulator.load; the seed world
+(simulator.alma.seed, service.full_key) only lazily, for the default API key.
 """
 
 from __future__ import annotations

@@ -18,7 +18,8 @@
     GET    /almasim/v1/admin/coverage               the coverage page (?format=json|md)
 
 (/almasim/v1/admin/bare, any method, answers a tiny JSON object and nothing else: the benchmark's baseline.)
-Misuse is answered 400 `{"error": "SIMULATOR: …"}`. Imports service, coverage and simulator.errors.
+Misuse is answered 400 `{"error": "SIMULATOR: …"}`. Imports coverage, faults and simulator.errors (service and
+wire for typing only).
 """
 
 from __future__ import annotations

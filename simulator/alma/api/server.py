@@ -5,7 +5,7 @@
 
 Port 0 takes a free port; `port` and `base_url` report the real one once `start` returns. `stop` asks
 uvicorn to finish and joins the thread, so a test never leaves a server behind.
-Imports uvicorn and this package's asgi and service modules.
+Imports uvicorn, simulator.errors and this package's asgi, handlers and service modules.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ Auth refusals are XML whatever was asked for, as Alma's are.
 
 No framework here: the Starlette app (asgi.py) and the respx router (backends/mocked.py) both adapt their
 requests to `RawRequest` and call `handle`, so a server and a mock answer byte for byte alike.
-Imports the handlers, codec and admin modules of this package, and simulator.errors.
+Imports the handlers, schemas, codec and admin modules of this package, and simulator.errors.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from simulator.alma.api import admin, codec
 from simulator.alma.api.handlers import ALMA, ROUTES, Answer, Call, Route, find_route
+from simulator.alma.api.schemas import ALMA_BASE
 from simulator.errors import AlmaError, GeneralError, Unauthorized
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ class RawRequest:
     query: Sequence[tuple[str, str]] = ()  # in order, repeats kept
     headers: Mapping[str, str] = field(default_factory=dict)  # lower-case names (or a case-insensitive map)
     body: bytes = b""
-    base_url: str = "https://api-na.hosted.exlibrisgroup.com/almaws/v1"  # what links in answers start with
+    base_url: str = ALMA_BASE  # what links in answers start with
 
 
 @dataclass(slots=True)
