@@ -117,7 +117,7 @@ class Catalogue:
         self.bibs: dict[str, Bib] = {}
         # kind -> key -> the record carrying it, or a tuple of them in MMS ID order when several do (lean: most
         # keys name one record; the records themselves, so a lookup among a million touches little memory)
-        self._index: dict[str, dict[str, tuple[Bib, ...]]] = {kind: {} for kind in INDEX_KINDS}
+        self._index: dict[str, dict[str, Bib | tuple[Bib, ...]]] = {kind: {} for kind in INDEX_KINDS}
         self._linked: dict[str, str] = {}  # Network Zone MMS ID -> the institution record linked to it
 
     def add(self, bib: Bib) -> Bib:
