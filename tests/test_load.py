@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from simulator.alma.api.server import ThreadedServer
-from simulator.alma.api.service import AlmaService, RunningClock, full_key
+from simulator.alma.api.service import AlmaService, full_key
+from simulator.clock import RunningClock
 from simulator.backends import AlmaClient, make_backend
 from simulator.cli import build_parser
 from simulator.commands import load

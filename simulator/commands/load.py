@@ -142,7 +142,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace, key: str):
     from simulator.alma.api.server import ThreadedServer
-    from simulator.alma.api.service import AlmaService, RunningClock, Settings, full_key
+    from simulator.alma.api.service import AlmaService, Settings, full_key
+    from simulator.clock import RunningClock
 
     service = AlmaService(clock=RunningClock(), settings=Settings(per_second_threshold=max(0, args.per_second)))
     if args.institution not in {inst["code"] for inst in service.institutions_json()}:

@@ -16,7 +16,8 @@ import threading
 from pathlib import Path
 
 from simulator.alma.api.server import ThreadedServer
-from simulator.alma.api.service import AlmaService, RunningClock, Settings
+from simulator.alma.api.service import AlmaService, Settings
+from simulator.clock import RunningClock
 from simulator.errors import HarnessError
 
 

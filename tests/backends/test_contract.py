@@ -147,3 +147,12 @@ def test_make_backend_names_the_choices():
     from simulator.backends import make_backend
     with pytest.raises(HarnessError, match="inprocess, mocked"):
         make_backend("carrier-pigeon")
+
+
+def test_the_client_and_the_route_table_agree_on_the_prefixes():
+    """backends.base repeats the two prefixes so vendors never import the simulated Alma; they must not drift."""
+    from simulator.alma.api import handlers
+    from simulator.backends import base
+
+    assert (base.ALMA, base.LIBRARIAN) == (handlers.ALMA, handlers.LIBRARIAN)
+    assert {r.template.split("/{")[0].rsplit("/", 1)[0] for r in handlers.ROUTES} >= {base.ALMA + "/acq"}

@@ -108,11 +108,24 @@ def find_route(method: str, path: str) -> tuple[Route | None, dict[str, str], bo
 
 
 def dispatch(call: Call, method: str, path: str) -> Answer:
-    route, params, _ = find_route(method, path)
+    route, params, path_known = find_route(method, path)
     if route is None:
-        raise GeneralError(f"General error. No such API: {method} {path}.", status=404)
+        raise no_route(method, path, path_known)
     call.params = params
     return route.handler(call)
+
+
+def verbs_for(path: str) -> list[str]:
+    return sorted({r.method for r in ROUTES if r.pattern.match(path)})
+
+
+def no_route(method: str, path: str, path_known: bool) -> GeneralError:
+    """404 for a path Alma does not have, 405 (naming the verbs it has) for a known path and another verb."""
+    if path_known:
+        return GeneralError(f"General error. {method} is not supported for {path}; it supports "
+                            f"{', '.join(verbs_for(path))}.", status=405)
+    where = "" if path.startswith(ALMA) else f" Alma's API is under {ALMA}."
+    return GeneralError(f"General error. No such API: {method} {path}.{where}", status=404)
 
 
 def _body(call: Call) -> dict:

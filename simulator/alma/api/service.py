@@ -36,7 +36,7 @@ from simulator.alma.seed import ALL_AREAS, DEFAULT_WORLD, load_institution, load
 from simulator.clock import Clock, FixedClock
 from simulator.errors import HarnessError, Throttled
 
-__all__ = ["AlmaService", "RunningClock", "Settings", "Throttle"]
+__all__ = ["AlmaService", "Settings", "Throttle"]
 
 
 @dataclass
@@ -59,24 +59,6 @@ class Settings:
             if number < 0:
                 raise HarnessError(f"setting {name} cannot be negative")
             setattr(self, name, number)
-
-
-class RunningClock:
-    """A clock that starts at the seed date and runs at real speed; `advance` jumps it forward.
-
-    Dates in answers stay those of the seed data's world (September 2026), while asynchronous processing
-    still finishes after real seconds."""
-
-    def __init__(self, start: dt.datetime | None = None) -> None:
-        self._start = start or FixedClock().now()
-        self._began = time.monotonic()
-        self._offset = dt.timedelta()
-
-    def now(self) -> dt.datetime:
-        return self._start + self._offset + dt.timedelta(seconds=time.monotonic() - self._began)
-
-    def advance(self, **delta: float) -> None:
-        self._offset += dt.timedelta(**delta)
 
 
 class Throttle:

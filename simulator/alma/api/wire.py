@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from simulator.alma.api import admin, codec
-from simulator.alma.api.handlers import ALMA, ROUTES, Answer, Call, Route, find_route
+from simulator.alma.api.handlers import ALMA, ROUTES, Answer, Call, Route, find_route, no_route, verbs_for
 from simulator.alma.api.schemas import ALMA_BASE
 from simulator.errors import AlmaError, GeneralError, Unauthorized
 
@@ -89,7 +89,7 @@ def handle(service: AlmaService, raw: RawRequest) -> RawResponse:
     drop = False
     try:
         if route is None:
-            raise _no_route(method, raw.path, path_known)
+            raise no_route(method, raw.path, path_known)
         api_key = _key(raw, query)
         key = world.api_keys.get(api_key) if api_key else None
         if key is None or (route.area != "librarian" and route.area not in key.areas) or (route.write and not key.write):
@@ -132,7 +132,7 @@ def handle(service: AlmaService, raw: RawRequest) -> RawResponse:
     headers = [("content-type", content_type), ("x-exl-api-remaining", str(remaining)),
                ("x-request-id", request_id)]
     if status == 405 and route is None:
-        headers.append(("allow", ", ".join(_verbs(raw.path))))
+        headers.append(("allow", ", ".join(verbs_for(raw.path))))
     if status == 204:
         headers = headers[1:]
     if service.journal.cap:
@@ -163,18 +163,6 @@ def _key(raw: RawRequest, query: dict[str, str]) -> str:
     header = raw.headers.get("authorization") or ""
     scheme, _, value = header.strip().partition(" ")
     return value.strip() if scheme.lower() == "apikey" else ""
-
-
-def _no_route(method: str, path: str, path_known: bool) -> AlmaError:
-    if path_known:
-        return GeneralError(f"General error. {method} is not supported for {path}; it supports "
-                            f"{', '.join(_verbs(path))}.", status=405)
-    where = "" if path.startswith(ALMA) else f" Alma's API is under {ALMA}."
-    return GeneralError(f"General error. No such API: {method} {path}.{where}", status=404)
-
-
-def _verbs(path: str) -> list[str]:
-    return sorted({r.method for r in ROUTES if r.pattern.match(path)})
 
 
 def _request_id(number: int) -> str:
