@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from simulator.alma.model import Item, POLine, POLineDraft, POLineStatus, Portfolio, World
+from simulator.alma.funds import encumber, net_price, plan_funds, refuse_or_alert
 from simulator.alma.ordering import (
-    encumber, missing_parts_text, net_price, owning_library, plan_funds, refuse_or_alert, release_for_processing,
-    select_profile, validate_hard,
+    missing_parts_text, owning_library, release_for_processing, select_profile, validate_hard,
 )
 from simulator.alma import alerts
 from simulator.clock import Clock, alma_date

@@ -6,8 +6,8 @@ without touching the world; only a plan that passes is *committed*. A refused or
 trace: no bib, portfolio, encumbrance or number is consumed. Planning and committing happen under the
 institution's lock, so concurrent orders never overspend a fund or share a PO line number.
 "In Review" is an outcome (a status with alerts), never an exception.
-Imports model, alerts, configuration (collection activation), the registries' modules and
-simulator.money/clock/errors.
+Imports model, alerts, funds, configuration (collection activation), the registries' modules and
+simulator.clock/errors.
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from simulator.alma import alerts
-from simulator.alma.alerts import CHECK_INSUFFICIENT_BALANCE, CHECK_INVALID_FUND, CHECK_NOT_FULLY_FUNDED
 from simulator.alma.configuration import activated_collection
+from simulator.alma.funds import FundPlan, encumber, net_price, plan_funds, refuse_or_alert
 from simulator.alma.matching import MATCH_METHODS, choose, order_inventory
 from simulator.alma.model import (
-    DEFAULT_SETTINGS_PROFILE, Alert, Bib, Encumbrance, Fund, Holding, Institution, Inventory, Item,
-    NewOrderProfile, NoMatchAction, OrderedLocation, POLine, POLineDraft, POLineStatus, ResourceMetadata, POLineType, Portfolio,
-    PurchaseOrder, ElectronicCollection, Vendor, World, Zone,
+    DEFAULT_SETTINGS_PROFILE, Alert, Bib, ElectronicCollection, Holding, Institution, Inventory, Item,
+    NewOrderProfile, NoMatchAction, OrderedLocation, POLine, POLineDraft, POLineStatus, POLineType, Portfolio,
+    PurchaseOrder, ResourceMetadata, Vendor, World, Zone,
 )
 from simulator.alma.normalization import NormalizationContext, normalize
 from simulator.alma.portfolio_search import (
@@ -33,10 +33,7 @@ from simulator.alma.portfolio_search import (
 )
 from simulator.alma.validation import VALIDATION_EXCEPTION_PROFILES, metadata_problems
 from simulator.clock import Clock, alma_date
-from simulator.errors import (
-    FundCheckFailed, IllegalValue, MandatoryFieldMissing, NoChargeNotAllowed, NotFound, POLineExists,
-)
-from simulator.money import Money, cents
+from simulator.errors import IllegalValue, MandatoryFieldMissing, NoChargeNotAllowed, NotFound, POLineExists
 
 ACQUISITION_METHODS = {
     "PURCHASE": "Purchase", "PURCHASE_NOLETTER": "Purchase - no letter",
@@ -51,15 +48,6 @@ _PO_LINE_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")  # usable in a 
 
 
 # ---------------------------------------------------------------- the plan --------------------------------------
-
-
-@dataclass
-class FundPlan:
-    """What the distribution asks of each fund, and what is wrong with it."""
-
-    net_price: Money | None = None
-    charges: dict[str, Decimal] = field(default_factory=dict)  # fund code -> amount in the fund's currency
-    problems: list[tuple[str, str, str]] = field(default_factory=list)  # (check, field, sentence)
 
 
 @dataclass
@@ -179,97 +167,6 @@ def validate_hard(institution: Institution, draft: POLineDraft) -> tuple[POLineT
 def missing_parts_text(draft: POLineDraft, vendor: Vendor | None) -> str:
     """The parts a line still needs before it can leave In Review, as one sentence (empty when complete)."""
     return " ".join(a.text for a in alerts.missing_parts(draft, vendor))
-
-
-# ---------------------------------------------------------------- funds -----------------------------------------
-
-
-def net_price(institution: Institution, draft: POLineDraft, vendor: Vendor | None) -> Money | None:
-    """price × copies × (1 − discount %); the discount is the line's, else the vendor account's [decision]."""
-    if draft.price is None:
-        return None
-    discount = draft.discount
-    if not discount and vendor and draft.vendor_account in vendor.accounts:
-        discount = vendor.accounts[draft.vendor_account].discount_percent
-    return Money(draft.price.amount * draft.copies * (1 - discount / 100), draft.price.currency)
-
-
-def plan_funds(institution: Institution, draft: POLineDraft, owner_library: str, net: Money | None) -> FundPlan:
-    """What each fund would be charged, and every problem of the three profile checks (seed 001)."""
-    plan = FundPlan(net_price=net)
-    if not draft.funds or draft.no_charge:
-        return plan
-    fiscal_period = institution.current_fiscal_period
-    if net is None:  # no price yet: the amounts cannot be checked, the fund codes can (§2.4)
-        for share in draft.funds:
-            reason = _why_fund_is_invalid(institution, institution.funds.get(share.fund), share.fund, owner_library,
-                                          fiscal_period)
-            if reason:
-                plan.problems.append((CHECK_INVALID_FUND, "fund_code", reason))
-        return plan
-    covered = Decimal(0)
-    for share in draft.funds:
-        if share.amount is not None:
-            part = institution.convert(share.amount, net.currency).amount
-        elif share.percent is not None:
-            part = cents(net.amount * share.percent / 100)
-        elif len(draft.funds) == 1:
-            part = net.amount
-        else:
-            part = Decimal(0)
-        covered += part
-        fund = institution.funds.get(share.fund)
-        reason = _why_fund_is_invalid(institution, fund, share.fund, owner_library, fiscal_period)
-        if reason:
-            plan.problems.append((CHECK_INVALID_FUND, "fund_code", reason))
-            continue
-        assert fund is not None
-        charge = institution.convert(Money(part, net.currency), fund.currency).amount
-        plan.charges[fund.code] = plan.charges.get(fund.code, Decimal(0)) + charge
-    if cents(covered) < net.amount:
-        plan.problems.append((CHECK_NOT_FULLY_FUNDED, "fund_distribution",
-                              f"The fund distribution covers {cents(covered):.2f} {net.currency} of the net "
-                              f"price {net}."))
-    for code, charge in plan.charges.items():
-        fund = institution.funds[code]
-        if not fund.can_cover(charge):
-            plan.problems.append((CHECK_INSUFFICIENT_BALANCE, "fund_code",
-                                  f"Fund {fund.code} has {fund.available:.2f} {fund.currency} available"
-                                  + (f" (plus {fund.allowance:.2f} over-encumbrance allowance)" if fund.allowance else "")
-                                  + f"; the order needs {cents(charge):.2f} {fund.currency}."))
-    return plan
-
-
-def _why_fund_is_invalid(institution: Institution, fund: Fund | None, code: str, library: str,
-                         fiscal_period) -> str:
-    if fund is None:
-        return f"{institution.name} has no fund {code!r}."
-    if not fund.active:
-        return f"Fund {code} is inactive."
-    if fund.entity_type != "ALLOCATED":
-        return f"Fund {code} is a {fund.entity_type.lower()} fund, not an allocated fund."
-    if fiscal_period is None or fund.fiscal_period != fiscal_period.id:
-        return f"Fund {code} is not in the current fiscal period."
-    if not fund.usable_by(library):
-        return f"Fund {code} is not available for library {library}."
-    return ""
-
-
-_BLOCKS = {
-    CHECK_INVALID_FUND: "block_invalid_fund_code",
-    CHECK_NOT_FULLY_FUNDED: "block_not_fully_funded",
-    CHECK_INSUFFICIENT_BALANCE: "block_insufficient_balance",
-}
-
-
-def refuse_or_alert(profile: NewOrderProfile, funds: FundPlan, *, block_all: bool = False) -> list[Alert]:
-    """A ticked check refuses the order (401872, naming the check); an unticked one sends it to In Review."""
-    result = []
-    for check, field_name, sentence in funds.problems:
-        if block_all or getattr(profile, _BLOCKS[check]):
-            raise FundCheckFailed(f"Given {field_name} is illegal. {sentence} (check failed: {check})", check=check)
-        result.append(alerts.fund_problem(check, sentence))
-    return result
 
 
 # ---------------------------------------------------------------- planning --------------------------------------
@@ -481,13 +378,6 @@ def release_for_processing(institution: Institution, line: POLine, funds: FundPl
         line.status = POLineStatus.SENT
     else:
         line.status = POLineStatus.AUTO_PACKAGING
-
-
-def encumber(institution: Institution, line: POLine, charges: dict[str, Decimal]) -> None:
-    """Set each charge aside in its fund and record it on the line (released again on cancel)."""
-    for code, amount in charges.items():
-        institution.funds[code].encumber(amount)
-        line.encumbrances.append(Encumbrance(fund=code, amount=amount))
 
 
 def _bring_bib(world: World, institution: Institution, plan: _Plan, number: str) -> Bib:

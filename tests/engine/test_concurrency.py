@@ -11,7 +11,7 @@ import pytest
 
 from simulator.alma import configuration, ordering
 from simulator.alma.model import Fund, FundShare, OrderedLocation
-from simulator.alma.ordering import CHECK_INSUFFICIENT_BALANCE
+from simulator.alma.alerts import CHECK_INSUFFICIENT_BALANCE
 from simulator.errors import FundCheckFailed
 
 from .conftest import HVU, print_draft, snapshot, usd

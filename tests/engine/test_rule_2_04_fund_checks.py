@@ -13,7 +13,7 @@ import pytest
 
 from simulator.alma import configuration
 from simulator.alma.model import FundShare, OrderedLocation, POLineStatus
-from simulator.alma.ordering import CHECK_INSUFFICIENT_BALANCE, CHECK_INVALID_FUND, CHECK_NOT_FULLY_FUNDED
+from simulator.alma.alerts import CHECK_INSUFFICIENT_BALANCE, CHECK_INVALID_FUND, CHECK_NOT_FULLY_FUNDED
 from simulator.errors import FundCheckFailed
 
 from .conftest import HVU, codes, ebook_draft, print_draft, snapshot, usd, vendor

@@ -1,0 +1,39 @@
+"""The world of the simulated Alma: zones, institutions and everything an order touches, one module per aggregate.
+
+    catalogue     records in their zones and the indexed catalogue; electronic collections, portfolios,
+                  holdings and items
+    acquisitions  libraries and locations, fiscal periods, ledgers and funds, vendors, New Order API
+                  integration profiles, PO line types
+    orders        PO line drafts, PO lines (statuses, alerts, encumbrances), purchase orders
+    world         the Community Zone, Network Zones, institutions, sequences and API keys
+
+Entities are plain dataclasses with their behaviour as methods (a fund encumbers, a catalogue indexes its
+records). Nothing here knows Alma's JSON spellings or HTTP. Everything is re-exported here, so callers write
+`from simulator.alma.model import Fund`. Imports only simulator.money, simulator.errors and simulator.identifiers.
+"""
+
+from __future__ import annotations
+
+from simulator.alma.model.acquisitions import (
+    DEFAULT_SETTINGS_PROFILE, ExternalCatalogSync, FiscalPeriod, Fund, InventoryOperations, Ledger, Library,
+    Location, NewOrderProfile, NoMatchAction, POLineType, Vendor, VendorAccount,
+)
+from simulator.alma.model.catalogue import (
+    INDEX_KINDS, Bib, Catalogue, ElectronicCollection, Holding, Inventory, Item, Portfolio, Zone, record_keys,
+)
+from simulator.alma.model.orders import (
+    STATUS_LABELS, Alert, Encumbrance, FundShare, OrderedLocation, POLine, POLineDraft, POLineStatus,
+    PurchaseOrder, ResourceMetadata,
+)
+from simulator.alma.model.world import (
+    ApiKey, CommunityZone, Institution, MetadataTemplate, NetworkZone, Sequence, World,
+)
+
+__all__ = [
+    "DEFAULT_SETTINGS_PROFILE", "INDEX_KINDS", "STATUS_LABELS", "Alert", "ApiKey", "Bib", "Catalogue",
+    "CommunityZone", "ElectronicCollection", "Encumbrance", "ExternalCatalogSync", "FiscalPeriod", "Fund",
+    "FundShare", "Holding", "Institution", "Inventory", "InventoryOperations", "Item", "Ledger", "Library",
+    "Location", "MetadataTemplate", "NetworkZone", "NewOrderProfile", "NoMatchAction", "OrderedLocation", "POLine",
+    "POLineDraft", "POLineStatus", "POLineType", "Portfolio", "PurchaseOrder", "ResourceMetadata", "Sequence",
+    "Vendor", "VendorAccount", "World", "Zone", "record_keys",
+]

@@ -1,0 +1,178 @@
+"""How an institution is set up for acquisitions: libraries and locations, fiscal periods, ledgers and funds,
+vendors and their accounts, New Order API integration profiles, PO line types. Imports simulator.money.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from simulator.money import cents
+from simulator.alma.model.catalogue import Inventory
+
+
+# ---------------------------------------------------------------- configuration ----------------------------------
+
+
+@dataclass(kw_only=True)
+class Location:
+    code: str
+    name: str
+
+
+@dataclass(kw_only=True)
+class Library:
+    code: str
+    name: str
+    locations: dict[str, Location] = field(default_factory=dict)
+
+    @property
+    def default_location(self) -> Location:
+        return next(iter(self.locations.values()))
+
+
+@dataclass(kw_only=True)
+class FiscalPeriod:
+    id: str
+    name: str
+    start: str
+    end: str
+    current: bool = False
+
+
+@dataclass(kw_only=True)
+class Ledger:
+    code: str
+    name: str
+    fiscal_period: str
+    id: str = ""
+
+
+@dataclass(kw_only=True)
+class Fund:
+    """An allocated fund. available = allocated - encumbered - expended; over-encumbrance may stretch it."""
+
+    id: str
+    code: str
+    name: str
+    ledger: str
+    fiscal_period: str
+    currency: str
+    allocated: Decimal
+    encumbered: Decimal = Decimal("0.00")
+    expended: Decimal = Decimal("0.00")
+    active: bool = True
+    entity_type: str = "ALLOCATED"
+    libraries: list[str] = field(default_factory=list)  # empty: every library of the institution
+    overencumbrance_allowed: bool = False
+    overencumbrance_limit_percent: Decimal = Decimal("0")
+    external_id: str = ""
+
+    @property
+    def available(self) -> Decimal:
+        return cents(self.allocated - self.encumbered - self.expended)
+
+    @property
+    def allowance(self) -> Decimal:
+        if not self.overencumbrance_allowed:
+            return Decimal("0.00")
+        return cents(self.allocated * self.overencumbrance_limit_percent / 100)
+
+    def can_cover(self, amount: Decimal) -> bool:
+        return amount <= self.available + self.allowance
+
+    def usable_by(self, library: str) -> bool:
+        return not self.libraries or library in self.libraries
+
+    def encumber(self, amount: Decimal) -> None:
+        self.encumbered = cents(self.encumbered + amount)
+
+    def release(self, amount: Decimal) -> None:
+        self.encumbered = cents(self.encumbered - amount)
+
+
+@dataclass(kw_only=True)
+class VendorAccount:
+    code: str
+    description: str = ""
+    discount_percent: Decimal = Decimal("0")
+    payment_method: str = "ACCOUNTINGDEPARTMENT"
+    libraries: list[str] = field(default_factory=list)
+    active: bool = True
+
+
+@dataclass(kw_only=True)
+class Vendor:
+    """A vendor and its integration *system* (GOBI, OASIS, OTHER …): the system, not the code, chooses
+    the profile and the portfolio search."""
+
+    code: str
+    name: str
+    system: str = "OTHER"
+    active: bool = True
+    accounts: dict[str, VendorAccount] = field(default_factory=dict)
+    default_platform: str = ""
+    material_supplier: bool = True
+    access_provider: bool = False
+    currency: str = "USD"
+
+
+class NoMatchAction(enum.StrEnum):
+    IMPORT = "IMPORT"
+    ADD_TO_NETWORK_ZONE = "ADD_TO_NZ"
+
+
+class InventoryOperations(enum.StrEnum):
+    NONE = "NONE"
+    PHYSICAL = "PHYSICAL"
+    ELECTRONIC = "ELECTRONIC"
+    MIXED = "MIXED"
+
+
+class ExternalCatalogSync(enum.StrEnum):
+    PUBLISH_BIBLIOGRAPHIC_RECORDS = "PUBLISH_BIB"
+    PUBLISH_HOLDINGS_ONLY = "PUBLISH_HOLDINGS"
+    DONT_PUBLISH = "DONT_PUBLISH"
+
+
+@dataclass(kw_only=True)
+class NewOrderProfile:
+    """A New Order API integration profile: every field of its two set-up steps (seed 001)."""
+
+    # step 1
+    code: str
+    name: str
+    integration_type: str = "NEW_ORDER_API"
+    system: str = ""
+    default: bool = False
+    description: str = ""
+    use_network_zone: bool = False
+    # step 2
+    normalization: str = ""  # a named normalization process; the initial normalization always runs
+    validation_exception_profile: str = "MarcXML Bib Import"
+    serial_match_method: str = "ISSN"
+    non_serial_match_method: str = "ISBN"
+    upon_no_match: NoMatchAction = NoMatchAction.IMPORT
+    prefer_same_inventory_type: bool = True
+    inventory_operations: InventoryOperations = InventoryOperations.MIXED
+    sync_with_external_catalog: ExternalCatalogSync = ExternalCatalogSync.PUBLISH_BIBLIOGRAPHIC_RECORDS
+    block_not_fully_funded: bool = False
+    block_invalid_fund_code: bool = False
+    block_insufficient_balance: bool = False
+
+
+# With no profile at all Alma matches on ISBN/ISSN with default settings (alma-api.md §7).
+DEFAULT_SETTINGS_PROFILE = NewOrderProfile(code="", name="(no profile: ISBN/ISSN with default settings)",
+                                           serial_match_method="ISBN or ISSN",
+                                           non_serial_match_method="ISBN or ISSN",
+                                           prefer_same_inventory_type=False)
+
+
+@dataclass(kw_only=True, frozen=True)
+class POLineType:
+    code: str
+    label: str
+    inventory: Inventory
+    serial: bool = False
+    enabled: bool = True
