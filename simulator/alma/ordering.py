@@ -522,9 +522,8 @@ def order_from_bib(world: World, institution_code: str, mms_id: str, draft: POLi
     """The librarian's Order from an institution record (seed 000): License Upgrade, or a duplicate order
     with or without "Assign inventory manually"."""
     institution = world.institution(institution_code)
-    if mms_id not in institution.catalogue.bibs:
-        raise IllegalValue(f"Given mms_id is illegal. No record {mms_id} in the institution zone of "
-                           f"{institution.name}.")
+    if not mms_id:
+        raise MandatoryFieldMissing("mms_id")
     draft = replace(draft, resource=replace(draft.resource, mms_id=mms_id), source_type="MANUALENTRY",
                     assign_inventory_manually=assign_inventory_manually)
     with institution.lock:

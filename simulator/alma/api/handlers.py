@@ -163,15 +163,8 @@ def list_po_lines(call: Call) -> Answer:
                                     acquisition_method=call.arg("acquisition_method", "ALL"),
                                     library=call.arg("library"))
     page, total = _page(call, lines)
-    expand = {e.strip() for e in call.arg("expand").split(",") if e.strip()}
-    bodies = []
-    for line in page:
-        body = _line_json(call, line)
-        if "locations" not in expand:
-            body.pop("location", None)
-        if "notes" not in expand:
-            body.pop("note", None)
-        bodies.append(body)
+    expand = frozenset(e.strip() for e in call.arg("expand").split(",") if e.strip())
+    bodies = [s.po_line_to_json(line, call.institution, base=call.base, now=call.now, expand=expand) for line in page]
     return Answer(s.list_json("po_line", bodies, total), plural="po_lines")
 
 

@@ -163,9 +163,11 @@ def money_json(money: Money | None) -> dict:
     return {"sum": f"{money.amount:.2f}", "currency": coded(money.currency, CURRENCY_NAMES.get(money.currency, money.currency))}
 
 
-def po_line_to_json(line: POLine, institution: Institution, *, base: str = ALMA_BASE, now: float = 0.0) -> dict:
+def po_line_to_json(line: POLine, institution: Institution, *, base: str = ALMA_BASE, now: float = 0.0,
+                    expand: frozenset[str] | None = None) -> dict:
     """A PO line as Alma answers it. While asynchronous processing is still running, status and alerts are
-    left out, exactly as Alma's documentation warns vendors."""
+    left out, exactly as Alma's documentation warns vendors. In a list (`expand` given) locations and notes
+    appear only when expanded (`expand=locations,notes`), as in Alma's GET po-lines."""
     d, inst = line.draft, institution
     library = inst.libraries.get(d.owner)
     line_type = inst.po_line_types.get(d.type)
@@ -214,6 +216,11 @@ def po_line_to_json(line: POLine, institution: Institution, *, base: str = ALMA_
                                               inst.cancellation_reasons.get(line.cancellation_reason, ""))
         result["cancellation_note"] = line.cancellation_comment
     result.update({k: v for k, v in d.extra.items()})
+    if expand is not None:
+        if "locations" not in expand:
+            result.pop("location", None)
+        if "notes" not in expand:
+            result.pop("note", None)
     if not (line.visible_after and now < line.visible_after):
         result["status"] = coded(line.status.value, STATUS_LABELS[line.status])
         result["alert"] = [{"value": a.code, "desc": a.text} for a in line.alerts]
