@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import httpx
 import pytest
-from alma_requests import KEY, po_line
+from alma_requests import KEY, po_line, start_almasim_serve, stop_almasim_serve
 
 from simulator.alma.api import codec
 
@@ -48,29 +46,9 @@ def test_a_dropped_connection_is_a_transport_error(server):
         assert client.get(f"{server.base_url}/acq/test", params={"apikey": KEY}).status_code == 200
 
 
-def _serve(*args: str) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    return subprocess.Popen([sys.executable, "-m", "simulator.cli", "serve", "--port", "0", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-
-
-def _stop(process: subprocess.Popen) -> int:
-    """SIGTERM, as a service manager (or Ctrl-C) would stop it; the pipes are always closed."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-    try:
-        _, errors = process.communicate(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.communicate()
-        raise
-    assert "Traceback" not in errors
-    return process.returncode
-
-
 def test_almasim_serve_json_then_orders_over_http_and_a_state_file(tmp_path: Path):
     state = tmp_path / "alma-state.json"
-    process = _serve("--json", "--state", str(state))
+    process = start_almasim_serve("--json", "--state", str(state))
     try:
         announced = json.loads(process.stdout.readline())
         base = announced["base_url"]
@@ -86,17 +64,17 @@ def test_almasim_serve_json_then_orders_over_http_and_a_state_file(tmp_path: Pat
                                  headers={"content-type": "application/xml"})
             assert as_xml.status_code == 200
     finally:
-        assert _stop(process) == 0
+        assert stop_almasim_serve(process) == 0
     assert state.exists() and not list(tmp_path.glob(".*.tmp"))
     assert json.loads(state.read_text("utf-8"))["format"] == "almasim-world/1"
 
-    process = _serve("--json", "--state", str(state))
+    process = start_almasim_serve("--json", "--state", str(state))
     try:
         base = json.loads(process.stdout.readline())["base_url"]
         again = httpx.get(f"{base}/acq/po-lines/{number}", params={"apikey": KEY, "format": "json"}, timeout=10)
         assert again.status_code == 200 and again.json()["number"] == number
     finally:
-        assert _stop(process) == 0
+        assert stop_almasim_serve(process) == 0
 
 
 def test_almasim_serve_on_a_port_in_use_says_so_in_one_line(server):

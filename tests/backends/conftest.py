@@ -1,22 +1,10 @@
-"""One `alma` fixture, three backends: in-process, mocked (respx, no sockets) and HTTP (a real server on a
-free port, shared by the module and reset through the admin API before each test, as moto's server mode is)."""
+"""One `alma` fixture, three backends: in-process, mocked (respx, no sockets) and HTTP (the shared real server on a
+free port, one per module (tests/conftest.py) and reset through the admin API before each test, as moto's server mode is)."""
 
 from __future__ import annotations
 
 import pytest
 from alma_backends import KINDS, backend
-
-from simulator.alma.api.server import ThreadedServer
-from simulator.alma.api.service import AlmaService
-
-
-@pytest.fixture(scope="module")
-def server():
-    running = ThreadedServer(AlmaService()).start()
-    try:
-        yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture(params=KINDS)

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from alma_requests import KEY, po_line
-from test_server import _serve, _stop  # tests/api's helpers: start `almasim serve --port 0`, stop it with SIGTERM
+from alma_requests import KEY, po_line, start_almasim_serve, stop_almasim_serve
 
 from simulator.alma import snapshot
 
@@ -54,36 +53,36 @@ def _is_snapshot(state: Path) -> dict:
 
 def test_sigterm_saves_the_state_atomically_and_a_new_server_restores_it(tmp_path):
     state = tmp_path / "alma-state.json"
-    process = _serve("--json", "--state", str(state))
+    process = start_almasim_serve("--json", "--state", str(state))
     try:
         base = _base(process)
         numbers = [_order(base) for _ in range(3)]
     finally:
-        assert _stop(process) == 0
+        assert stop_almasim_serve(process) == 0
     _is_snapshot(state)
     assert not _temporaries(state)
 
-    process = _serve("--json", "--state", str(state))
+    process = start_almasim_serve("--json", "--state", str(state))
     try:
         base = _base(process)
         assert all(_has(base, number) for number in numbers)
         following = _order(base)
         assert int(following.removeprefix("POL-")) == int(numbers[-1].removeprefix("POL-")) + 1
     finally:
-        assert _stop(process) == 0
+        assert stop_almasim_serve(process) == 0
 
 
 def test_a_server_killed_while_saving_leaves_the_last_good_state_for_the_next(tmp_path):
     state = tmp_path / "alma-state.json"
-    process = _serve("--json", "--state", str(state))
+    process = start_almasim_serve("--json", "--state", str(state))
     try:
         kept = _order(_base(process))
     finally:
-        assert _stop(process) == 0
+        assert stop_almasim_serve(process) == 0
     last_good = state.read_bytes()
 
     # A big world (about 16 MB of notes) makes the save long enough to be killed in the middle of it.
-    process = _serve("--json", "--state", str(state))
+    process = start_almasim_serve("--json", "--state", str(state))
     caught_writing = False
     try:
         base = _base(process)
@@ -105,46 +104,46 @@ def test_a_server_killed_while_saving_leaves_the_last_good_state_for_the_next(tm
         assert not caught_writing or _temporaries(state) == [], "renamed, yet a temporary file remains"
         assert big[-1] in json.dumps(data)
 
-    process = _serve("--json", "--state", str(state))
+    process = start_almasim_serve("--json", "--state", str(state))
     try:
         base = _base(process)
         assert _has(base, kept)  # the last good state, restored
         assert _has(base, big[0]) == (state.read_bytes() != last_good)
         after_crash = _order(base)
     finally:
-        assert _stop(process) == 0
+        assert stop_almasim_serve(process) == 0
     _is_snapshot(state)
     assert after_crash in state.read_text("utf-8")
 
 
 def test_leftover_temporary_files_of_a_crashed_save_are_ignored(tmp_path):
     state = tmp_path / "alma-state.json"
-    process = _serve("--json", "--state", str(state))
+    process = start_almasim_serve("--json", "--state", str(state))
     try:
         kept = _order(_base(process))
     finally:
-        assert _stop(process) == 0
+        assert stop_almasim_serve(process) == 0
     good = state.read_bytes()
     (tmp_path / f".{state.name}.k1lled.tmp").write_bytes(good[: len(good) // 2])  # a save cut short
     (tmp_path / f".{state.name}.empty.tmp").write_bytes(b"")
 
-    process = _serve("--json", "--state", str(state))
+    process = start_almasim_serve("--json", "--state", str(state))
     try:
         base = _base(process)
         assert _has(base, kept)
         more = _order(base)
     finally:
-        assert _stop(process) == 0
+        assert stop_almasim_serve(process) == 0
     assert more in json.dumps(_is_snapshot(state))
 
 
 def _truncated(tmp_path: Path) -> bytes:
     state = tmp_path / "good.json"
-    process = _serve("--json", "--state", str(state))
+    process = start_almasim_serve("--json", "--state", str(state))
     try:
         _base(process)
     finally:
-        assert _stop(process) == 0
+        assert stop_almasim_serve(process) == 0
     good = state.read_bytes()
     return good[: len(good) // 3]
 

@@ -3,6 +3,14 @@ and `Wire`, which calls `wire.handle` with bytes as a server would."""
 
 from __future__ import annotations
 
+import sys
+
+import subprocess
+
+import signal
+
+import os
+
 import json
 from itertools import count
 from urllib.parse import parse_qsl, urlsplit
@@ -57,3 +65,24 @@ class Wire:
             body = json.dumps(json_body).encode()
             all_headers.setdefault("content-type", "application/json")
         return handle(self.service, RawRequest(method, parts.path, query, all_headers, body))
+
+
+def start_almasim_serve(*args: str) -> subprocess.Popen:
+    """`almasim serve --port 0 ARGS` as a user runs it, in its own process (stop it with stop_almasim_serve)."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen([sys.executable, "-m", "simulator.cli", "serve", "--port", "0", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def stop_almasim_serve(process: subprocess.Popen) -> int:
+    """SIGTERM, as a service manager (or Ctrl-C) would stop it; the pipes are always closed."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+    try:
+        _, errors = process.communicate(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise
+    assert "Traceback" not in errors
+    return process.returncode
