@@ -13,38 +13,43 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 
 __all__ = ["Exchange", "Journal", "summarize"]
 
 
+@dataclass(slots=True, kw_only=True)
 class Exchange:
     """One answered call. The summary and the texts are made when someone reads them, not per request."""
 
-    __slots__ = ("id", "at", "request_id", "institution", "method", "path", "query", "route", "handler", "status",
-                 "params", "request", "answer", "error", "request_body", "response_body", "request_content_type",
-                 "response_content_type", "milliseconds", "_summary")
-
-    def __init__(self, id: int, at, request_id: str, institution: str, method: str, path: str, query, route: str,
-                 handler: str, status: int, params: dict, request: dict | None, answer: dict | None,
-                 error: tuple[str, str] | None, request_body: bytes, response_body: bytes,
-                 request_content_type: str, response_content_type: str, milliseconds: float,
-                 summary: str = "") -> None:
-        self.id, self.at, self.request_id, self.institution = id, at, request_id, institution
-        self.method, self.path, self.query, self.route, self.handler = method, path, query, route, handler
-        self.status, self.params, self.request, self.answer, self.error = status, params, request, answer, error
-        self.request_body, self.response_body = request_body, response_body
-        self.request_content_type, self.response_content_type = request_content_type, response_content_type
-        self.milliseconds = milliseconds
-        self._summary = summary
+    at: object  # the service clock's datetime
+    request_id: str
+    institution: str
+    method: str
+    path: str
+    query: Sequence[tuple[str, str]]
+    route: str = ""
+    handler: str = ""
+    status: int = 0
+    params: dict = field(default_factory=dict)
+    request: dict | None = None
+    answer: dict | None = None
+    error: tuple[str, str] | None = None  # (code, message)
+    request_body: bytes = b""
+    response_body: bytes = b""
+    request_content_type: str = ""
+    response_content_type: str = ""
+    milliseconds: float = 0.0
+    fixed_summary: str = ""  # when the wire already knows what to say (an injected dropped connection)
+    id: int = 0  # given by the journal
 
     @property
     def summary(self) -> str:
-        if not self._summary:
-            query = dict(self.query)
-            self._summary = summarize(self.handler, self.method, self.path, self.status, self.params, query,
-                                      self.answer, self.request, self.error)
-        return self._summary
+        if not self.fixed_summary:
+            self.fixed_summary = summarize(self.handler, self.method, self.path, self.status, self.params,
+                                           dict(self.query), self.answer, self.request, self.error)
+        return self.fixed_summary
 
     @property
     def error_code(self) -> str:
@@ -86,25 +91,20 @@ class Journal:
             if body_cap is not None:
                 self.body_cap = max(body_cap, 0)
 
-    def record(self, at, request_id: str, institution: str, method: str, path: str, query, route: str,
-               handler: str, status: int, params: dict, request: dict | None, answer: dict | None,
-               error: tuple[str, str] | None, request_body: bytes, response_body: bytes,
-               request_content_type: str = "", response_content_type: str = "", milliseconds: float = 0.0,
-               summary: str = "") -> None:
-        """Keep one exchange. The dicts are kept as they are (each request makes its own), bodies are cut."""
+    def record(self, exchange: Exchange) -> None:
+        """Keep one exchange, numbered in arrival order. Its dicts are kept as they are (each request makes its
+        own); its bodies are cut at `body_cap` bytes."""
         if not self._entries.maxlen:
             return
         cap = self.body_cap
-        if len(request_body) > cap:
-            request_body = request_body[:cap]
-        if len(response_body) > cap:
-            response_body = response_body[:cap]
+        if len(exchange.request_body) > cap:
+            exchange.request_body = exchange.request_body[:cap]
+        if len(exchange.response_body) > cap:
+            exchange.response_body = exchange.response_body[:cap]
         with self._lock:
             self._counter += 1
-            self._entries.append(Exchange(self._counter, at, request_id, institution, method, path, query, route,
-                                          handler, status, params, request, answer, error, request_body,
-                                          response_body, request_content_type, response_content_type,
-                                          milliseconds, summary))
+            exchange.id = self._counter
+            self._entries.append(exchange)
 
     def clear(self, institution: str = "") -> int:
         """Forget every exchange (or one institution's); returns how many were forgotten."""

@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from simulator.alma.api import admin, codec
-from simulator.alma.api.handlers import ALMA, ROUTES, Answer, Call, Route, find_route, no_route, verbs_for
+from simulator.alma.api.handlers import Answer, Call, Route, find_route, no_route, verbs_for
+from simulator.alma.api.journal import Exchange
 from simulator.alma.api.schemas import ALMA_BASE
-from simulator.errors import AlmaError, GeneralError, Unauthorized
+from simulator.errors import AlmaError, Unauthorized
 
 if TYPE_CHECKING:
     from simulator.alma.api.service import AlmaService
@@ -101,10 +102,11 @@ def handle(service: AlmaService, raw: RawRequest) -> RawResponse:
         if fault is not None:
             delay = fault.delay
             if fault.drop and not fault.after:
-                service.journal.record(service.clock.now(), request_id, institution, method, raw.path, raw.query,
-                                       route.template, route.handler.__name__, 0, params, None, None, None,
-                                       raw.body, b"", summary=f"{method} {raw.path}: connection dropped "
-                                       "(injected fault)")
+                service.journal.record(Exchange(
+                    at=service.clock.now(), request_id=request_id, institution=institution, method=method,
+                    path=raw.path, query=raw.query, route=route.template, handler=route.handler.__name__,
+                    params=params, request_body=raw.body,
+                    fixed_summary=f"{method} {raw.path}: connection dropped (injected fault)"))
                 return RawResponse(0, [], drop=True, delay=delay)
             drop = fault.drop
             injected = fault.error()
@@ -178,10 +180,11 @@ def _request_id(number: int) -> str:
 def _journal(service: AlmaService, raw: RawRequest, route: Route | None, params: dict, method: str, status: int,
              body: dict | None, answer: Answer | None, error: AlmaError | None, institution: str, request_id: str,
              payload: bytes, content_type: str, started: float) -> None:
-    service.journal.record(service.clock.now(), request_id, institution, method, raw.path, raw.query,
-                           route.template if route is not None else "",
-                           route.handler.__name__ if route is not None else "", status, params, body,
-                           answer.body if answer is not None else None,
-                           (error.code, error.message) if error is not None else None, raw.body, payload,
-                           raw.headers.get("content-type") or "", content_type,
-                           (time.perf_counter() - started) * 1000)
+    service.journal.record(Exchange(
+        at=service.clock.now(), request_id=request_id, institution=institution, method=method, path=raw.path,
+        query=raw.query, route=route.template if route is not None else "",
+        handler=route.handler.__name__ if route is not None else "", status=status, params=params, request=body,
+        answer=answer.body if answer is not None else None,
+        error=(error.code, error.message) if error is not None else None, request_body=raw.body,
+        response_body=payload, request_content_type=raw.headers.get("content-type") or "",
+        response_content_type=content_type, milliseconds=(time.perf_counter() - started) * 1000))
