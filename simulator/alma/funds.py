@@ -15,7 +15,9 @@ from decimal import Decimal
 
 from simulator.alma import alerts
 from simulator.alma.alerts import CHECK_INSUFFICIENT_BALANCE, CHECK_INVALID_FUND, CHECK_NOT_FULLY_FUNDED
-from simulator.alma.model import Alert, Encumbrance, Fund, Institution, NewOrderProfile, POLine, POLineDraft, Vendor
+from simulator.alma.model import (
+    Alert, Encumbrance, Fund, FundShare, Institution, NewOrderProfile, POLine, POLineDraft, Vendor,
+)
 from simulator.errors import FundCheckFailed
 from simulator.money import Money, cents
 
@@ -122,3 +124,22 @@ def encumber(institution: Institution, line: POLine, charges: dict[str, Decimal]
     for code, amount in charges.items():
         institution.funds[code].encumber(amount)
         line.encumbrances.append(Encumbrance(fund=code, amount=amount))
+
+
+def shares_in_proportion(institution: Institution, draft: POLineDraft, net: Money | None) -> list[FundShare]:
+    """The line's funds as percentages of what each carried of its net price `net` (PUT with
+    redistribute_funds: the new price is spread over the existing funds in the same proportions)."""
+    whole = net.amount if net is not None else Decimal(100)
+    parts: dict[str, Decimal] = {}
+    for share in draft.funds:
+        if share.amount is not None:
+            part = share.amount.amount if net is None else institution.convert(share.amount, net.currency).amount
+        elif share.percent is not None:
+            part = whole * share.percent / 100
+        else:
+            part = whole if len(draft.funds) == 1 else Decimal(0)
+        parts[share.fund] = parts.get(share.fund, Decimal(0)) + part
+    total = sum(parts.values(), Decimal(0))
+    if not total:
+        return [FundShare(fund=code) for code in parts]
+    return [FundShare(fund=code, percent=part * 100 / total) for code, part in parts.items()]

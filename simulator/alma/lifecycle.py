@@ -8,12 +8,15 @@ simulator.errors/clock/money.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
-from simulator.alma.model import Item, POLine, POLineDraft, POLineStatus, Portfolio, World
-from simulator.alma.funds import encumber, net_price, plan_funds, refuse_or_alert
+from simulator.alma.model import (
+    Institution, Inventory, Item, OrderedLocation, POLine, POLineDraft, POLineStatus, Portfolio, World,
+)
+from simulator.alma.funds import encumber, net_price, plan_funds, refuse_or_alert, shares_in_proportion
 from simulator.alma.ordering import (
-    missing_parts_text, owning_library, release_for_processing, select_profile, validate_hard,
+    missing_parts_text, order_copies, owning_library, release_for_processing, select_profile, validate_hard,
 )
 from simulator.alma import alerts
 from simulator.clock import Clock, alma_date
@@ -60,9 +63,15 @@ def approve(world: World, institution_code: str, number: str, clock: Clock) -> P
         return line
 
 
-def update(world: World, institution_code: str, number: str, new: POLineDraft, clock: Clock) -> POLine:
-    """PUT is swap-all: the new draft replaces the old; what it leaves out goes back to its default.
-    The bib and the inventory stay; an encumbered line is re-encumbered with the new price and funds."""
+def update(world: World, institution_code: str, number: str, new: POLineDraft, clock: Clock, *,
+           update_inventory: bool = True, redistribute_funds: bool = False) -> POLine:
+    """PUT is swap-all: the new draft replaces the old; what it leaves out goes back to its default. The bib
+    stays; an encumbered line is re-encumbered with the new price and funds.
+
+    update_inventory (Alma's default): a physical line's holdings and items follow the new locations and
+    quantities — items are added, unreceived ones withdrawn, received ones never (that is refused). Without it
+    only the PO line changes. redistribute_funds: the payload's funds are ignored and the new net price is spread
+    over the line's existing funds in the same proportions."""
     institution = world.institution(institution_code)
     with institution.lock:
         line = get_po_line(world, institution_code, number)
@@ -71,8 +80,9 @@ def update(world: World, institution_code: str, number: str, new: POLineDraft, c
         if line.po_number and new.vendor != line.draft.vendor:
             raise UpdateFailed(f"Failed to update PO Line {number}: the vendor can only change before the PO "
                                f"is sent ({line.po_number} was sent to {line.draft.vendor}).")
+        if redistribute_funds:
+            new = replace(new, funds=shares_in_proportion(institution, line.draft, line.net_price))
         new = replace(new, number=number, resource=replace(new.resource, mms_id=line.mms_id),
-                      locations=line.draft.locations if not new.locations else _keep_inventory(line, new),
                       source_type=line.draft.source_type,
                       assign_inventory_manually=line.draft.assign_inventory_manually)
         try:
@@ -81,6 +91,15 @@ def update(world: World, institution_code: str, number: str, new: POLineDraft, c
             raise
         except AlmaError as refusal:
             raise UpdateFailed(f"Failed to update PO Line {number}: {refusal.message}") from None
+        physical = institution.po_line_types[new.type].inventory is Inventory.PHYSICAL
+        if not new.locations:
+            new = replace(new, locations=line.draft.locations)
+            follow_inventory = None
+        elif physical and update_inventory:
+            follow_inventory = _inventory_update(institution, line, new.locations)  # checked now, applied last
+        else:
+            new = replace(new, locations=_keep_inventory(line, new))
+            follow_inventory = None
         vendor = institution.vendors.get(new.vendor)
         net = net_price(institution, new, vendor)
         funds = plan_funds(institution, new, owning_library(institution, new), net)
@@ -94,15 +113,71 @@ def update(world: World, institution_code: str, number: str, new: POLineDraft, c
                 line.alerts.append(alerts.MANUAL_REVIEW)
         else:
             _reencumber(institution, line, funds, number)
+        if follow_inventory is not None:
+            new = replace(new, locations=follow_inventory())
         line.draft, line.net_price = new, net
         line.status_date = alma_date(clock.now())
         return line
 
 
-def _keep_inventory(line: POLine, new: POLineDraft):
-    """Locations in a PUT keep the holdings and items already ordered for the same library and location."""
+def _inventory_update(institution: Institution, line: POLine,
+                      wanted: list[OrderedLocation]) -> Callable[[], list[OrderedLocation]]:
+    """What a PUT with update_inventory does to holdings and items, checked before anything changes; the
+    returned function carries it out. Each location keeps its received items; unreceived ones are added or
+    withdrawn to match the new quantity; a location left out withdraws its unreceived items."""
     ordered = {(loc.library, loc.location): loc for loc in line.draft.locations}
-    return [ordered.get((loc.library, loc.location), loc) for loc in new.locations]
+    targets: list[tuple[OrderedLocation, list[Item]]] = []
+    for loc in wanted:
+        where = (loc.library, loc.location or institution.libraries[loc.library].default_location.code)
+        before = ordered.pop(where, None)
+        items = [institution.items[i] for i in (before.item_ids if before else ()) if i in institution.items]
+        received = sum(item.received for item in items)
+        if loc.quantity < received:
+            raise UpdateFailed(f"Failed to update PO Line {line.number}: {received} items at {where[0]}/{where[1]} "
+                               f"are already received; the quantity cannot go below that.")
+        target = OrderedLocation(library=where[0], location=where[1], quantity=loc.quantity,
+                                 item_policy=loc.item_policy, holding_id=before.holding_id if before else "",
+                                 item_ids=[item.id for item in items])
+        targets.append((target, items))
+    for left_out in ordered.values():
+        if any(institution.items[i].received for i in left_out.item_ids if i in institution.items):
+            raise UpdateFailed(f"Failed to update PO Line {line.number}: items at {left_out.library}/"
+                               f"{left_out.location} are already received; that location cannot be removed.")
+
+    def carry_out() -> list[OrderedLocation]:
+        for left_out in ordered.values():
+            _withdraw(institution, left_out.item_ids, len(left_out.item_ids))
+        for target, items in targets:
+            extra = len(items) - target.quantity
+            if extra > 0:
+                _withdraw(institution, target.item_ids, extra)
+            else:
+                order_copies(institution, line.mms_id, target, line.number, count=-extra)
+        return [target for target, _ in targets]
+    return carry_out
+
+
+def _withdraw(institution: Institution, item_ids: list[str], count: int) -> None:
+    """Withdraw up to `count` unreceived items, newest first, from the list and from the institution."""
+    for item_id in reversed(list(item_ids)):
+        if count == 0:
+            return
+        item = institution.items.get(item_id)
+        if item is None or not item.received:
+            institution.items.pop(item_id, None)
+            item_ids.remove(item_id)
+            count -= 1
+
+
+def _keep_inventory(line: POLine, new: POLineDraft) -> list[OrderedLocation]:
+    """Without update_inventory the line's locations change, but holdings and items stay as they were: a location
+    already ordered keeps its holding and items."""
+    ordered = {(loc.library, loc.location): loc for loc in line.draft.locations}
+    kept = []
+    for loc in new.locations:
+        before = ordered.get((loc.library, loc.location))
+        kept.append(replace(loc, holding_id=before.holding_id, item_ids=list(before.item_ids)) if before else loc)
+    return kept
 
 
 def _reencumber(institution, line: POLine, funds, number: str) -> None:
@@ -121,9 +196,11 @@ def _reencumber(institution, line: POLine, funds, number: str) -> None:
 
 
 def cancel(world: World, institution_code: str, number: str, reason: str, clock: Clock, *, comment: str = "",
-           bib: str = "retain") -> POLine:
+           bib: str = "retain", override: bool = False, inform_vendor: bool = False) -> POLine:
     """Cancelling (DELETE) needs a reason from the cancellation reasons table; it releases the encumbrance,
-    withdraws items not yet received and frees the portfolio. Cancelling twice → 401884."""
+    withdraws items not yet received and frees the portfolio. Cancelling twice → 401884. A line with items
+    already received is cancelled only with `override` [decision]; received items stay. `inform_vendor` is
+    kept on the line (the simulator sends no letter)."""
     institution = world.institution(institution_code)
     with institution.lock:
         line = get_po_line(world, institution_code, number)
@@ -137,6 +214,11 @@ def cancel(world: World, institution_code: str, number: str, reason: str, clock:
                                f"({known}).")
         if bib not in BIB_ACTIONS:
             raise CancelFailed(f"Failed to cancel the PO Line {number}: bib must be one of {', '.join(BIB_ACTIONS)}.")
+        received = sum(1 for loc in line.draft.locations for i in loc.item_ids
+                       if i in institution.items and institution.items[i].received)
+        if received and not override:
+            raise CancelFailed(f"Failed to cancel the PO Line {number}: {received} of its items are already "
+                               f"received. Cancel with override to keep them and cancel the rest.")
         for enc in line.encumbrances:
             institution.funds[enc.fund].release(enc.amount)
         line.encumbrances = []
@@ -156,6 +238,7 @@ def cancel(world: World, institution_code: str, number: str, reason: str, clock:
         line.status = POLineStatus.CANCELLED
         line.status_date = alma_date(clock.now())
         line.cancellation_reason, line.cancellation_comment = reason, comment
+        line.vendor_informed = inform_vendor
         _standalone_bib(institution, line, bib)
         return line
 

@@ -427,7 +427,7 @@ def _create_inventory(world: World, institution: Institution, plan: _Plan, line:
         line.portfolio_outcome = "upgrade"
         return
     if plan.locations:
-        line.draft.locations = [_order_copies(institution, bib, loc, line) for loc in plan.locations]
+        line.draft.locations = [order_copies(institution, bib.mms_id, loc, line.number) for loc in plan.locations]
         return
     if plan.line_type.inventory is Inventory.COLLECTION:
         line.collection_id = _activate_collection(institution, plan, line).id
@@ -482,24 +482,24 @@ def _activate_collection(institution: Institution, plan: _Plan, line: POLine) ->
     return local
 
 
-def _order_copies(institution: Institution, bib: Bib, location: OrderedLocation, line: POLine) -> OrderedLocation:
-    """Holding reused or created for the library and location, and `quantity` items on order (the plan's own
-    location is filled in and returned)."""
-    holding = next((institution.holdings[h] for h in institution.holdings_by_bib.get(bib.mms_id, ())
-                    if institution.holdings[h].library == location.library
-                    and institution.holdings[h].location == location.location), None)
+def order_copies(institution: Institution, mms_id: str, location: OrderedLocation, po_line: str,
+                 count: int | None = None) -> OrderedLocation:
+    """The holding for the location's library and shelving location (reused, or created), and `count` more items
+    on order for the PO line (default: the location's quantity). The location is filled in and returned."""
+    holding = institution.holdings.get(location.holding_id) or next(
+        (institution.holdings[h] for h in institution.holdings_by_bib.get(mms_id, ())
+         if institution.holdings[h].library == location.library
+         and institution.holdings[h].location == location.location), None)
     if holding is None:
-        holding = Holding(id=institution.new_id("22"), mms_id=bib.mms_id, library=location.library,
+        holding = Holding(id=institution.new_id("22"), mms_id=mms_id, library=location.library,
                           location=location.location)
         institution.add_holding(holding)
-    item_ids = []
-    for _ in range(location.quantity):
-        item = Item(id=institution.new_id("23"), holding_id=holding.id, mms_id=bib.mms_id, po_line=line.number,
-                    barcode=institution.new_barcode(),
-                    item_policy=location.item_policy)
+    for _ in range(location.quantity if count is None else count):
+        item = Item(id=institution.new_id("23"), holding_id=holding.id, mms_id=mms_id, po_line=po_line,
+                    barcode=institution.new_barcode(), item_policy=location.item_policy)
         institution.items[item.id] = item
-        item_ids.append(item.id)
-    location.holding_id, location.item_ids = holding.id, item_ids
+        location.item_ids.append(item.id)
+    location.holding_id = holding.id
     return location
 
 

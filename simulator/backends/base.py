@@ -63,12 +63,15 @@ class AlmaClient:
     def list_po_lines(self, **query: Any) -> dict:
         return self._call("GET", f"{ALMA}/acq/po-lines", **query)
 
-    def update_po_line(self, number: str, po_line: dict) -> dict:
-        return self._call("PUT", f"{ALMA}/acq/po-lines/{number}", po_line)
+    def update_po_line(self, number: str, po_line: dict, *, update_inventory: bool | None = None,
+                       redistribute_funds: bool | None = None) -> dict:
+        return self._call("PUT", f"{ALMA}/acq/po-lines/{number}", po_line, update_inventory=update_inventory,
+                          redistribute_funds=redistribute_funds)
 
     def cancel_po_line(self, number: str, reason: str | None, *, comment: str | None = None,
-                       bib: str | None = None) -> None:
-        self._call("DELETE", f"{ALMA}/acq/po-lines/{number}", reason=reason, comment=comment, bib=bib)
+                       bib: str | None = None, override: bool | None = None, inform_vendor: bool | None = None) -> None:
+        self._call("DELETE", f"{ALMA}/acq/po-lines/{number}", reason=reason, comment=comment, bib=bib,
+                   override=override, inform_vendor=inform_vendor)
 
     def po_line_items(self, number: str) -> dict:
         return self._call("GET", f"{ALMA}/acq/po-lines/{number}/items")

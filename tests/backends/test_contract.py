@@ -52,7 +52,8 @@ def story(alma) -> list:
     seen.append(alma.update_po_line(number, changed))
     seen.append(alma.receive_item(number))
     seen.append(alma.funds(mode="POL", library="MAIN"))
-    seen.append(alma.cancel_po_line(number, "ORDERED_IN_ERROR"))
+    seen.append(refusal(lambda: alma.cancel_po_line(number, "ORDERED_IN_ERROR")))  # an item was received
+    seen.append(alma.cancel_po_line(number, "ORDERED_IN_ERROR", override=True, inform_vendor=True))
     seen.append(refusal(lambda: alma.cancel_po_line(number, "ORDERED_IN_ERROR")))
     review = alma.create_po_line(order(price={"sum": "", "currency": {"value": "USD"}}, fund_distribution=[]))
     seen.append(review)

@@ -177,14 +177,17 @@ def get_po_line(call: Call) -> Answer:
 @_route("PUT", f"{ALMA}/acq/po-lines/{{po_line_id}}", "acq", write=True)
 def update_po_line(call: Call) -> Answer:
     draft = s.draft_from_json(_body(call))
-    line = lifecycle.update(call.world, call.institution.code, call.params["po_line_id"], draft, call.clock)
+    line = lifecycle.update(call.world, call.institution.code, call.params["po_line_id"], draft, call.clock,
+                            update_inventory=call.flag("update_inventory", True),
+                            redistribute_funds=call.flag("redistribute_funds"))
     return Answer(_line_json(call, line), root="po_line")
 
 
 @_route("DELETE", f"{ALMA}/acq/po-lines/{{po_line_id}}", "acq", write=True)
 def cancel_po_line(call: Call) -> Answer:
     lifecycle.cancel(call.world, call.institution.code, call.params["po_line_id"], call.arg("reason"), call.clock,
-                     comment=call.arg("comment"), bib=call.arg("bib", "retain"))
+                     comment=call.arg("comment"), bib=call.arg("bib", "retain"), override=call.flag("override"),
+                     inform_vendor=call.flag("inform_vendor"))
     return Answer(None, status=204)
 
 

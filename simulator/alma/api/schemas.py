@@ -215,6 +215,7 @@ def po_line_to_json(line: POLine, institution: Institution, *, base: str = ALMA_
         result["cancellation_reason"] = coded(line.cancellation_reason,
                                               inst.cancellation_reasons.get(line.cancellation_reason, ""))
         result["cancellation_note"] = line.cancellation_comment
+        result["inform_vendor"] = line.vendor_informed
     result.update({k: v for k, v in d.extra.items()})
     if expand is not None:
         if "locations" not in expand:

@@ -138,6 +138,7 @@ class POLine:
     net_price: Money | None = None
     cancellation_reason: str = ""
     cancellation_comment: str = ""
+    vendor_informed: bool = False  # the cancellation asked Alma to inform the vendor
     visible_after: float = 0.0  # asynchronous processing: status and alerts hidden until then (epoch s)
     portfolio_outcome: str = ""  # iz | cz | local | bib-only: how the electronic inventory was found
 
