@@ -21,7 +21,7 @@ from simulator.alma.ordering import (
 from simulator.alma import alerts
 from simulator.clock import Clock, alma_date
 from simulator.errors import (
-    AlmaError, CancelFailed, NoChargeNotAllowed, NotFound, POLineAlreadyCancelled, POLineNotFound,
+    AlmaError, CancelFailed, IllegalValue, NoChargeNotAllowed, NotFound, POLineAlreadyCancelled, POLineNotFound,
     ReceiveFailed, UpdateFailed,
 )
 from simulator.money import cents
@@ -294,14 +294,32 @@ def receive(world: World, institution_code: str, number: str, clock: Clock, *, i
 
 def activate_portfolio(world: World, institution_code: str, portfolio_id: str, clock: Clock) -> Portfolio:
     """Make an ordered portfolio available; a one-time line whose portfolio is active waits for its invoice."""
+    return change_portfolio(world, institution_code, portfolio_id, clock, available=True)
+
+
+def change_portfolio(world: World, institution_code: str, portfolio_id: str, clock: Clock, *,
+                     available: bool | None = None, po_line: str | None = None,
+                     access_model: str | None = None) -> Portfolio:
+    """What a librarian (or PUT /bibs/{mms_id}/portfolios/{id}) changes on a portfolio: its availability, its
+    ordering PO line and its access model. Everything is checked before anything changes."""
     institution = world.institution(institution_code)
     with institution.lock:
         portfolio = institution.portfolios.get(portfolio_id)
         if portfolio is None:
             raise NotFound(f"Failed to find the Portfolio ID {portfolio_id}.", code="60123")
-        portfolio.available = True
+        if po_line and po_line not in institution.po_lines:
+            raise NotFound(f"The PO line reference is not valid: {institution.name} has no PO line {po_line}.",
+                           code="60172")
+        if access_model and access_model not in institution.access_models:
+            raise IllegalValue(f"Given access_model is illegal: {access_model!r}.")
+        if po_line is not None:
+            portfolio.po_line = po_line
+        if access_model:
+            portfolio.access_model = access_model
+        if available is not None:
+            portfolio.available = available
         line = institution.po_lines.get(portfolio.po_line)
-        if line is not None and line.status not in FINISHED and line.status is not POLineStatus.IN_REVIEW:
+        if available and line is not None and line.status not in FINISHED and line.status is not POLineStatus.IN_REVIEW:
             line.status = POLineStatus.WAITING_FOR_INVOICE
             line.status_date = alma_date(clock.now())
         return portfolio

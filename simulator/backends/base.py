@@ -116,6 +116,9 @@ class AlmaClient:
     def bib_portfolios(self, mms_id: str) -> dict:
         return self._call("GET", f"{ALMA}/bibs/{mms_id}/portfolios", limit=100)
 
+    def update_portfolio(self, mms_id: str, portfolio_id: str, portfolio: dict) -> dict:
+        return self._call("PUT", f"{ALMA}/bibs/{mms_id}/portfolios/{portfolio_id}", portfolio)
+
     # -- what a librarian does in Alma's UI (the simulator's own paths) -------------------------------------------
     def order_from_bib(self, mms_id: str, po_line: dict, *, assign_inventory_manually: bool = False) -> dict:
         return self._call("POST", f"{LIBRARIAN}/bibs/{mms_id}/order", po_line,

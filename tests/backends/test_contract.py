@@ -157,3 +157,25 @@ def test_the_client_and_the_route_table_agree_on_the_prefixes():
 
     assert (base.ALMA, base.LIBRARIAN) == (handlers.ALMA, handlers.LIBRARIAN)
     assert {r.template.split("/{")[0].rsplit("/", 1)[0] for r in handlers.ROUTES} >= {base.ALMA + "/acq"}
+
+
+def test_a_librarian_makes_an_activated_portfolio_available_through_almas_own_api(alma):
+    """PUT /bibs/{mms_id}/portfolios/{id} with availability 11, the same on every backend."""
+    from simulator.errors import AlmaError
+
+    line = alma.create_po_line({
+        "owner": {"value": "MAIN"}, "type": {"value": "E_BOOK_OT"}, "vendor": {"value": "GOBI"},
+        "vendor_account": "GOBI-HVU", "acquisition_method": {"value": "VENDOR_SYSTEM"},
+        "price": {"sum": "95.00", "currency": {"value": "USD"}},
+        "resource_metadata": {"title": "Coastal Resilience and the Politics of Adaptation", "isbn": "9780300120004"},
+        "fund_distribution": [{"fund_code": {"value": "EBOOKS-GEN"}}]})
+    mms_id = line["resource_metadata"]["mms_id"]["value"]
+    portfolio = alma.bib_portfolios(mms_id)["portfolio"][0]
+    assert portfolio["availability"]["value"] == "10"  # activated from the Community Zone: not yet available
+    changed = alma.update_portfolio(mms_id, portfolio["id"], {"availability": {"value": "11"}})
+    assert changed["availability"] == {"value": "11", "desc": "Available"}
+    assert alma.get_po_line(line["number"])["status"]["value"] == "WAITING_FOR_INVOICE"
+    for body, code in (({"availability": {"value": "99"}}, "60161"), ({"po_line": "POL-0"}, "60172")):
+        with pytest.raises(AlmaError) as refused:
+            alma.update_portfolio(mms_id, portfolio["id"], body)
+        assert refused.value.code == code

@@ -80,6 +80,8 @@ ERRORS: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", f"{ALMA}/bibs/{{mms_id}}"): ("402204", "402203"),
     ("GET", f"{ALMA}/bibs/{{mms_id}}/portfolios"): ("402204", "402203", "402119"),
     ("GET", f"{ALMA}/bibs/{{mms_id}}/portfolios/{{portfolio_id}}"): ("402204", "402203", "60123"),
+    ("PUT", f"{ALMA}/bibs/{{mms_id}}/portfolios/{{portfolio_id}}"): ("60221", "60123", "60161", "60172", "401872",
+                                                                     "402119", "401676"),
     ("GET", f"{ALMA}/electronic/e-collections"): ("402119",),
     ("GET", _EC): ("60121",),
     ("GET", f"{_EC}/e-services"): ("60121",),
@@ -104,6 +106,9 @@ DECISIONS: dict[tuple[str, str], dict[str, str]] = {
         "402204": "a non-numeric MMS ID is refused as on GET /bibs/{mms_id}.", "402119": _PAGING},
     ("GET", f"{ALMA}/bibs/{{mms_id}}/portfolios/{{portfolio_id}}"): {
         "402204": "a non-numeric MMS ID is refused as on GET /bibs/{mms_id}."},
+    ("PUT", f"{ALMA}/bibs/{{mms_id}}/portfolios/{{portfolio_id}}"): {
+        "402119": _BODY, "401676": _BODY,
+        "401872": "an access model the institution's AccessModel table does not have is refused as on a PO line."},
     ("GET", f"{ALMA}/electronic/e-collections"): {"402119": _PAGING},
     ("GET", f"{_EC}/e-services/{{service_id}}/portfolios"): {"402119": _PAGING},
     ("GET", f"{_EC}/e-services/{{service_id}}/portfolios/{{portfolio_id}}"): {

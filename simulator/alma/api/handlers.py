@@ -438,6 +438,19 @@ def get_portfolio(call: Call) -> Answer:
     return Answer(s.portfolio_to_json(portfolio, call.institution, call.base), root="portfolio")
 
 
+@_route("PUT", f"{ALMA}/bibs/{{mms_id}}/portfolios/{{portfolio_id}}", "bibs", write=True)
+def update_portfolio(call: Call) -> Answer:
+    """Availability (11 available, 10 not), the ordering PO line and the access model of a portfolio."""
+    if not call.params["mms_id"].isdigit() or call.params["mms_id"] not in call.institution.catalogue.bibs:
+        raise NotFound(f"The MMS ID is not valid: {call.params['mms_id']}.", code="60221")
+    portfolio = call.institution.portfolios.get(call.params["portfolio_id"])
+    if portfolio is None or portfolio.mms_id != call.params["mms_id"]:
+        raise NotFound("Failed to find the Portfolio ID.", code="60123")
+    changes = s.portfolio_changes(_body(call))
+    portfolio = lifecycle.change_portfolio(call.world, call.institution.code, portfolio.id, call.clock, **changes)
+    return Answer(s.portfolio_to_json(portfolio, call.institution, call.base), root="portfolio")
+
+
 @_route("GET", f"{ALMA}/electronic/e-collections", "electronic")
 def list_collections(call: Call) -> Answer:
     text = queries.search_text(call.arg("q"))

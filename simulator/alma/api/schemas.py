@@ -390,6 +390,24 @@ def portfolio_to_json(portfolio: Portfolio, inst: Institution | None, base: str 
     return body
 
 
+AVAILABILITY = {"11": True, "10": False}
+
+
+def portfolio_changes(body: dict) -> dict:
+    """What a portfolio PUT asks to change (a swap-all body read leniently: only these fields act)."""
+    changes: dict = {}
+    if "availability" in body:
+        code = code_of(body["availability"])
+        if code not in AVAILABILITY:
+            raise IllegalValue(f"The portfolio availability code is not valid: {code!r} (11 or 10).", code="60161")
+        changes["available"] = AVAILABILITY[code]
+    if "po_line" in body:
+        changes["po_line"] = code_of(body["po_line"])
+    if code_of(body.get("access_model")) not in ("", "Null"):
+        changes["access_model"] = code_of(body["access_model"])
+    return changes
+
+
 def collection_to_json(collection: ElectronicCollection, base: str = ALMA_BASE) -> dict:
     return {"id": collection.id, "link": f"{base}/electronic/e-collections/{collection.id}",
             "public_name": collection.name, "interface": {"name": collection.platform},
