@@ -32,3 +32,13 @@ def test_each_readme_example_runs_and_prints_what_it_says():
             exec(compile(block, "README.md", "exec"), {})
         printed = out.getvalue().splitlines()
         assert printed == _expected(block), block
+
+
+def test_the_readmes_rehearsal_table_is_what_almasim_rehearse_prints(capsys):
+    """The main job's sample output in the README is the real output of `almasim rehearse` (same seed)."""
+    from simulator.cli import main
+
+    block = re.search(r"```\n(Rehearsal: seed 42.*?)```", README.read_text(encoding="utf-8"), flags=re.S).group(1)
+    assert main(["rehearse"]) == 0
+    printed = capsys.readouterr().out
+    assert block.strip() in printed
