@@ -78,7 +78,10 @@ def _scenario_of(item: pytest.Item) -> tuple[Any, dict[str, str]]:
         from pytest_bdd.scenario import scenario_wrapper_template_registry
     except ImportError:
         return None, {}
-    template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))
+    test_function = getattr(item, "obj", None)
+    if test_function is None:  # not a Python test function (a doctest, another plugin's item): no scenario
+        return None, {}
+    template = scenario_wrapper_template_registry.get(test_function)
     if template is None:
         return None, {}
     callspec = getattr(item, "callspec", None)
@@ -243,7 +246,8 @@ class EvidenceCollector:
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         records = self._clean_records()
         if self.worker is not None:
-            self.config.workeroutput["almasim_evidence"] = json.dumps(records, default=str)
+            # pytest-xdist sets workeroutput on a worker's config; pytest's Config does not declare it
+            self.config.workeroutput["almasim_evidence"] = json.dumps(records, default=str)  # type: ignore[attr-defined]
             return
         option = self.config.option
         seed = getattr(option, "almasim_seed", None) or os.environ.get("ALMASIM_SEED")

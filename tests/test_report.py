@@ -224,3 +224,17 @@ def test_a_parallel_run_is_gathered_into_one_evidence_file(tmp_path):
     run = read_run(cucumber, evidence)  # pytest-bdd 9 writes an empty Cucumber JSON under xdist
     assert {s.name for s in run.scenarios} == set(SCENARIOS)
     assert sum(1 for s in run.scenarios if s.status == "failed") == 1
+
+
+def test_the_evidence_plugin_records_a_test_that_is_not_a_python_function(tmp_path):
+    """A doctest item has no `obj`: it is recorded as a plain test, not an INTERNALERROR for the whole run."""
+    (tmp_path / "with_doctest.py").write_text('def f():\n    """\n    >>> 1 + 1\n    2\n    """\n',
+                                              encoding="utf-8")
+    evidence = tmp_path / "evidence.json"
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--doctest-modules",
+                           "-p", "simulator.evidence_plugin", f"--almasim-evidence={evidence}",
+                           str(tmp_path / "with_doctest.py")], cwd=tmp_path, capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    items = json.loads(evidence.read_text(encoding="utf-8"))["items"]
+    assert [(item["outcome"], item["scenario"]) for item in items] == [("passed", None)]
