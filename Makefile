@@ -21,6 +21,7 @@ rehearse: $(STAMP)
 # and server (real HTTP on 127.0.0.1) backends, two workers each.
 test: $(STAMP)
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -n 2
 	$(BIN)/python -m pytest -q -n 2 features --alma-backend=mocked
 	$(BIN)/python -m pytest -q -n 2 features --alma-backend=server

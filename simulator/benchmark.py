@@ -250,10 +250,13 @@ def bench_world(catalogued: int, pool: TitlePool):
 
     world = load_world()
     institution = world.institution(INSTITUTION)
+    fiscal_period = institution.current_fiscal_period
+    if fiscal_period is None:
+        raise HarnessError(f"the seed gives {INSTITUTION} no current fiscal period to fund the benchmark from")
     for code, ledger in (("BENCH-MONO", "MONO"), ("BENCH-ELEC", "ELEC"), ("BENCH-GEN", "MONO")):
         configuration.add_fund(world, INSTITUTION, Fund(
             id=institution.new_id("34"), code=code, name=f"Benchmark {code}", ledger=ledger,
-            fiscal_period=institution.current_fiscal_period.id, currency="USD", allocated=Decimal("1e12")))
+            fiscal_period=fiscal_period.id, currency="USD", allocated=Decimal("1e12")))
     for bib in bulk_bibs(catalogued, pool, suffix=institution.mms_suffix):
         institution.catalogue.add(bib)
     return world
@@ -360,8 +363,8 @@ def measure_http(seconds: float = 6.0, threads: int = 4, rounds: int = 4, seed: 
     pool = TitlePool(seed)
     world = bench_world(20_000, pool)
     bodies = order_bodies(4000, pool, catalogued=20_000, seed=seed)
-    totals = {kind: {"ok": 0, "failed": 0, "seconds": 0.0, "server_cpu_s": 0.0, "statuses": {}}
-              for kind in ("bare", "po")}
+    totals: dict[str, dict[str, Any]] = {
+        kind: {"ok": 0, "failed": 0, "seconds": 0.0, "server_cpu_s": 0.0, "statuses": {}} for kind in ("bare", "po")}
     length = seconds / max(rounds // 2, 1)
     with serve(world) as (base_url, bare_path):
         spec = {"base_url": base_url, "bare_path": bare_path, "threads": threads, "key": READ_WRITE_KEY}

@@ -204,16 +204,16 @@ def build_run(cucumber: list[dict] | None = None, evidence: dict[str, Any] | Non
             continue  # not a scenario (a plain test in the same run)
         uri = str(item.get("feature_file") or "")
         info = item["feature"]
-        feature = features.get(uri)
-        if feature is None:
-            feature = features[uri] = Feature(uri=uri, name=str(info.get("name") or uri),
-                                              description=str(info.get("description") or ""),
-                                              tags=[str(t) for t in info.get("tags") or []])
-        scenario = scenarios.get((uri, str(item.get("name", ""))))
-        if scenario is None:
-            scenario = Scenario(name=str(item["scenario"].get("name", "")), test_name=str(item.get("name", "")))
-            feature.scenarios.append(scenario)
-        _enrich(scenario, item, feature)
+        if uri not in features:
+            features[uri] = Feature(uri=uri, name=str(info.get("name") or uri),
+                                    description=str(info.get("description") or ""),
+                                    tags=[str(t) for t in info.get("tags") or []])
+        feature = features[uri]
+        matched = scenarios.get((uri, str(item.get("name", ""))))
+        if matched is None:
+            matched = Scenario(name=str(item["scenario"].get("name", "")), test_name=str(item.get("name", "")))
+            feature.scenarios.append(matched)
+        _enrich(matched, item, feature)
     for feature in features.values():
         feature.scenarios.sort(key=lambda s: s.line)
     ordered = sorted(features.values(), key=lambda f: (f.area.lower(), f.uri))
@@ -276,7 +276,8 @@ def read_run(cucumber: Path | None, evidence: Path | None, metadata: dict[str, A
         raise SimulatorError(f"no test run found at {where}: run `almasim report --run`, or "
                              f"`pytest features --cucumberjson=FILE` first")
     meta = dict(metadata or {})
-    if "started" not in ((evidence_data or {}).get("metadata") or {}) and cucumber_data is not None:
+    started_known = "started" in ((evidence_data or {}).get("metadata") or {})
+    if not started_known and cucumber is not None and cucumber_data is not None:
         meta.setdefault("started", datetime.fromtimestamp(Path(cucumber).stat().st_mtime).astimezone()
                         .isoformat(timespec="seconds"))
     return build_run(cucumber_data, evidence_data, meta)

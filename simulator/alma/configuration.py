@@ -11,6 +11,7 @@ Imports model, the registries and simulator.errors.
 from __future__ import annotations
 
 from dataclasses import fields, replace
+from typing import Any
 
 from simulator.alma.matching import MATCH_METHODS
 from simulator.alma.model import (
@@ -68,7 +69,7 @@ def _with_enum_values(profile: NewOrderProfile) -> NewOrderProfile:
         raise IllegalValue(f"Given profile field is illegal: {exc}.") from None
 
 
-def change_profile(world: World, institution_code: str, code: str, **changes: object) -> NewOrderProfile:
+def change_profile(world: World, institution_code: str, code: str, **changes: Any) -> NewOrderProfile:
     institution = world.institution(institution_code)
     current = institution.profiles.get(code)
     if current is None:

@@ -12,6 +12,7 @@ import tomllib
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from simulator.alma import configuration, ordering
 from simulator.alma.model import (
@@ -185,7 +186,8 @@ def profile_from_table(p: dict) -> NewOrderProfile:
     """A profile from a TOML/JSON table whose keys are NewOrderProfile's field names."""
     enums = {"upon_no_match": NoMatchAction, "inventory_operations": InventoryOperations,
              "sync_with_external_catalog": ExternalCatalogSync}
-    values = {k: (enums[k](v) if k in enums else v) for k, v in p.items()}
+    # Any: keys and values come from TOML/JSON; NewOrderProfile refuses unknown keys, add_profile the values it rules on
+    values: dict[str, Any] = {k: (enums[k](v) if k in enums else v) for k, v in p.items()}
     return NewOrderProfile(**values)
 
 

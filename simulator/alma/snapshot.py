@@ -81,7 +81,7 @@ def dump(world: World) -> dict:
     for code, institution in list(world.institutions.items()):
         with institution.lock:
             institutions[code] = to_json(institution)
-    out = {"format": FORMAT}
+    out: dict[str, Any] = {"format": FORMAT}
     for f in _fields(World):
         out[f.name] = institutions if f.name == "institutions" else to_json(getattr(world, f.name))
     return out

@@ -127,9 +127,9 @@ def table(result: Rehearsal, where: str) -> str:
                "local")
     rows = []
     for name, summary in result.vendors.items():
-        s = summary.as_json()
-        rows.append((name, s["orders"], s["lines"], s["created"], s["in_review"], s["refused"],
-                     s["failed"], s["possible_duplicates"], *s["portfolios"].values()))
+        counts = summary.as_json()
+        rows.append((name, counts["orders"], counts["lines"], counts["created"], counts["in_review"], counts["refused"],
+                     counts["failed"], counts["possible_duplicates"], *counts["portfolios"].values()))
     widths = [max(len(str(r[i])) for r in [columns, *rows]) for i in range(len(columns))]
 
     def line(row) -> str:

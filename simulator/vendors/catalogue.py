@@ -94,7 +94,7 @@ class Catalogue:
             named = tomllib.load(handle)["titles"]
         titles = []
         for row in named:
-            platforms = tuple(p for p in row.get("platforms", ()) if p in vendor.platforms)
+            platforms: tuple[str, ...] = tuple(p for p in row.get("platforms", ()) if p in vendor.platforms)
             number = row.get("vendor_title_numbers", {}).get(vendor.name) or \
                 fake.vendor_title_number(vendor.order_number_format)
             titles.append(CatalogueTitle(
@@ -108,7 +108,7 @@ class Catalogue:
                 continue
             seen.add(record["isbn"])
             title = f"{record['title']}: {record['subtitle']}" if record["subtitle"] else record["title"]
-            platforms: tuple[str, ...] = ()
+            platforms = ()
             if vendor.platforms and fake.random.random() < 0.55:
                 platforms = tuple(fake.random.sample(vendor.platforms, min(len(vendor.platforms),
                                                                             fake.random.choice((1, 1, 2)))))

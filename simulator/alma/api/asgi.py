@@ -51,10 +51,10 @@ class _Endpoint:
             chunks.append(message.get("body", b""))
             if not message.get("more_body"):
                 break
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        request_headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         query = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
-        host = headers.get("host") or "127.0.0.1"
-        raw = RawRequest(scope["method"], scope["path"], query, headers, b"".join(chunks),
+        host = request_headers.get("host") or "127.0.0.1"
+        raw = RawRequest(scope["method"], scope["path"], query, request_headers, b"".join(chunks),
                          f"{scope.get('scheme', 'http')}://{host}{ALMA}")
         response = handle(self.service, raw)
         if response.delay:
@@ -63,10 +63,10 @@ class _Endpoint:
             # Promise a body, then fail: the server closes the connection mid-answer.
             await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1")]})
             raise ConnectionDropped(f"{raw.method} {raw.path}: connection dropped (injected fault)")
-        headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers]
+        response_headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers]
         if response.status != 204:
-            headers.append((b"content-length", str(len(response.body)).encode("ascii")))
-        await send({"type": "http.response.start", "status": response.status, "headers": headers})
+            response_headers.append((b"content-length", str(len(response.body)).encode("ascii")))
+        await send({"type": "http.response.start", "status": response.status, "headers": response_headers})
         await send({"type": "http.response.body", "body": response.body})
 
 

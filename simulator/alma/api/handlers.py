@@ -81,13 +81,16 @@ class Route:
     handler: Callable[[Call], Answer]
     area: str  # acq | bibs | conf | electronic | librarian
     write: bool = False
-    pattern: re.Pattern = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
+    pattern: re.Pattern[str] = field(init=False, compare=False, repr=False)  # compiled from the template
+
+    def __post_init__(self) -> None:
+        regex = "^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", self.template) + "/?$"
+        object.__setattr__(self, "pattern", re.compile(regex))
 
 
 def _route(method: str, template: str, area: str, write: bool = False):
     def add(handler: Callable[[Call], Answer]) -> Callable[[Call], Answer]:
-        regex = "^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template) + "/?$"
-        ROUTES.append(Route(method, template, handler, area, write, re.compile(regex)))
+        ROUTES.append(Route(method, template, handler, area, write))
         return handler
     return add
 

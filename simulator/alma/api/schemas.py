@@ -234,7 +234,7 @@ def _share_json(share: FundShare, inst: Institution, line: POLine) -> dict:
     if amount is None and line.net_price is not None:
         percent = share.percent if share.percent is not None else (Decimal(100) if len(line.draft.funds) == 1 else Decimal(0))
         amount = Money(line.net_price.amount * percent / 100, line.net_price.currency)
-    out = {"fund_code": coded(share.fund, fund.name if fund else ""), "amount": money_json(amount)}
+    out: dict[str, Any] = {"fund_code": coded(share.fund, fund.name if fund else ""), "amount": money_json(amount)}
     if share.percent is not None:
         out["percent"] = f"{share.percent:g}"
     return out
@@ -370,7 +370,7 @@ def portfolio_to_json(portfolio: Portfolio, inst: Institution | None, base: str 
                       collection_name: str | None = None) -> dict:
     """A portfolio as Alma answers it; `collection_name` also names its electronic collection (the Community
     Zone portfolio list shows it)."""
-    body = {"id": portfolio.id, "link": f"{base}/bibs/{portfolio.mms_id}/portfolios/{portfolio.id}",
+    body: dict[str, Any] = {"id": portfolio.id, "link": f"{base}/bibs/{portfolio.mms_id}/portfolios/{portfolio.id}",
             "resource_metadata": {"mms_id": {"value": portfolio.mms_id, "link": f"{base}/bibs/{portfolio.mms_id}"},
                                   "title": portfolio.title, "isbn": portfolio.isbn},
             "electronic_collection": {"id": {"value": portfolio.collection_id}, "service": {"value": ""}},

@@ -144,18 +144,21 @@ def handle(service: AlmaService, raw: RawRequest) -> RawResponse:
 
 
 def _render(answer: Answer, fmt: str) -> tuple[int, bytes, str]:
-    if answer.status == 204 or (answer.body is None and answer.text is None):
+    body = answer.body
+    if answer.status == 204 or (body is None and answer.text is None):
         return answer.status, b"", _TYPES[fmt]
-    if fmt == codec.JSON:
-        body = {"test": answer.text} if answer.text is not None else answer.body
-        return answer.status, codec.dumps_json(body), _JSON_TYPE
     if answer.text is not None:
+        if fmt == codec.JSON:
+            return answer.status, codec.dumps_json({"test": answer.text}), _JSON_TYPE
         return answer.status, codec.to_xml("test", {"value": answer.text}), _XML_TYPE
+    assert body is not None  # neither a body nor a text is the empty answer above
+    if fmt == codec.JSON:
+        return answer.status, codec.dumps_json(body), _JSON_TYPE
     if answer.plural:
-        singular = next(k for k in answer.body if k != "total_record_count")
-        xml = codec.to_xml_list(answer.plural, singular, answer.body[singular], answer.body["total_record_count"])
+        singular = next(k for k in body if k != "total_record_count")
+        xml = codec.to_xml_list(answer.plural, singular, body[singular], body["total_record_count"])
         return answer.status, xml, _XML_TYPE
-    return answer.status, codec.to_xml(answer.root, answer.body), _XML_TYPE
+    return answer.status, codec.to_xml(answer.root, body), _XML_TYPE
 
 
 def _key(raw: RawRequest, query: dict[str, str]) -> str:

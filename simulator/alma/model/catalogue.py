@@ -77,7 +77,7 @@ def _by_mms_id(bib: Bib) -> str:
 
 
 def _records(entry: Bib | tuple[Bib, ...] | None) -> tuple[Bib, ...]:
-    return () if entry is None else entry if type(entry) is tuple else (entry,)
+    return () if entry is None else entry if isinstance(entry, tuple) else (entry,)
 
 
 class Catalogue:
@@ -136,7 +136,7 @@ class Catalogue:
         found = self._index[kind].get(key)
         if found is None:
             return []
-        return list(found) if type(found) is tuple else [found]  # one record: the common case, kept unwrapped
+        return list(found) if isinstance(found, tuple) else [found]  # one record: the common case, kept unwrapped
 
     def linked_to(self, network_mms_id: str) -> Bib | None:
         mms_id = self._linked.get(network_mms_id)
