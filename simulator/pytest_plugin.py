@@ -3,6 +3,7 @@ feature suite runs on.
 
     --alma-backend inprocess|mocked|server|real   (default inprocess)
     --alma-url URL --alma-api-key KEY             a running almasim server, or a real Alma
+    --no-alma-strict                              let unexpected calls through (strict mode is on by default)
 
 Fixtures:
     alma            Hudson Valley University's Alma, fresh for the test, on the chosen backend
@@ -10,6 +11,10 @@ Fixtures:
     vendor_cart     vendor_cart("gobi") → that vendor's shopping cart, ordering through `alma`
     mock_alma       every httpx call to Alma's hosts answered by a fresh simulated Alma (no sockets)
     almasim_server  one `almasim serve`-like server on 127.0.0.1 for the test session (per xdist worker)
+
+Strict mode (the default): a call the simulator does not serve as sent — an unknown path or verb, or a query
+parameter the route does not read — fails the test with a near-miss explanation ("Nearest: GET
+/almaws/v1/acq/po-lines/{po_line_id}"), so a test never passes because a typo was silently ignored.
 
 "Fresh" means: a new world in-process and mocked; the world reset on our own server; a new tenant institution
 (copied from the seed institution, removed afterwards) on a server given with --alma-url. Tests marked
@@ -31,6 +36,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="which backend the alma fixtures use (default: inprocess)")
     group.addoption("--alma-url", default=None, help="base URL (…/almaws/v1) of a running almasim server or a real Alma")
     group.addoption("--alma-api-key", default=None, help="API key for --alma-url with --alma-backend=real")
+    group.addoption("--no-alma-strict", dest="alma_strict", action="store_false", default=True,
+                    help="do not fail tests on unexpected calls (strict mode is on by default)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -67,30 +74,42 @@ def almasim_server() -> Iterator[str]:
 @pytest.fixture
 def alma_connect(request: pytest.FixtureRequest) -> Iterator[Callable[[str], object]]:
     """Open fresh connections to institutions of the seed world; everything is dropped after the test."""
-    from simulator.backends import make_backend
     from simulator.alma.api.service import full_key
+    from simulator.backends import AlmaClient, make_backend
 
     config = request.config
     kind, url = config.getoption("--alma-backend"), config.getoption("--alma-url")
+    strict = config.getoption("alma_strict")
     opened: list = []
     tenants: list[tuple[str, str]] = []
+    watched: list[tuple[str, str]] = []  # (server root, institution) whose unexpected calls fail the test
+    services: list = []  # the mocked backends' services, whose unexpected calls fail the test
     reset_done = False
 
     def connect(institution: str = HUDSON_VALLEY):
         nonlocal reset_done
-        if kind in ("inprocess", "mocked"):
-            client = make_backend(kind, institution=institution)
+        if kind == "inprocess":
+            client = make_backend(kind, institution=institution, strict=strict)
+        elif kind == "mocked":
+            from simulator.backends.mocked import MockedBackend
+            mocked = MockedBackend(institution=institution)
+            mocked.service.settings.strict = int(strict)
+            services.append(mocked.service)
+            client = AlmaClient(mocked)
         elif kind == "server" and url:
             root = url.split("/almaws/v1")[0]
             tenant = _admin(root, "POST", "/tenants", {"template": institution})
             tenants.append((root, tenant["code"]))
+            watched.append((root, tenant["code"]))
             key = next(k["key"] for k in tenant["api_keys"] if k["write"])
             client = make_backend("server", base_url=url, api_key=key)
         elif kind == "server":
             root = request.getfixturevalue("almasim_server")
             if not reset_done:
                 _admin(root, "POST", "/reset")
+                _admin(root, "PUT", "/settings", {"strict": int(strict)})
                 reset_done = True
+            watched.append((root, institution))
             from simulator.alma.seed import load_world
             client = make_backend("server", base_url=f"{root}/almaws/v1", api_key=full_key(load_world(), institution))
         else:
@@ -102,6 +121,12 @@ def alma_connect(request: pytest.FixtureRequest) -> Iterator[Callable[[str], obj
 
     try:
         yield connect
+        unexpected = [call["explanation"] for service in services for call in service.unmatched]
+        unexpected += [call["explanation"] for root, code in watched
+                       for call in _admin(root, "GET", f"/unmatched?institution={code}")["unmatched"]]
+        if strict and unexpected:
+            pytest.fail("unexpected calls to the simulated Alma (strict mode; --no-alma-strict lets them through):\n  "
+                        + "\n  ".join(unexpected), pytrace=False)
     finally:
         for client in opened:
             close = getattr(client.backend, "close", None)

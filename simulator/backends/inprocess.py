@@ -10,21 +10,28 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.alma.api.handlers import Call, dispatch
+from simulator.alma.api.strict import explain
 from simulator.alma.model import World
 from simulator.alma.seed import load_world
 from simulator.clock import Clock, FixedClock
+from simulator.errors import HarnessError
 
 
 class InProcessBackend:
     kind = "inprocess"
 
     def __init__(self, world: World | None = None, institution: str = "01TRLC_HVU",
-                 clock: Clock | None = None) -> None:
+                 clock: Clock | None = None, strict: bool = False) -> None:
+        self.strict = strict  # an unexpected call raises HarnessError with its near-miss explanation
         self.clock = clock or FixedClock()
         self.world = world or load_world(clock=self.clock)
         self.institution = institution
 
     def send(self, method: str, path: str, query: dict[str, Any] | None = None, body: dict | None = None) -> Any:
+        if self.strict:
+            unexpected = explain(method, path, query or {})
+            if unexpected:
+                raise HarnessError(f"unexpected call (strict mode): {unexpected}")
         call = Call(world=self.world, institution=self.world.institution(self.institution), clock=self.clock,
                     query=query or {}, body=body)
         answer = dispatch(call, method, path)

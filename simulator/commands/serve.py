@@ -27,6 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--state", type=Path, default=None,
                         help="restore the world from this JSON snapshot at start (if it exists), save it on exit")
     parser.add_argument("--json", action="store_true", help="print the base URL and keys as one JSON line")
+    parser.add_argument("--strict", action="store_true",
+                        help="refuse calls with query parameters no simulated route reads, and explain the near miss")
     parser.add_argument("--per-second", type=int, default=0, metavar="N",
                         help="per-second threshold per institution (0: none; real Alma's is 25)")
     parser.add_argument("--daily", type=int, default=1_000_000, metavar="N",
@@ -38,7 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         raise HarnessError(f"--port {args.port} is not a port number")
-    settings = Settings(per_second_threshold=args.per_second, daily_threshold=args.daily)
+    settings = Settings(per_second_threshold=args.per_second, daily_threshold=args.daily, strict=int(args.strict))
     service = AlmaService(clock=RunningClock(), settings=settings, world_file=args.world)
     if args.state is not None and args.state.exists():
         service.restore(args.state)

@@ -10,7 +10,9 @@
     GET    /almasim/v1/admin/faults                 the active fault rules
     POST   /almasim/v1/admin/faults                 add one (see faults.Fault)
     DELETE /almasim/v1/admin/faults[/{id}]          remove all, or one
-    GET|PUT /almasim/v1/admin/settings              thresholds and journal caps
+    GET|PUT /almasim/v1/admin/settings              thresholds, journal caps, strict mode ({"strict": 1})
+    GET    /almasim/v1/admin/unmatched              unexpected calls with their near-miss explanation ?institution=
+    DELETE /almasim/v1/admin/unmatched              forget them
     GET|PUT /almasim/v1/admin/processing            {"mode": "synchronous"|"asynchronous", "seconds", "institution"?}
     GET|POST /almasim/v1/admin/clock                now; POST {"advance_seconds": N}
     GET|PUT /almasim/v1/admin/state                 export / import the whole world as a JSON snapshot
@@ -242,6 +244,20 @@ def settings(service: AlmaService, request: Request) -> dict:
 def change_settings(service: AlmaService, request: Request) -> dict:
     service.configure(request.json())
     return service.settings_json()
+
+
+@_admin("GET", "/unmatched")
+def unmatched(service: AlmaService, request: Request) -> dict:
+    institution = request.query.get("institution", "")
+    calls = [c for c in service.unmatched if not institution or c["institution"] == institution]
+    return {"unmatched": calls, "total_record_count": len(calls)}
+
+
+@_admin("DELETE", "/unmatched")
+def forget_unmatched(service: AlmaService, request: Request) -> dict:
+    forgotten = len(service.unmatched)
+    service.unmatched.clear()
+    return {"removed": forgotten}
 
 
 @_admin("GET", "/processing")

@@ -13,6 +13,7 @@ never Alma paths. Imports the domain, schemas and simulator.errors.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -123,12 +124,29 @@ def verbs_for(path: str) -> list[str]:
 
 
 def no_route(method: str, path: str, path_known: bool) -> GeneralError:
-    """404 for a path Alma does not have, 405 (naming the verbs it has) for a known path and another verb."""
+    """404 for a path Alma does not have (naming the nearest simulated routes), 405 (naming the verbs it has)
+    for a known path and another verb."""
     if path_known:
         return GeneralError(f"General error. {method} is not supported for {path}; it supports "
                             f"{', '.join(verbs_for(path))}.", status=405)
     where = "" if path.startswith(ALMA) else f" Alma's API is under {ALMA}."
-    return GeneralError(f"General error. No such API: {method} {path}.{where}", status=404)
+    nearest = near_misses(method, path)
+    hint = f" Nearest: {'; '.join(nearest)}." if nearest else ""
+    return GeneralError(f"General error. No such API: {method} {path}.{where}{hint}", status=404)
+
+
+def near_misses(method: str, path: str, most: int = 3) -> list[str]:
+    """The routes closest to `method path`, best first ("GET /almaws/v1/acq/po-lines/{po_line_id}")."""
+    segments = path.strip("/").split("/")
+    scored = []
+    for route in ROUTES:
+        parts = route.template.strip("/").split("/")
+        if len(parts) == len(segments):  # compare with the path's own values in the placeholders
+            parts = [seg if part.startswith("{") else part for part, seg in zip(parts, segments)]
+        score = difflib.SequenceMatcher(None, path, "/" + "/".join(parts)).ratio()
+        scored.append((score + (0.05 if route.method == method else 0.0), f"{route.method} {route.template}"))
+    scored.sort(reverse=True)
+    return [name for score, name in scored[:most] if score > 0.6]
 
 
 def _body(call: Call) -> dict:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections import deque
 import json
 import os
 import tempfile
@@ -47,6 +48,7 @@ class Settings:
     daily_threshold: int = 1_000_000  # calls per day per institution; 0 = no limit
     journal_cap: int = 1000  # exchanges kept; 0 turns the journal off
     journal_body_cap: int = 4096  # bytes kept of each request and answer body
+    strict: int = 0  # 1: a call with a query parameter the route does not read is refused (see strict.py)
 
     def update(self, changes: dict[str, Any]) -> None:
         for name, value in changes.items():
@@ -114,6 +116,7 @@ class AlmaService:
         self.settings = settings or Settings()
         self.journal = Journal(self.settings.journal_cap, self.settings.journal_body_cap)
         self.faults = FaultBook()
+        self.unmatched: deque[dict] = deque(maxlen=200)  # unexpected calls, newest last (strict.py)
         self.throttle = Throttle(self.settings)
         self.lock = threading.RLock()
         self._requests = itertools.count(1)
@@ -125,6 +128,12 @@ class AlmaService:
 
     def next_request_number(self) -> int:
         return next(self._requests)
+
+    def remember_unexpected(self, institution: str, method: str, path: str, query, explanation: str) -> None:
+        """Keep an unexpected call (an unknown path or verb, or in strict mode a parameter no route reads)."""
+        self.unmatched.append({"at": self.clock.now().isoformat(), "institution": institution, "method": method,
+                               "path": path, "query": "&".join(f"{k}={v}" for k, v in query if k != "apikey"),
+                               "explanation": explanation})
 
     # -- settings ---------------------------------------------------------------------------------------------------
     def configure(self, changes: dict[str, Any]) -> Settings:
@@ -143,6 +152,7 @@ class AlmaService:
             self.world = world
             self.journal.clear()
             self.faults.clear()
+            self.unmatched.clear()
             self.throttle.reset()
             return world
 

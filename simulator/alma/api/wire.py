@@ -23,11 +23,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from simulator.alma.api import admin, codec
+from simulator.alma.api import admin, codec, strict
 from simulator.alma.api.handlers import Answer, Call, Route, find_route, no_route, verbs_for
 from simulator.alma.api.journal import Exchange
 from simulator.alma.api.schemas import ALMA_BASE
-from simulator.errors import AlmaError, Unauthorized
+from simulator.errors import AlmaError, GeneralError, Unauthorized
 
 if TYPE_CHECKING:
     from simulator.alma.api.service import AlmaService
@@ -89,14 +89,21 @@ def handle(service: AlmaService, raw: RawRequest) -> RawResponse:
     delay = 0.0
     drop = False
     try:
-        if route is None:
-            raise no_route(method, raw.path, path_known)
         api_key = _key(raw, query)
         key = world.api_keys.get(api_key) if api_key else None
+        if route is None:
+            refusal = no_route(method, raw.path, path_known)
+            service.remember_unexpected(key.institution if key else "", method, raw.path, raw.query, refusal.message)
+            raise refusal
         if key is None or (route.area != "librarian" and route.area not in key.areas) or (route.write and not key.write):
             fmt = codec.XML
             raise Unauthorized(_UNAUTHORIZED)
         institution = key.institution
+        if service.settings.strict:
+            unexpected = strict.explain(method, raw.path, query)
+            if unexpected:
+                service.remember_unexpected(institution, method, raw.path, raw.query, unexpected)
+                raise GeneralError(f"General error. SIMULATOR (strict mode): {unexpected}")
         remaining = service.throttle.admit(institution)
         fault = service.faults.pick(method, route.template, raw.path, institution) if len(service.faults) else None
         if fault is not None:
