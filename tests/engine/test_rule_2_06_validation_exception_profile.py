@@ -60,7 +60,9 @@ def test_ignore_policy_keeps_the_record_silently(world, order):
     """ORDERING-RULES §2.6: the "Ignore" policy keeps the record without an alert."""
     configuration.change_profile(world, HVU, "GOBI_API", validation_exception_profile="Ignore")
     line = order(print_draft(isbn=BAD_ISBN))
-    assert line.alerts == []
+    assert line.alerts == [] and line.status is POLineStatus.AUTO_PACKAGING
+    kept = world.institution(HVU).catalogue.bibs[line.mms_id]  # the record is kept, invalid ISBN and all
+    assert BAD_ISBN in kept.isbns
 
 
 def test_registered_policy_changes_behaviour(world, hvu, order, registered):

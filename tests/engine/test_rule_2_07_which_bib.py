@@ -7,7 +7,7 @@ import pytest
 
 from simulator.alma import configuration
 from simulator.alma.matching import MATCH_METHODS
-from simulator.alma.model import Bib, FundShare, ResourceMetadata, Zone
+from simulator.alma.model import Bib, FundShare, NewOrderProfile, ResourceMetadata, Zone
 from simulator.errors import HarnessError, IllegalValue
 
 from .conftest import (
@@ -160,3 +160,20 @@ def test_a_line_ordered_by_mms_id_shows_the_records_title(hvu, order):
     line = order(print_draft(resource=ResourceMetadata(mms_id=mms_id)))
     assert line.draft.resource.title.startswith("Rivers of Empire")
     assert line.draft.resource.isbn == "9781503642225"
+
+
+def test_a_new_profile_matches_books_by_isbn_and_journals_by_issn_by_default(world, hvu, order):
+    """ORDERING-RULES §2.7: ISBN is the default non-serial method and ISSN the default serial method — a profile
+    saved with only its mandatory fields matches a book by its ISBN and a journal by its ISSN, and not the other
+    way round."""
+    configuration.add_profile(world, HVU, NewOrderProfile(code="PLAIN", name="Plain", system="OTHER"))
+    profile = hvu.profiles["PLAIN"]
+    assert (profile.non_serial_match_method, profile.serial_match_method) == ("ISBN", "ISSN")
+    rivers = _only(hvu, RIVERS_OF_EMPIRE)
+    journal = hvu.catalogue.lookup("issn", "21563713")[0]
+    assert order(print_draft(isbn=RIVERS_OF_EMPIRE), profile_code="PLAIN").mms_id == rivers.mms_id
+    serial = order(print_draft(type="PRINTED_JOURNAL_CO", funds=[FundShare(fund="SERIALS")],
+                               resource=ResourceMetadata(title="J.", issn=HUDSON_ISSN)), profile_code="PLAIN")
+    assert serial.mms_id == journal.mms_id
+    book_with_issn = order(print_draft(resource=ResourceMetadata(title="Book", issn=HUDSON_ISSN)), profile_code="PLAIN")
+    assert book_with_issn.mms_id != journal.mms_id
