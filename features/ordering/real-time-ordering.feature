@@ -15,9 +15,11 @@ Feature: Real-time ordering from a vendor's cart
   so a complete PO line with the acquisition method "Purchase at Vendor System" is packaged into a PO and Sent
   at once; a PO line with any other acquisition method waits in Auto Packaging.
   Decision of the simulator: the fund is encumbered with the net price (price × copies, less the PO line's
-  discount, or else the vendor account's) when the PO line leaves In Review, not while it waits there.
-  Decision of the simulator: identifiers are shaped like Alma's — PO line numbers POL-…, MMS IDs 99… ending in
-  the institution's four digits — and are never reused; a refused order consumes none.
+  discount, or else the vendor account's), converted into the fund's currency at the institution's own exchange
+  rates, when the PO line leaves In Review, not while it waits there; cancelling the PO line releases it.
+  Decision of the simulator: identifiers are shaped like Alma's — PO line numbers POL-…, PO numbers PO-…, MMS IDs
+  99…, holdings 22…, items 23…, portfolios 53… and collections 61…, each ending in the institution's four
+  digits — and are never reused; a refused order consumes none.
   Decision of the simulator: an order may be free of charge only with a non-purchase acquisition method (gift,
   exchange, depository, legal deposit, technical, approval plan); a real-time purchase marked free of charge is
   refused. A print PO line that names no shelving location gets one copy at the owning library's first location.
