@@ -227,6 +227,7 @@ def cancel(world: World, institution_code: str, number: str, reason: str, clock:
                 item = institution.items.get(item_id)
                 if item is not None and not item.received:
                     del institution.items[item_id]
+        _drop_emptied_holdings(institution, {loc.holding_id for loc in line.draft.locations if loc.holding_id})
         for pid in line.portfolio_ids:
             portfolio = institution.portfolios.get(pid)
             if portfolio is None:
@@ -241,6 +242,15 @@ def cancel(world: World, institution_code: str, number: str, reason: str, clock:
         line.vendor_informed = inform_vendor
         _standalone_bib(institution, line, bib)
         return line
+
+
+def _drop_emptied_holdings(institution: Institution, holding_ids: set[str]) -> None:
+    """A holding the cancellation left without any item goes too: no empty holding stays behind an order that
+    was never placed [decision]."""
+    still_used = {item.holding_id for item in institution.items.values() if item.holding_id in holding_ids}
+    for holding_id in holding_ids - still_used:
+        if holding_id in institution.holdings:
+            institution.remove_holding(holding_id)
 
 
 def _standalone_bib(institution, line: POLine, action: str) -> None:

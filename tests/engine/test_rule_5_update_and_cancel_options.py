@@ -95,3 +95,22 @@ def test_a_line_with_received_items_is_cancelled_only_with_override(world, hvu, 
     assert line.status is POLineStatus.CANCELLED and line.vendor_informed
     assert received in hvu.items and waiting not in hvu.items
     assert not line.encumbrances
+
+
+def test_cancelling_a_print_order_with_bib_delete_removes_its_holding_and_its_brief_record(world, hvu, order, clock):
+    """§5 cancel: the withdrawn items leave an empty holding, which goes too [decision]; the brief record the
+    order created then has nothing left, so bib=delete deletes it."""
+    line = order(print_draft(locations=[_at("MAIN", "NEWBK", 1)]))
+    holding_id = line.draft.locations[0].holding_id
+    lifecycle.cancel(world, HVU, line.number, "ORDERED_IN_ERROR", clock, bib="delete")
+    assert holding_id not in hvu.holdings and line.mms_id not in hvu.catalogue.bibs
+
+
+def test_a_holding_that_still_holds_another_lines_items_stays(world, hvu, order, clock):
+    first = order(print_draft(locations=[_at("MAIN", "NEWBK", 1)]))
+    second = order(print_draft(resource=replace(first.draft.resource, mms_id=first.mms_id),
+                               locations=[_at("MAIN", "NEWBK", 1)]))
+    shared = first.draft.locations[0].holding_id
+    assert second.draft.locations[0].holding_id == shared
+    lifecycle.cancel(world, HVU, first.number, "ORDERED_IN_ERROR", clock, bib="delete")
+    assert shared in hvu.holdings and first.mms_id in hvu.catalogue.bibs

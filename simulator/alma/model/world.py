@@ -182,6 +182,12 @@ class Institution:
         self.holdings[holding.id] = holding
         self.holdings_by_bib[holding.mms_id].append(holding.id)
 
+    def remove_holding(self, holding_id: str) -> None:
+        holding = self.holdings.pop(holding_id)
+        self.holdings_by_bib[holding.mms_id].remove(holding_id)
+        if not self.holdings_by_bib[holding.mms_id]:
+            del self.holdings_by_bib[holding.mms_id]
+
     def add_portfolio(self, portfolio: Portfolio) -> None:
         self.portfolios[portfolio.id] = portfolio
         self.portfolios_by_bib[portfolio.mms_id].append(portfolio.id)
