@@ -136,6 +136,18 @@ ZONES = {"Institution Zone": "IZ", "Network Zone": "NZ"}
 
 YES_NO = {"yes": True, "no": False, "ticked": True, "not ticked": False}
 
+# What goes wrong between the cart and Alma, in the librarian's words (features.steps._trouble says how each is
+# made, in Alma's dialect): too many requests per second, a server fault, an answer lost after Alma did the work.
+TROUBLES = {"is busy": "busy", "is temporarily failing": "failing",
+            "creates the PO line but answers too late": "too late"}
+
+# How many orders a trouble lasts for ("the next two orders"), and how many times the cart tried.
+ORDERS = {"order": 1, "two orders": 2, "three orders": 3}
+TIMES = {"once": 1, "twice": 2, "three times": 3, "four times": 4, "five times": 5, "six times": 6}
+
+# Why the cart reports an order as not placed: the code the cart kept from Alma's last answer.
+NOT_PLACED = {"Alma kept failing": "INTERNAL_SERVER_ERROR", "Alma has reached its daily limit": "DAILY_THRESHOLD"}
+
 
 @with_pattern(r"-?\d+(?:\.\d{2})? [A-Z]{3}")
 def money(text: str) -> Money:
@@ -161,6 +173,10 @@ EXTRA_TYPES = {
     "Origin": _choice(PORTFOLIO_ORIGINS, "portfolio origin"),
     "Zone": _choice(ZONES, "zone"),
     "YesNo": _choice(YES_NO, "yes/no"),
+    "Trouble": _choice(TROUBLES, "trouble"),
+    "Orders": _choice(ORDERS, "number of orders"),
+    "Times": _choice(TIMES, "number of times"),
+    "NotPlaced": _choice(NOT_PLACED, "reason an order was not placed"),
 }
 
 
@@ -188,5 +204,6 @@ class Outcome:
     @property
     def po_line(self) -> dict:
         assert self.error is None, f"Alma refused: {self.error}"
-        assert self.value is not None and self.value.get("number"), f"no PO line in Alma's answer: {self.value!r}"
+        assert self.value is not None and self.value.get("number"), \
+            f"no PO line in Alma's answer: {self.value!r}" + (f" (checkout: {self.checkout})" if self.checkout else "")
         return self.value
