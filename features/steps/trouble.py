@@ -92,9 +92,7 @@ def not_sent_twice(alma):
 @then(parsers.parse("the cart reports the order as not placed because {why:NotPlaced}", extra_types=EXTRA_TYPES))
 def not_placed(outcome, why):
     result = outcome.checkout
-    # [cart gap] docs/vendors.md says a daily limit is `failed`; the cart reports it as `refused`, with Alma's code.
-    outcomes = ("failed", "refused") if why == "DAILY_THRESHOLD" else ("failed",)
-    assert result.outcome in outcomes and result.code == why and not result.po_line_number, f"checkout: {result}"
+    assert result.outcome == "failed" and result.code == why and not result.po_line_number, f"checkout: {result}"
 
 
 @then(parsers.parse('the cart reports a possible duplicate of the PO line with the vendor reference number '

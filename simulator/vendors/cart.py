@@ -325,7 +325,10 @@ class Cart:
                 answer = self.alma.create_po_line(body, profile_code=self.setup.profile_code or None,
                                                   requires_manual_review=line.cart_line.manual_review or None)
             except AlmaError as error:
-                if error.status == 429 and error.code != "DAILY_THRESHOLD":
+                if error.code == "DAILY_THRESHOLD":  # not Alma refusing the order: no call gets through today
+                    return CheckoutResult(FAILED, code=error.code, attempts=attempts,
+                                          message=f"not placed: {error.message}")
+                if error.status == 429:
                     wait = next(throttled, None)
                 elif error.status >= 500:
                     wait, uncertain = next(transient, None), True
