@@ -106,7 +106,15 @@ class RecordingBackend:
             sheet.exchanges.append(exchange)
 
 
+LIST_ENTRIES_KEPT = 3  # a list answer keeps its first entries; the rest is counted, not copied
+
+
 def _bounded(body: Any) -> Any:
+    """A copy of a body small enough for a report page: long texts cut, long lists shortened."""
+    if isinstance(body, dict) and "total_record_count" in body:
+        body = {key: (value[:LIST_ENTRIES_KEPT] + [f"… {len(value) - LIST_ENTRIES_KEPT} more"]
+                      if isinstance(value, list) and len(value) > LIST_ENTRIES_KEPT else value)
+                for key, value in body.items()}
     if isinstance(body, str) and len(body) > MAX_BODY_CHARS:
         return body[:MAX_BODY_CHARS] + " … (truncated)"
     if isinstance(body, (dict, list)):
