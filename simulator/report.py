@@ -317,18 +317,39 @@ def step_text(text: str, examples: dict[str, str]) -> str:
 _STORY = re.compile(r"^(As an?|I want(?: to)?|So that|In order to|Source:)\s*(.*)$", re.IGNORECASE)
 
 
-def description_html(text: str) -> str:
-    """"As a… I want… So that…" as a user story, the Source line as a citation, the rest as paragraphs."""
-    story, source, other = [], [], []
+_LEAD = re.compile(r"^(As an?\b|I want\b|So that\b|In order to\b|Source:|Decision of the simulator)", re.IGNORECASE)
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Lines joined into paragraphs: a paragraph ends at a blank line or where a line starts with a lead
+    ("As a", "I want", "So that", "Source:", "Decision of the simulator")."""
+    paragraphs: list[list[str]] = []
+    blank = True
     for line in (text or "").splitlines():
         line = line.strip()
         if not line:
+            blank = True
             continue
+        if blank or _LEAD.match(line) or not paragraphs:
+            paragraphs.append([line])
+        else:
+            paragraphs[-1].append(line)
+        blank = False
+    return [" ".join(lines).replace("/ ", "/") if lines[0].lower().startswith("source:") else " ".join(lines)
+            for lines in paragraphs]
+
+
+def description_html(text: str) -> str:
+    """"As a… I want… So that…" as a user story, the Source paragraphs as citations, the rest as paragraphs."""
+    story, source, other = [], [], []
+    for line in _paragraphs(text):
         found = _STORY.match(line)
         if found and found.group(1).lower() == "source:":
             source.append(found.group(2))
         elif found:
             story.append(f"<p><strong>{e(found.group(1))}</strong> {e(found.group(2))}</p>")
+        elif line.lower().startswith("decision of the simulator"):
+            other.append(f'<p class="decision">{e(line)}</p>')
         else:
             other.append(f"<p>{e(line)}</p>")
     html = ""
@@ -702,6 +723,7 @@ font-family:Georgia,"DejaVu Serif",serif;font-size:1.05rem}
 .story p{margin:.1rem 0}.story strong{color:#4b2a86}
 .description>p{margin:.3rem 0}
 .source{color:var(--muted);font-size:.92rem}.source .label{margin-right:.3rem}
+.decision{border-left:3px solid #b7791f;background:#fffaf0;padding:.35rem .7rem;font-size:.95rem}
 .chip{display:inline-block;border:1px solid var(--line);border-radius:6px;padding:0 .45rem;font-size:.78rem;
 color:var(--muted);margin-right:.3rem;background:#faf9f6}
 .chip.vendor{border-color:#9fb7d8;background:#eaf1fb;color:#1d4e89;font-weight:700}

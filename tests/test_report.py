@@ -238,3 +238,23 @@ def test_the_evidence_plugin_records_a_test_that_is_not_a_python_function(tmp_pa
     assert done.returncode == 0, done.stdout + done.stderr
     items = json.loads(evidence.read_text(encoding="utf-8"))["items"]
     assert [(item["outcome"], item["scenario"]) for item in items] == [("passed", None)]
+
+
+def test_a_feature_description_keeps_its_multi_line_source_and_decisions_whole():
+    """Gherkin descriptions wrap lines: a Source or a Decision paragraph continues until a blank line or lead."""
+    from simulator.report import description_html
+
+    text = """As a cataloguer
+    I want one record per title
+    So that nothing is duplicated
+
+    Source: seeds/001.txt — the match methods, and
+    the rules for choosing among several records.
+
+    Decision of the simulator: the lowest MMS ID wins,
+    and an alert names the others.
+    """
+    page = description_html(text)
+    assert '<span class="label">Source</span> seeds/001.txt — the match methods, and the rules for choosing' in page
+    assert '<p class="decision">Decision of the simulator: the lowest MMS ID wins, and an alert names the others.</p>' in page
+    assert page.count("<p>") == 3  # the three story lines only
