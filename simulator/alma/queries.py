@@ -4,7 +4,7 @@ sorting and paging), plus the In Review task list. Read-only. Imports model and 
 
 from __future__ import annotations
 
-from simulator.alma.model import Fund, Institution, POLine, POLineStatus
+from simulator.alma.model import Fund, Institution, Ledger, POLine, POLineStatus
 from simulator.errors import GeneralError, InvalidParameter
 
 SEARCH_FIELDS = ("title", "author", "mms_id", "publisher", "publication_year", "publication_place", "issn_isbn",
@@ -113,3 +113,13 @@ def all_funds(inst: Institution, *, q: str = "", status: str = "", entity_type: 
             and (not entity_type or f.entity_type == entity_type.upper())
             and (not library or f.usable_by(library))
             and (not text or text in f.code.casefold() or text in f.name.casefold())]
+
+
+def all_ledgers(inst: Institution, *, q: str = "", status: str = "", entity_type: str = "",
+                library: str = "") -> list[Ledger]:
+    """mode=ALL lists ledgers beside funds (entity type LEDGER; always active; not tied to a library)."""
+    text = search_text(q)
+    if entity_type and entity_type.upper() != "LEDGER" or status and status.upper() != "ACTIVE" or library:
+        return []
+    return [led for led in inst.ledgers.values()
+            if not text or text in led.code.casefold() or text in led.name.casefold()]

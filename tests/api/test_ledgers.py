@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from simulator.backends import make_backend
 
 
@@ -15,3 +17,25 @@ def test_a_funds_parent_link_resolves_to_its_ledger():
     assert "HIST-MONO" in {f["code"] for f in ledger["fund"]}
     members = [alma.fund(f["code"]) for f in ledger["fund"]]
     assert Decimal(str(ledger["allocated_balance"])) == sum(Decimal(str(f["allocated_balance"])) for f in members)
+
+
+def test_the_default_mode_is_pol_and_mode_all_lists_ledgers_and_every_fund():
+    """GET /acq/funds: mode defaults to POL (acq.json); ALL is "all funds and ledgers", the ledgers first."""
+    alma = make_backend("inprocess")
+    default = {f["code"] for f in alma.funds(mode=None)["fund"]}
+    assert "HIST-MONO" in default and not {"MUSIC-MONO", "HUMANITIES", "HIST-MONO-FY26"} & default
+    every = alma.funds(mode="ALL")["fund"]
+    kinds = [f["entity_type"]["value"] for f in every]
+    assert kinds[:3] == ["LEDGER"] * 3 and {"MUSIC-MONO", "HUMANITIES"} <= {f["code"] for f in every}
+    ledgers = alma.funds(mode="ALL", entity_type="LEDGER")["fund"]
+    assert {f["code"] for f in ledgers} == {"MONO", "ELEC", "SER"}
+
+
+def test_mode_pol_takes_view_and_the_default_all_but_refuses_real_filters():
+    from simulator.errors import InvalidParameter
+
+    alma = make_backend("inprocess")
+    assert alma.funds(view="full", status="ALL")["total_record_count"] == alma.funds()["total_record_count"]
+    with pytest.raises(InvalidParameter) as refused:
+        alma.funds(status="INACTIVE")
+    assert refused.value.code == "401873"

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from simulator.alma import configuration, lifecycle, ordering, queries
 from simulator.alma.api import schemas as s
-from simulator.alma.model import STATUS_LABELS, Institution, World
+from simulator.alma.model import STATUS_LABELS, Institution, Ledger, World
 from simulator.alma.seed import profile_from_table
 from simulator.clock import Clock
 from simulator.money import to_decimal
@@ -240,7 +240,9 @@ def receive_item(call: Call) -> Answer:
 # ---------------------------------------------------------------- acquisitions: funds, vendors …---------------
 
 
-_POL_FILTERS = ("view", "status", "entity_type", "fiscal_period", "parent_id", "owner")
+# Filters mode=POL refuses (401873). `view` is not a filter, and a filter at its documented default ALL filters
+# nothing: clients in production send both with the default mode (almonaut: view=full).
+_POL_FILTERS = ("status", "entity_type", "fiscal_period", "parent_id", "owner")
 
 
 def _unless_all(value: str) -> str:
@@ -251,15 +253,19 @@ def _unless_all(value: str) -> str:
 @_route("GET", f"{ALMA}/acq/funds", "acq")
 def list_funds(call: Call) -> Answer:
     inst = call.institution
-    mode = call.arg("mode", "ALL").upper()
+    mode = call.arg("mode", "POL").upper()  # Alma's default (acq.json): funds usable on a PO line
     if mode == "POL":
-        rejected = [f for f in _POL_FILTERS if call.query.get(f)]
+        rejected = [f for f in _POL_FILTERS if _unless_all(call.query.get(f) or "")]
         if rejected:
             raise InvalidParameter(f"Filter not supported when mode=POL: {', '.join(rejected)}.", code="401873")
         funds = queries.funds_for_po_line(inst, library=call.arg("library"), q=call.arg("q"))
-    elif mode == "ALL":
-        funds = queries.all_funds(inst, q=call.arg("q"), status=_unless_all(call.arg("status")),
-                                  entity_type=_unless_all(call.arg("entity_type")), library=call.arg("library"))
+    elif mode == "ALL":  # "all funds and ledgers": the ledgers first, then their funds
+        filters = dict(q=call.arg("q"), status=_unless_all(call.arg("status")),
+                       entity_type=_unless_all(call.arg("entity_type")), library=call.arg("library"))
+        page, total = _page(call, [*queries.all_ledgers(inst, **filters), *queries.all_funds(inst, **filters)])
+        return Answer(s.list_json("fund", [s.ledger_to_json(x, inst, call.base) if isinstance(x, Ledger)
+                                           else s.fund_to_json(x, inst, call.base) for x in page], total),
+                      plural="funds")
     else:
         raise InvalidParameter(f"Parameter mode={mode} is invalid. Valid options are: POL, ALL.")
     page, total = _page(call, funds)

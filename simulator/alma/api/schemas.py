@@ -303,16 +303,14 @@ def _parent_json(fund: Fund, inst: Institution, base: str) -> dict:
 
 
 def ledger_to_json(ledger: Ledger, inst: Institution, base: str = ALMA_BASE) -> dict:
-    """A ledger as Alma shows it among funds (entity type LEDGER), its balances the sums of its funds'."""
+    """A ledger as Alma shows it among funds: a fund object of entity type LEDGER whose balances are the sums of
+    its allocated funds', with no parent, and its funds listed."""
     funds = [f for f in inst.funds.values() if f.ledger == ledger.code and f.entity_type == "ALLOCATED"]
-    fp = inst.fiscal_periods.get(ledger.fiscal_period)
-    total = lambda name: float(sum((getattr(f, name) for f in funds), Decimal(0)))  # noqa: E731
-    return {"id": ledger.id, "link": f"{base}/acq/funds/{ledger.id}", "code": ledger.code, "name": ledger.name,
-            "type": coded("LEDGER"), "entity_type": coded("LEDGER", "Ledger"), "status": coded("ACTIVE", "Active"),
-            "owner": coded(inst.code, inst.name), "fiscal_period": coded(ledger.fiscal_period, fp.name if fp else ""),
-            "currency": coded(inst.currency, CURRENCY_NAMES.get(inst.currency, inst.currency)),
-            "allocated_balance": total("allocated"), "encumbered_balance": total("encumbered"),
-            "expended_balance": total("expended"), "available_balance": total("available"),
+    total = lambda name: sum((getattr(f, name) for f in funds), Decimal(0))  # noqa: E731
+    as_fund = Fund(id=ledger.id, code=ledger.code, name=ledger.name, ledger="", fiscal_period=ledger.fiscal_period,
+                   currency=inst.currency, allocated=total("allocated"), encumbered=total("encumbered"),
+                   expended=total("expended"), entity_type="LEDGER")
+    return {**fund_to_json(as_fund, inst, base),
             "fund": [{"code": f.code, "link": f"{base}/acq/funds/{f.id}"} for f in funds]}
 
 
