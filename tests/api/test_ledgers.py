@@ -39,3 +39,13 @@ def test_mode_pol_takes_view_and_the_default_all_but_refuses_real_filters():
     with pytest.raises(InvalidParameter) as refused:
         alma.funds(status="INACTIVE")
     assert refused.value.code == "401873"
+
+
+def test_vendors_filter_by_type_as_documented():
+    """GET /acq/vendors type: material_supplier, access_provider, licensor, governmental; ALL by default."""
+    alma = make_backend("inprocess")
+    every = {v["code"] for v in alma.vendors(limit=100)["vendor"]}
+    assert {v["code"] for v in alma.vendors(type="ALL", limit=100)["vendor"]} == every
+    providers = {v["code"] for v in alma.vendors(type="access_provider", limit=100)["vendor"]}
+    assert {"GOBI", "OASIS", "HARRASSOWITZ"} <= providers and "BLACKWELL" not in providers
+    assert alma.vendors(type="licensor")["total_record_count"] == 0

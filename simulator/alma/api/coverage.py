@@ -34,7 +34,7 @@ QUERY: dict[tuple[str, str], tuple[str, ...]] = {
     ("POST", f"{_ONE}/items/{{item_id}}"): ("op", "receive_date"),
     ("GET", f"{ALMA}/acq/funds"): ("mode", "library", "q", "limit", "offset", "status", "entity_type", "view",
                                    "fiscal_period", "parent_id", "owner"),
-    ("GET", f"{ALMA}/acq/vendors"): ("status", "q", *_PAGE),
+    ("GET", f"{ALMA}/acq/vendors"): ("status", "type", "q", *_PAGE),
     ("GET", f"{ALMA}/acq/vendors/{{vendor_code}}/po-lines"): _PAGE,
     ("GET", f"{ALMA}/acq/fiscal-periods"): ("mode",),
     ("GET", f"{ALMA}/conf/integration-profiles"): _PAGE,

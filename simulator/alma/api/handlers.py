@@ -284,12 +284,22 @@ def get_fund(call: Call) -> Answer:
     return Answer(s.fund_to_json(fund, call.institution, call.base), root="fund")
 
 
+_VENDOR_TYPES = {"MATERIAL_SUPPLIER": "material_supplier", "ACCESS_PROVIDER": "access_provider",
+                 "LICENSOR": "", "GOVERNMENTAL": ""}  # the simulator's vendors are never licensors or governmental
+
+
 @_route("GET", f"{ALMA}/acq/vendors", "acq")
 def list_vendors(call: Call) -> Answer:
     status = _unless_all(call.arg("status")).upper()
+    kind = _unless_all(call.arg("type")).upper()
+    if kind and kind not in _VENDOR_TYPES:
+        raise GeneralError(f"General error. type={call.arg('type')!r} is not one of ALL, "
+                           f"{', '.join(t.lower() for t in _VENDOR_TYPES)}.")
+    flag = _VENDOR_TYPES.get(kind, "")
     text = queries.search_text(call.arg("q"))
     vendors = [v for v in call.institution.vendors.values()
                if (not status or ("ACTIVE" if v.active else "INACTIVE") == status)
+               and (not kind or (bool(flag) and getattr(v, flag)))
                and (not text or text in v.code.casefold() or text in v.name.casefold()
                     or text in v.default_platform.casefold())]
     page, total = _page(call, vendors)
