@@ -201,5 +201,4 @@ class Item:
     item_policy: str = ""
     received: bool = False
     receive_date: str = ""
-    expected_arrival_date: str = ""
     description: str = ""
