@@ -1,6 +1,6 @@
 """The features' fixtures: one fresh Alma per scenario, on the backend `--alma-backend` chooses.
 
-The connections come from the almasim pytest plugin's `alma_connect` (simulator/pytest_plugin.py: in-process,
+The connections come from the almasim pytest plugin's `alma_connect` (simulator/testing/plugin.py: in-process,
 mocked, server or a real Alma; fresh per scenario, so `pytest -n auto` is safe; `@seeded` scenarios are skipped
 against a real Alma). Here each one is wrapped in a `RecordingBackend`, so the living documentation
 (`almasim report`) shows what every scenario sent to Alma and what Alma answered.
@@ -13,10 +13,10 @@ from collections.abc import Callable
 import pytest
 
 from simulator.backends import AlmaClient
-from simulator.evidence import RecordingBackend
+from simulator.testing.evidence import RecordingBackend
 
 pytest_plugins = [
-    "simulator.evidence_plugin",
+    "simulator.testing.evidence_plugin",
     "features.steps.institution",
     "features.steps.carts",
     "features.steps.orders",

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from simulator.backends import AlmaClient, make_backend
 
 if TYPE_CHECKING:
-    from simulator.alma.api.service import AlmaService
+    from simulator.api.service import AlmaService
     from simulator.alma.model import World
     from simulator.backends.mocked import AlmaMock
 

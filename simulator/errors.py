@@ -15,7 +15,7 @@
      ├─ VendorError                           the vendor's own side: an empty cart, a title it does not sell
      └─ HarnessError (also AssertionError)    misuse of the simulator itself; messages start "SIMULATOR:"
 
-Services raise these; `simulator.alma.api` turns them into Alma's error envelope; the HTTP backend turns
+Services raise these; `simulator.api` turns them into Alma's error envelope; the HTTP backend turns
 the envelope back into the same class through `error_for_code`, so assertions read alike on every backend.
 Imports only the standard library.
 """

@@ -15,8 +15,8 @@ import json
 from itertools import count
 from urllib.parse import parse_qsl, urlsplit
 
-from simulator.alma.api.service import AlmaService
-from simulator.alma.api.wire import RawRequest, RawResponse, handle
+from simulator.api.service import AlmaService
+from simulator.api.wire import RawRequest, RawResponse, handle
 from simulator.identifiers import isbn13_check_digit
 HVU = "01TRLC_HVU"
 KEY = "l8xx-hvu-0000-read-write"

@@ -8,8 +8,8 @@ import httpx
 import pytest
 from alma_requests import Wire
 
-from simulator.alma.api.server import ThreadedServer
-from simulator.alma.api.service import AlmaService
+from simulator.api.server import ThreadedServer
+from simulator.api.service import AlmaService
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ import json
 
 import pytest
 
-from simulator import benchmark
+from simulator.tools import benchmark
 from simulator.alma import ordering
-from simulator.alma.api.schemas import draft_from_json
+from simulator.api.schemas import draft_from_json
 from simulator.alma.model import Catalogue, Zone
 from simulator.alma.matching import MATCH_METHODS
 from simulator.alma.model import ResourceMetadata

@@ -18,14 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from simulator.alma.api.server import ThreadedServer
-from simulator.alma.api.service import AlmaService, full_key
+from simulator.api.server import ThreadedServer
+from simulator.api.service import AlmaService, full_key
 from simulator.clock import RunningClock
 from simulator.backends import AlmaClient, make_backend
 from simulator.cli import build_parser
 from simulator.commands import load
-from simulator.load import LOCUSTFILE, OUTCOMES, outcome_name
-from simulator.load.summary import by_outcome, harness_failures, render
+from simulator.tools.load import LOCUSTFILE, OUTCOMES, outcome_name
+from simulator.tools.load.summary import by_outcome, harness_failures, render
 from simulator.vendors import VENDORS, CheckoutResult
 
 needs_locust = pytest.mark.skipif(importlib.util.find_spec("locust") is None,
@@ -155,7 +155,7 @@ def test_outcome_names():
 
 
 def test_importing_the_simulator_never_imports_locust_or_gevent():
-    code = ("import sys, simulator, simulator.cli, simulator.load, simulator.load.summary, simulator.commands.load\n"
+    code = ("import sys, simulator, simulator.cli, simulator.tools.load, simulator.tools.load.summary, simulator.commands.load\n"
             "simulator.cli.build_parser()\n"
             "leaked = sorted(m for m in sys.modules if m.split('.')[0] in ('locust', 'gevent', 'greenlet'))\n"
             "assert not leaked, leaked")

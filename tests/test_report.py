@@ -19,8 +19,8 @@ import pytest
 from simulator.backends import AlmaClient, InProcessBackend
 from simulator.cli import main
 from simulator.errors import AlmaError
-from simulator.evidence import RecordingBackend, collecting
-from simulator.report import build_run, read_run, render, step_text
+from simulator.testing.evidence import RecordingBackend, collecting
+from simulator.testing.report import build_run, read_run, render, step_text
 
 SAMPLE = Path(__file__).parent / "fixtures" / "living_doc" / "features" / "sample_steps.py"
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,7 +39,7 @@ SCENARIOS = {  # scenario name → its results in the sample run
 def run_sample(folder: Path, *extra: str) -> tuple[Path, Path]:
     cucumber, evidence = folder / "cucumber.json", folder / "evidence.json"
     subprocess.run([sys.executable, "-m", "pytest", str(SAMPLE), "-q", "-p", "no:cacheprovider",
-                    "-p", "simulator.evidence_plugin", f"--cucumberjson={cucumber}",
+                    "-p", "simulator.testing.evidence_plugin", f"--cucumberjson={cucumber}",
                     f"--almasim-evidence={evidence}", *extra], cwd=ROOT, capture_output=True, text=True, check=False)
     return cucumber, evidence
 
@@ -232,7 +232,7 @@ def test_the_evidence_plugin_records_a_test_that_is_not_a_python_function(tmp_pa
                                               encoding="utf-8")
     evidence = tmp_path / "evidence.json"
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--doctest-modules",
-                           "-p", "simulator.evidence_plugin", f"--almasim-evidence={evidence}",
+                           "-p", "simulator.testing.evidence_plugin", f"--almasim-evidence={evidence}",
                            str(tmp_path / "with_doctest.py")], cwd=tmp_path, capture_output=True, text=True,
                           check=False)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -242,7 +242,7 @@ def test_the_evidence_plugin_records_a_test_that_is_not_a_python_function(tmp_pa
 
 def test_a_feature_description_keeps_its_multi_line_source_and_decisions_whole():
     """Gherkin descriptions wrap lines: a Source or a Decision paragraph continues until a blank line or lead."""
-    from simulator.report import description_html
+    from simulator.testing.report import description_html
 
     text = """As a cataloguer
     I want one record per title

@@ -24,7 +24,7 @@ import httpx
 
 from simulator.backends import AlmaClient
 from simulator.errors import InternalError, Throttled
-from simulator.evidence import RecordingBackend
+from simulator.testing.evidence import RecordingBackend
 
 BUSY, FAILING, TOO_LATE, DAILY_LIMIT = "busy", "failing", "too late", "daily limit"
 EVERY = 10_000  # "keeps failing": more calls than any retry policy makes

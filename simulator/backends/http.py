@@ -5,7 +5,7 @@ It speaks as a vendor's code does: JSON bodies, `Accept: application/json`, the 
 exception class a service raised (`codec.parse_error_body` + `errors.error_for_code`), so a test reads
 alike on every backend. The librarian's actions live on the simulator's own host under
 /almasim/v1/librarian; against a real Alma (a base URL on Ex Libris' hosts) they raise HarnessError.
-Imports httpx, simulator.alma.api.codec and simulator.errors.
+Imports httpx, simulator.api.codec and simulator.errors.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from simulator.alma.api import codec
+from simulator.api import codec
 from simulator.backends.base import ALMA, LIBRARIAN
 from simulator.errors import AlmaError, HarnessError, error_for_code
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.alma.api.handlers import Call, dispatch
-from simulator.alma.api.strict import explain
+from simulator.api.handlers import Call, dispatch
+from simulator.admin.strict import explain
 from simulator.alma.model import World
 from simulator.alma.seed import load_world
 from simulator.clock import Clock, FixedClock

@@ -15,11 +15,11 @@ a user's own httpx code that calls Alma is answered by the simulator, like moto'
     @mock_alma()                                    # a decorator,
     def test_order(): ...
 
-    def test_order(mock_alma): ...                  # and a pytest fixture (simulator.pytest_plugin).
+    def test_order(mock_alma): ...                  # and a pytest fixture (simulator.testing.plugin).
 
 Any other host is refused loudly (respx's "not mocked" AssertionError). Injected dropped connections
 become `httpx.RemoteProtocolError`, slow answers really wait.
-Imports httpx, respx, simulator.alma.api (service, wire) and this package.
+Imports httpx, respx, simulator.api (service, wire) and this package.
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ from typing import Any
 import httpx
 import respx
 
-from simulator.alma.api.handlers import ALMA
-from simulator.alma.api.service import AlmaService, full_key
-from simulator.alma.api.wire import RawRequest
+from simulator.api.handlers import ALMA
+from simulator.api.service import AlmaService, full_key
+from simulator.api.wire import RawRequest
 from simulator.alma.model import World
 from simulator.backends.base import AlmaClient
 from simulator.backends.http import HttpBackend

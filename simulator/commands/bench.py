@@ -2,7 +2,7 @@
 
 `--quick` runs in under a minute (1k / 10k / 100k bibs, short rounds; the 1M rows are left out and say so),
 `--json` prints one JSON object instead of the table, `--write FILE` also saves the table as Markdown.
-The measuring itself lives in `simulator.benchmark`.
+The measuring itself lives in `simulator.tools.benchmark`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from simulator import benchmark
+from simulator.tools import benchmark
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

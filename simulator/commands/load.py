@@ -5,7 +5,7 @@
     almasim load --alma-url URL --master --headless --expect-workers 2   # this machine: the master
     almasim load --worker --master-host 10.0.0.5                         # each other machine: a worker
 
-Builds Locust's own command line for the shipped locustfile (`simulator/load/locustfile.py`) and runs
+Builds Locust's own command line for the shipped locustfile (`simulator/tools/load/locustfile.py`) and runs
 `python -m locust` in a subprocess, so Locust runs exactly as Locust does: its web UI unless `--headless`, its
 master and workers across machines, its own table and exit code. Anything after `--` goes to Locust unchanged.
 The API key reaches Locust in the environment (ALMASIM_API_KEY), never on its command line; a master sends
@@ -13,8 +13,8 @@ it to its workers. `--serve` first starts a simulated Alma on 127.0.0.1 in this 
 At the end (standalone or master) prints Alma's answers by outcome, read from the summary the locustfile
 writes (`--alma-summary`). Base URLs on Ex Libris' hosts are refused: load goes only to a simulator or to
 your own test hosts. Locust is never imported here: gevent's monkey-patching stays in Locust's process.
-Imports simulator.load, simulator.backends.http (is_real_alma), simulator.errors, and for --serve
-simulator.alma.api.
+Imports simulator.tools.load, simulator.backends.http (is_real_alma), simulator.errors, and for --serve
+simulator.api.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from pathlib import Path
 
 from simulator.backends.http import is_real_alma
 from simulator.errors import HarnessError
-from simulator.load import LOCUSTFILE, USER_CLASSES
-from simulator.load.summary import by_outcome, harness_failures, read_summary, render
+from simulator.tools.load import LOCUSTFILE, USER_CLASSES
+from simulator.tools.load.summary import by_outcome, harness_failures, read_summary, render
 
 DEFAULT_INSTITUTION = "01TRLC_HVU"
 
@@ -141,8 +141,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace, key: str):
-    from simulator.alma.api.server import ThreadedServer
-    from simulator.alma.api.service import AlmaService, Settings, full_key
+    from simulator.api.server import ThreadedServer
+    from simulator.api.service import AlmaService, Settings, full_key
     from simulator.clock import RunningClock
 
     service = AlmaService(clock=RunningClock(), settings=Settings(per_second_threshold=max(0, args.per_second)))

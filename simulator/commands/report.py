@@ -5,7 +5,7 @@
     almasim report --run -- -m gobi     … passing the rest to pytest
     almasim report --cucumber c.json --evidence e.json --out report.html
 
-Imports simulator.report; runs pytest in a subprocess so a failing feature never stops the page being made.
+Imports simulator.testing.report; runs pytest in a subprocess so a failing feature never stops the page being made.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from simulator.errors import SimulatorError
-from simulator.report import write_report
+from simulator.testing.report import write_report
 
 FOLDER = Path(".almasim")
 
@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="pytest-bdd's Cucumber JSON (pytest features --cucumberjson=FILE); "
                              "default .almasim/cucumber.json")
     parser.add_argument("--evidence", type=Path, default=FOLDER / "evidence.json", metavar="FILE",
-                        help="the evidence file (pytest -p simulator.evidence_plugin --almasim-evidence=FILE); "
+                        help="the evidence file (pytest -p simulator.testing.evidence_plugin --almasim-evidence=FILE); "
                              "default .almasim/evidence.json")
     parser.add_argument("--out", type=Path, default=FOLDER / "report.html", metavar="FILE",
                         help="the HTML page to write; default .almasim/report.html")
@@ -49,7 +49,7 @@ def run_features(args: argparse.Namespace) -> int:
         for stale in path.parent.glob(path.name + ".*"):
             stale.unlink()
     command = [sys.executable, "-m", "pytest", str(args.features), f"--cucumberjson={args.cucumber}",
-               f"--almasim-evidence={args.evidence}", "-p", "simulator.evidence_plugin", "-q", *args.pytest_args]
+               f"--almasim-evidence={args.evidence}", "-p", "simulator.testing.evidence_plugin", "-q", *args.pytest_args]
     env = dict(os.environ)
     if args.seed is not None:
         env["ALMASIM_SEED"] = str(args.seed)

@@ -3,7 +3,7 @@
 Prints the base URL and each institution's API keys (or, with --json, exactly one JSON object on the first
 line of stdout: {"base_url": …, "institutions": [{"code", "name", "api_key"}]}). --state FILE restores the
 world from FILE when it exists and writes it back on shutdown, atomically.
-Imports simulator.alma.api (server, service) and simulator.errors.
+Imports simulator.api (server, service) and simulator.errors.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import sys
 import threading
 from pathlib import Path
 
-from simulator.alma.api.server import ThreadedServer
-from simulator.alma.api.service import AlmaService, Settings
+from simulator.api.server import ThreadedServer
+from simulator.api.service import AlmaService, Settings
 from simulator.clock import RunningClock
 from simulator.errors import HarnessError
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.alma.api.server import ThreadedServer
+from simulator.api.server import ThreadedServer
 
 
 @pytest.fixture

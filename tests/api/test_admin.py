@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from alma_requests import KEY, po_line
 
-from simulator.alma.api import codec, coverage
-from simulator.alma.api.handlers import ROUTES
+from simulator.api import codec
+from simulator.admin import coverage
+from simulator.api.handlers import ROUTES
 
 ADMIN = "/almasim/v1/admin"
 POL = "/almaws/v1/acq/po-lines"
@@ -208,7 +209,7 @@ def test_openapi_and_coverage_list_every_route(wire):
 
 def test_docs_coverage_md_lists_every_route_and_is_up_to_date():
     """docs/coverage.md is exactly the generated page: regenerate it with coverage.markdown() when routes change."""
-    from simulator.alma.api import coverage
+    from simulator.admin import coverage
 
     page = (Path(__file__).resolve().parents[2] / "docs" / "coverage.md").read_text("utf-8")
     for route in ROUTES:

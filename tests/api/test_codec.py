@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from simulator.alma.api import codec
-from simulator.alma.api.codec import (
+from simulator.api import codec
+from simulator.api.codec import (
     MAX_BODY_BYTES,
     REPEATING,
     XML_DECLARATION,

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from alma_requests import KEY, Wire
 
-from simulator.alma.api import codec, coverage
-from simulator.alma.api.handlers import ALMA, ROUTES, Call
-from simulator.alma.api.service import AlmaService
+from simulator.api import codec
+from simulator.admin import coverage
+from simulator.api.handlers import ALMA, ROUTES, Call
+from simulator.api.service import AlmaService
 
 OPENAPI = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "openapi"
 ALMA_ROUTES = [r for r in ROUTES if r.template.startswith(ALMA)]
@@ -79,7 +80,7 @@ class RecordingQuery(dict):
 
 def test_the_declared_query_parameters_are_the_ones_handlers_read():
     """Drive every route once and watch which parameters its handler asks for."""
-    from simulator.alma.api.handlers import find_route
+    from simulator.api.handlers import find_route
     service = AlmaService()
     world = service.world
     institution = world.institution("01TRLC_HVU")

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from alma_requests import KEY, po_line, start_almasim_serve, stop_almasim_serve
 
-from simulator.alma.api import codec
+from simulator.api import codec
 
 XML_ORDER = (b"<po_line><owner>MAIN</owner><type>PRINTED_BOOK_OT</type><vendor>GOBI</vendor>"
              b"<vendor_account>GOBI-HVU</vendor_account><price><sum>9.00</sum><currency>USD</currency></price>"

@@ -9,7 +9,7 @@ import json
 import pytest
 from alma_requests import po_line
 
-from simulator.alma.api import codec
+from simulator.api import codec
 from simulator.backends import make_backend
 from simulator.errors import HarnessError
 

@@ -6,7 +6,7 @@ import json
 
 from alma_requests import ACQ_ONLY, KEY, READ_ONLY, po_line
 
-from simulator.alma.api import codec
+from simulator.api import codec
 
 JSON = {"accept": "application/json"}
 POL = "/almaws/v1/acq/po-lines"
@@ -171,7 +171,7 @@ def test_one_institutions_key_never_sees_anothers_po_lines(wire):
 
 
 def test_links_in_answers_point_at_the_host_that_was_called(service):
-    from simulator.alma.api.wire import RawRequest, handle
+    from simulator.api.wire import RawRequest, handle
     answer = handle(service, RawRequest("GET", "/almaws/v1/acq/vendors/GOBI", [("apikey", KEY)],
                                         {"accept": "application/json"}, b"", "http://127.0.0.1:9/almaws/v1"))
     assert json.loads(answer.body)["link"].startswith("http://127.0.0.1:9/almaws/v1/acq/vendors/")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from simulator.alma.api.server import ThreadedServer
+from simulator.api.server import ThreadedServer
 from simulator.backends import AlmaClient, make_backend
 
 KINDS = ("inprocess", "mocked", "http")

@@ -8,7 +8,7 @@ from itertools import count
 import pytest
 from alma_backends import KINDS, backend
 
-from simulator.alma.api.schemas import ALMA_BASE
+from simulator.api.schemas import ALMA_BASE
 from simulator.errors import (
     AlmaError, HarnessError, MandatoryFieldMissing, POLineAlreadyCancelled, POLineNotFound, UpdateFailed,
 )
@@ -152,7 +152,7 @@ def test_make_backend_names_the_choices():
 
 def test_the_client_and_the_route_table_agree_on_the_prefixes():
     """backends.base repeats the two prefixes so vendors never import the simulated Alma; they must not drift."""
-    from simulator.alma.api import handlers
+    from simulator.api import handlers
     from simulator.backends import base
 
     assert (base.ALMA, base.LIBRARIAN) == (handlers.ALMA, handlers.LIBRARIAN)

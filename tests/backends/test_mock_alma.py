@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from simulator import mock_alma
-from simulator.alma.api.faults import Fault
+from simulator.admin.faults import Fault
 
 HOSTS = ["https://api-na.hosted.exlibrisgroup.com", "https://api-eu.hosted.exlibrisgroup.com",
          "https://api-ap.hosted.exlibrisgroup.com", "https://api-aps.hosted.exlibrisgroup.com",

@@ -24,8 +24,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from simulator.alma.api.server import ThreadedServer
-from simulator.alma.api.service import AlmaService, full_key
+from simulator.api.server import ThreadedServer
+from simulator.api.service import AlmaService, full_key
 
 HVU = "01TRLC_HVU"
 HOSTED = "https://api-na.hosted.exlibrisgroup.com"  # almapipy's "America" location, the root it builds URLs on

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from simulator.alma.api.codec import parse_body
+from simulator.api.codec import parse_body
 from simulator.alma.model import FundShare, OrderedLocation, ResourceMetadata
 from simulator.errors import (
     BodyNotFound, GeneralError, IllegalValue, MandatoryFieldMissing, NoChargeNotAllowed, POLineExists,

@@ -7,7 +7,7 @@ from xml.sax.saxutils import escape
 
 from defusedxml.ElementTree import fromstring
 
-from simulator.alma.api.codec import ALMA_NAMESPACE
+from simulator.api.codec import ALMA_NAMESPACE
 
 ENVELOPE_ROOT = f"{{{ALMA_NAMESPACE}}}web_service_result"
 ADMIN = "/almasim/v1/admin"

@@ -10,7 +10,7 @@ import pytest
 from alma_requests import KEY, po_line
 from reliability_support import ADMIN, check_answer
 
-from simulator.alma.api import codec
+from simulator.api import codec
 
 JSON_ACCEPT = {"accept": "application/json"}
 

@@ -10,7 +10,7 @@ import json
 from alma_requests import ACQ_ONLY, KEY, READ_ONLY, new_isbn, po_line
 from reliability_support import ADMIN, LIBRARIAN, check_answer
 
-from simulator.alma.api import codec
+from simulator.api import codec
 
 COASTAL = "9780300120004"  # a Community Zone record: an unblocked ebook order would bring it in with a portfolio
 RIVERS = "9781503642225"  # an institution record: a print order would add a holding and items to it

@@ -95,7 +95,7 @@ def test_a_new_vendor_is_one_file(tmp_path, capsys):
 
 
 def test_over_http_the_summary_is_the_same():
-    server = pytest.importorskip("simulator.alma.api.server")
+    server = pytest.importorskip("simulator.api.server")
     http = pytest.importorskip("simulator.backends.http")
     vendors = sorted(VENDORS.values(), key=lambda v: v.system == "OTHER")
     running = server.ThreadedServer().start()

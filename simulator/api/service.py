@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from simulator.alma import snapshot
-from simulator.alma.api import wire
-from simulator.alma.api.faults import FaultBook
-from simulator.alma.api.journal import Journal
+from simulator.api import wire
+from simulator.admin.faults import FaultBook
+from simulator.admin.journal import Journal
 from simulator.alma.model import ApiKey, Institution, World
 from simulator.alma.seed import ALL_AREAS, DEFAULT_WORLD, load_institution, load_world, read_toml
 from simulator.clock import Clock, FixedClock

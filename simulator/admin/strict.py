@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from simulator.alma.api.coverage import QUERY
-from simulator.alma.api.handlers import find_route, no_route
+from simulator.admin.coverage import QUERY
+from simulator.api.handlers import find_route, no_route
 
 ALWAYS = frozenset({"apikey", "format"})  # read on every route (the key, the answer's format)
 

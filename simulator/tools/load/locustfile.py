@@ -1,6 +1,6 @@
 """The locustfile of a load rehearsal: GOBI, OASIS and generic selectors ordering through the real vendor carts.
 
-    python -m locust -f simulator/load/locustfile.py --host http://127.0.0.1:8765/almaws/v1 \\
+    python -m locust -f simulator/tools/load/locustfile.py --host http://127.0.0.1:8765/almaws/v1 \\
         --headless --users 10 --spawn-rate 10 --run-time 30s --orders-per-s 1 [GobiUser OasisUser GenericUser]
 
 Each Locust user is one selector at one vendor (`GobiUser`, `OasisUser`, `GenericUser`). On start it opens a cart
@@ -8,7 +8,7 @@ over `make_backend("http", …)` and learns the institution's libraries, locatio
 vendor's setup worksheet does (`simulator.vendors.rehearsal.Selector`). Each task puts one realistic line in the
 cart (the rehearsal's order mix: print, ebook, Community Zone ebooks, split funds, a nearly spent or restricted
 fund, a line with parts missing) and checks out. The line is reported to Locust as one request: its type is the
-vendor, its name the outcome (`simulator.load.OUTCOMES`: created, In Review, refused, refused by vendor,
+vendor, its name the outcome (`simulator.tools.load.OUTCOMES`: created, In Review, refused, refused by vendor,
 throttled, possible duplicate, failed), its response time that of Alma's answer to Create PO line. Only "failed"
 is a failure in Locust's sense: the harness gave up (5xx, time-out, connection error).
 
@@ -18,7 +18,7 @@ pause), --alma-retries (let the cart retry 429s and 5xx as it does in production
 answer is counted as Alma gave it), --alma-summary FILE (the master, or a lone Locust, writes the outcomes
 there as JSON when it quits; `almasim load` reads it). A master sends these options to its workers.
 A base URL on Ex Libris' hosts is refused: load goes only to a simulator or your own test hosts.
-Imports locust (and so gevent), simulator.backends, simulator.vendors and simulator.load; the seed world
+Imports locust (and so gevent), simulator.backends, simulator.vendors and simulator.tools.load; the seed world
 (simulator.alma.seed, service.full_key) only lazily, for the default API key.
 """
 
@@ -42,7 +42,7 @@ from locust.user.wait_time import constant_throughput
 from simulator.backends import AlmaClient
 from simulator.backends.http import HttpBackend, is_real_alma
 from simulator.errors import AlmaError
-from simulator.load import OUTCOMES, THROTTLED_CODES, outcome_name
+from simulator.tools.load import OUTCOMES, THROTTLED_CODES, outcome_name
 from simulator.vendors import VENDORS, Catalogue, RetryPolicy, open_cart
 from simulator.vendors.rehearsal import LINE_KINDS, Selector
 
@@ -77,7 +77,7 @@ def _keep_environment(environment: Any, **_: Any) -> None:
 @cache
 def _seed_key(institution: str) -> str:
     """The seed world's read/write key for the institution (what `almasim serve` prints)."""
-    from simulator.alma.api.service import full_key
+    from simulator.api.service import full_key
     from simulator.alma.seed import load_world
     return full_key(load_world(), institution)
 

@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from simulator.alma.alerts import ALERT_CODES
-from simulator.alma.api.handlers import ALMA, LIBRARIAN, ROUTES, Route
+from simulator.api.handlers import ALMA, LIBRARIAN, ROUTES, Route
 
 __all__ = ["DECISIONS", "ERRORS", "GATEWAY_ERRORS", "QUERY", "markdown", "openapi", "report"]
 
@@ -225,7 +225,7 @@ def markdown() -> str:
              "What the simulated Alma serves: every endpoint, the query parameters it reads and the error codes it "
              "can answer with ([decision] where Ex Libris' OpenAPI file does not list the code for that operation), "
              "the PO line fields it renders, its alerts and the gateway's errors. Generated from the route table "
-             "(`simulator.alma.api.coverage.markdown()`, also served at `GET /almasim/v1/admin/coverage`).", ""]
+             "(`simulator.admin.coverage.markdown()`, also served at `GET /almasim/v1/admin/coverage`).", ""]
     for title, area_filter in (("Alma's REST API (`/almaws/v1`)", lambda a: a != "librarian"),
                                ("The librarian's actions (`/almasim/v1/librarian`, not Alma paths)",
                                 lambda a: a == "librarian")):

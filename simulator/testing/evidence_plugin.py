@@ -1,14 +1,14 @@
 """A pytest plugin that writes the evidence of a feature run: `--almasim-evidence PATH`.
 
-Not registered by entry point: load it with `-p simulator.evidence_plugin` or list it in a conftest's
+Not registered by entry point: load it with `-p simulator.testing.evidence_plugin` or list it in a conftest's
 `pytest_plugins`. For each test it keeps the scenario as pytest-bdd knows it (feature and its description,
 rule, scenario, every step with its data table or doc string and its own result, the tags and the vendor marks
 that Examples tables carry), the test's outcome (a skip keeps its reason) and every exchange with Alma that a
-`simulator.evidence.RecordingBackend` made meanwhile. At the end of the session it writes one JSON file that
+`simulator.testing.evidence.RecordingBackend` made meanwhile. At the end of the session it writes one JSON file that
 `almasim report` reads. It also knows what pytest-bdd's Cucumber JSON leaves out: rules, scenarios skipped
 before their first step, steps never reached, and runs under pytest-xdist (whose workers hand their records
 to the controller, which writes the one file).
-Imports simulator.evidence; pytest-bdd is used when present.
+Imports simulator.testing.evidence; pytest-bdd is used when present.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from simulator.evidence import Sheet, collecting
+from simulator.testing.evidence import Sheet, collecting
 
 FORMAT = "almasim-evidence/1"
 _NOT_TAGS = {"parametrize", "usefixtures", "skip", "skipif", "xfail", "filterwarnings", "seeded"}

@@ -1,6 +1,6 @@
 """The living documentation: one offline HTML page from a feature run, for librarians to read.
 
-Owns reading a run (pytest-bdd's Cucumber JSON, the evidence file of `simulator.evidence_plugin`, or both:
+Owns reading a run (pytest-bdd's Cucumber JSON, the evidence file of `simulator.testing.evidence_plugin`, or both:
 the evidence adds what the Cucumber JSON leaves out — rules, scenarios skipped before their first step, the
 vendors of Examples tables, runs under pytest-xdist — and what the vendor sent and Alma answered) into
 features grouped by workflow (their folder under features/), and rendering it as one HTML file: inline CSS, a

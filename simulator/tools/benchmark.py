@@ -269,7 +269,7 @@ def measure_inprocess(seconds: float = 5.0, warmup: int = 2000, catalogued: int 
                       seed: int = 2027) -> dict[str, Any]:
     """Create PO line through the ordering engine, one thread on one core; orders/s after a warm-up."""
     from simulator.alma import ordering
-    from simulator.alma.api.schemas import draft_from_json
+    from simulator.api.schemas import draft_from_json
     from simulator.clock import FixedClock
 
     pool = TitlePool(seed)
@@ -348,8 +348,8 @@ def measure_catalogues(sizes: list[int], queries: int = 20_000, rounds: int = 7,
 @contextlib.contextmanager
 def serve(world) -> Iterator[tuple[str, str]]:
     """`almasim serve`'s stack on 127.0.0.1:0 for this world: yields (base URL, path of a bare JSON endpoint)."""
-    from simulator.alma.api.server import ThreadedServer
-    from simulator.alma.api.service import AlmaService
+    from simulator.api.server import ThreadedServer
+    from simulator.api.service import AlmaService
 
     with ThreadedServer(AlmaService(world)) as server:  # the default settings, as `almasim serve` runs
         yield server.url, BARE_PATH
@@ -471,7 +471,7 @@ class MeasurementFailed(Exception):
 def _worker(name: str, params: dict[str, Any], *, timeout: float) -> dict[str, Any]:
     """Run MEASUREMENTS[name](**params) in a fresh interpreter; its last stdout line is the JSON answer."""
     env = dict(os.environ, PYTHONHASHSEED="0")
-    command = [sys.executable, "-m", "simulator.benchmark", name]
+    command = [sys.executable, "-m", "simulator.tools.benchmark", name]
     try:
         done = subprocess.run(command, input=json.dumps(params), capture_output=True, text=True, timeout=timeout,
                               env=env, cwd=Path.cwd())
@@ -614,7 +614,7 @@ def _http_missing() -> str:
     """Why the HTTP row cannot be measured yet ("" when it can)."""
     import importlib.util
 
-    for module in ("simulator.alma.api.wire", "simulator.alma.api.asgi", "simulator.alma.api.server"):
+    for module in ("simulator.api.wire", "simulator.api.asgi", "simulator.api.server"):
         if importlib.util.find_spec(module) is None:
             return f"the HTTP server is not built yet ({module} is missing)"
     return ""

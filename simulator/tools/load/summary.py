@@ -3,10 +3,10 @@
     summary = read_summary(path)          # as written by --alma-summary
     print(render(summary))                # the table `almasim load` prints at the end
 
-`by_outcome` adds up every vendor's lines per outcome name (simulator.load.OUTCOMES); the response times per
+`by_outcome` adds up every vendor's lines per outcome name (simulator.tools.load.OUTCOMES); the response times per
 outcome are the slowest vendor's (Locust keeps percentiles per entry, so they are not merged). Harness failures
 are lines that failed (the harness gave up) plus exceptions raised in a user's task. Imports only the standard
-library and simulator.load.
+library and simulator.tools.load.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from simulator.load import OUTCOMES
+from simulator.tools.load import OUTCOMES
 
 __all__ = ["by_outcome", "by_vendor", "harness_failures", "read_summary", "render"]
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from simulator.alma import configuration, lifecycle, ordering, queries
-from simulator.alma.api import schemas as s
+from simulator.api import schemas as s
 from simulator.alma.model import STATUS_LABELS, Institution, Ledger, World
 from simulator.alma.seed import profile_from_table
 from simulator.clock import Clock

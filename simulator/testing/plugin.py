@@ -62,7 +62,7 @@ def _admin(root: str, method: str, path: str, body: dict | None = None) -> dict:
 @pytest.fixture(scope="session")
 def almasim_server() -> Iterator[str]:
     """The root URL (http://127.0.0.1:PORT) of a simulator started for this test process, always stopped."""
-    from simulator.alma.api.server import ThreadedServer
+    from simulator.api.server import ThreadedServer
 
     server = ThreadedServer().start()
     try:
@@ -74,7 +74,7 @@ def almasim_server() -> Iterator[str]:
 @pytest.fixture
 def alma_connect(request: pytest.FixtureRequest) -> Iterator[Callable[[str], object]]:
     """Open fresh connections to institutions of the seed world; everything is dropped after the test."""
-    from simulator.alma.api.service import full_key
+    from simulator.api.service import full_key
     from simulator.backends import AlmaClient, make_backend
 
     config = request.config

@@ -5,7 +5,7 @@ Owns `RecordingBackend` (any `Backend`, wrapped: every exchange is forwarded unc
 'Rivers of Empire' … → Alma created POL-10002, Sent") and the PO line card (number, status, title, vendor,
 fund, owning library, alerts, portfolios) drawn from Alma's own JSON. Every reader tolerates missing keys.
 
-A `Sheet` collects the exchanges of one scenario: `simulator.evidence_plugin` opens one per test with
+A `Sheet` collects the exchanges of one scenario: `simulator.testing.evidence_plugin` opens one per test with
 `collecting(...)`, and every RecordingBackend reports to the sheet open at the time of each request (or, when
 none is open, to the one open when it was created). Imports simulator.errors only.
 """

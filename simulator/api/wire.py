@@ -23,14 +23,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from simulator.alma.api import admin, codec, strict
-from simulator.alma.api.handlers import Answer, Call, Route, find_route, no_route, verbs_for
-from simulator.alma.api.journal import Exchange
-from simulator.alma.api.schemas import ALMA_BASE
+from simulator.api import codec
+from simulator.admin import api as admin, strict
+from simulator.api.handlers import Answer, Call, Route, find_route, no_route, verbs_for
+from simulator.admin.journal import Exchange
+from simulator.api.schemas import ALMA_BASE
 from simulator.errors import AlmaError, GeneralError, Unauthorized
 
 if TYPE_CHECKING:
-    from simulator.alma.api.service import AlmaService
+    from simulator.api.service import AlmaService
 
 __all__ = ["RawRequest", "RawResponse", "handle", "ADMIN"]
 

@@ -1,6 +1,6 @@
 """Load rehearsal: the vendor carts driven by Locust against a simulated Alma (`almasim load`, docs/load.md).
 
-    python -m locust -f simulator/load/locustfile.py --host http://127.0.0.1:8765/almaws/v1 --headless -u 10 -t 30s
+    python -m locust -f simulator/tools/load/locustfile.py --host http://127.0.0.1:8765/almaws/v1 --headless -u 10 -t 30s
 
 `LOCUSTFILE` is the shipped locustfile; `OUTCOMES` are the names under which each cart line is reported to
 Locust; `outcome_name` turns a cart's CheckoutResult into one of them. Nothing here imports Locust or gevent:

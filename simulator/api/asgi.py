@@ -18,9 +18,9 @@ import anyio
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from simulator.alma.api.handlers import ALMA
-from simulator.alma.api.service import AlmaService
-from simulator.alma.api.wire import RawRequest, handle
+from simulator.api.handlers import ALMA
+from simulator.api.service import AlmaService
+from simulator.api.wire import RawRequest, handle
 
 __all__ = ["ConnectionDropped", "create_app"]
 

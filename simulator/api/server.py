@@ -17,9 +17,9 @@ import time
 
 import uvicorn
 
-from simulator.alma.api.asgi import create_app
-from simulator.alma.api.handlers import ALMA
-from simulator.alma.api.service import AlmaService
+from simulator.api.asgi import create_app
+from simulator.api.handlers import ALMA
+from simulator.api.service import AlmaService
 from simulator.errors import HarnessError
 
 __all__ = ["ThreadedServer"]

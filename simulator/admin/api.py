@@ -31,13 +31,13 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from simulator.alma.api import coverage
-from simulator.alma.api.faults import Fault
+from simulator.admin import coverage
+from simulator.admin.faults import Fault
 from simulator.errors import HarnessError, SimulatorError
 
 if TYPE_CHECKING:
-    from simulator.alma.api.service import AlmaService
-    from simulator.alma.api.wire import RawRequest
+    from simulator.api.service import AlmaService
+    from simulator.api.wire import RawRequest
 
 PREFIX = "/almasim/v1/admin"
 _JSON = "application/json;charset=UTF-8"

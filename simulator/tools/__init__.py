@@ -1,0 +1,1 @@
+"""Measuring the simulator: `almasim bench` (benchmark.py) and `almasim load` (load/, on Locust)."""
