@@ -125,7 +125,7 @@ def handle(service: AlmaService, raw: RawRequest) -> RawResponse:
             body = codec.parse_body(raw.body, raw.headers.get("content-type"))
         call = Call(world=world, institution=world.institutions[institution], clock=service.clock, params=params,
                     query=query, body=body, base=raw.base_url)
-        answer = route.handler(call)
+        answer = service.execute(route, call)
         status, payload, content_type = _render(answer, fmt)
     except AlmaError as exc:
         error = exc
