@@ -51,19 +51,28 @@ def load_world(path: Path | str | None = None, clock: Clock | None = None) -> Wo
     spec = read_toml(path)
     base = path.parent
     world = World(name=spec.get("name", path.stem))
-    defaults = read_toml(base / spec["defaults"]) if "defaults" in spec else {}
+    defaults = _defaults(spec, base)
     if "community_zone" in spec:
         _load_community_zone(world, read_toml(base / spec["community_zone"]))
     for network in spec.get("networks", []):
         _load_network(world, network)
     clock = clock or FixedClock()
-    for relative in spec.get("institutions", []):
-        file = base / relative
+    for entry in spec.get("institutions", []):
+        # a file name beside the world file, or the institution's table inline (what `almasim clone` writes)
+        where = f"{path} (institution {entry.get('code', '?')})" if isinstance(entry, dict) else str(base / entry)
         try:
-            load_institution(world, read_toml(file), defaults, clock)
+            load_institution(world, entry if isinstance(entry, dict) else read_toml(base / entry), defaults, clock)
         except (AlmaError, KeyError, ValueError) as exc:
-            raise HarnessError(f"seed file {file}: {exc}") from None
+            raise HarnessError(f"seed file {where}: {exc}") from None
     return world
+
+
+def _defaults(spec: dict, base: Path) -> dict:
+    """The world file's `defaults`: a file name beside it, or the table inline."""
+    defaults = spec.get("defaults")
+    if isinstance(defaults, dict):
+        return defaults
+    return read_toml(base / defaults) if defaults else {}
 
 
 def _load_community_zone(world: World, spec: dict) -> None:
@@ -135,10 +144,10 @@ def load_institution(world: World, spec: dict, defaults: dict, clock: Clock) -> 
     current = inst.current_fiscal_period
     for led in spec.get("ledgers", []):
         inst.ledgers[led["code"]] = Ledger(code=led["code"], name=led["name"], fiscal_period=led["fiscal_period"],
-                                           id=inst.new_id("33"))
+                                           id=_given_id(inst, led, "33"))
     for f in spec.get("funds", []):
         configuration.add_fund(world, code, Fund(
-            id=inst.new_id("34"), code=f["code"], name=f["name"], ledger=f["ledger"],
+            id=_given_id(inst, f, "34"), code=f["code"], name=f["name"], ledger=f["ledger"],
             fiscal_period=f.get("fiscal_period", current.id if current else ""),
             currency=f.get("currency", inst.currency), allocated=Decimal(f["allocated"]),
             encumbered=Decimal(f.get("encumbered", "0")), expended=Decimal(f.get("expended", "0")),
@@ -151,7 +160,9 @@ def load_institution(world: World, spec: dict, defaults: dict, clock: Clock) -> 
             default_platform=v.get("default_platform", ""), currency=v.get("currency", inst.currency),
             access_provider=bool(v.get("default_platform")),
             accounts={a["code"]: VendorAccount(code=a["code"], description=a.get("description", ""),
-                                               discount_percent=Decimal(a.get("discount", "0")))
+                                               discount_percent=Decimal(a.get("discount", "0")),
+                                               active=a.get("active", True),
+                                               payment_method=a.get("payment_method", "ACCOUNTINGDEPARTMENT"))
                       for a in v.get("accounts", [])}))
     for p in spec.get("profiles", []):
         configuration.add_profile(world, code, profile_from_table(p))
@@ -169,6 +180,18 @@ def load_institution(world: World, spec: dict, defaults: dict, clock: Clock) -> 
     for o in spec.get("orders", []):
         ordering.create_po_line(world, code, _draft(o, records), clock)
     return inst
+
+
+def _given_id(inst: Institution, table: dict, prefix: str) -> str:
+    """The id a world file gives (a cloned Alma's own), else a new one; new ids never repeat a given one."""
+    given = str(table.get("id", ""))
+    if not given:
+        return inst.new_id(prefix)
+    number = given[len(prefix):len(prefix) + 10]
+    shaped = len(given) == len(prefix) + 10 + len(inst.mms_suffix) and given.endswith(inst.mms_suffix)
+    if shaped and given.startswith(prefix) and number.isdigit():
+        inst.ids.next = max(inst.ids.next, int(number) + 1)
+    return given
 
 
 def _community_portfolio(world: World, collection_key: str, bib: Bib) -> str:

@@ -7,8 +7,8 @@ Prints the seed and a table per vendor — created, In Review with its alerts, r
 the ebooks' portfolios came from — or, with `--json`, exactly one JSON object. Exits non-zero only when the
 harness itself cannot run (bad URL, rejected key, unknown vendor or institution).
 Owns argument parsing, the progress bar and the output formats; the rehearsal itself is
-`simulator.vendors.rehearsal`. Imports simulator.backends, simulator.vendors and (for the default world
-only) the in-process backend's world.
+`simulator.vendors.rehearsal`. Imports simulator.backends, simulator.vendors and, for the embedded Alma, the
+in-process backend's world (simulator.alma.seed reads --world).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from simulator.alma.seed import load_world
 from simulator.backends import AlmaClient, InProcessBackend
 from simulator.errors import AlmaError, HarnessError, SimulatorError, Unauthorized
 from simulator.vendors import VENDORS, Vendor, load_profiles
@@ -33,8 +34,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"only this vendor (repeatable); known: {', '.join(VENDORS)}")
     parser.add_argument("--orders", type=int, default=20, metavar="N", help="carts checked out per vendor (20)")
     parser.add_argument("--seed", type=int, default=42, help="seed of the order mix and catalogues (42)")
-    parser.add_argument("--institution", default=DEFAULT_INSTITUTION, metavar="CODE",
-                        help=f"the institution ordered for ({DEFAULT_INSTITUTION})")
+    parser.add_argument("--institution", default=None, metavar="CODE",
+                        help=f"the institution ordered for ({DEFAULT_INSTITUTION}, or the --world file's first)")
+    parser.add_argument("--world", type=Path, metavar="FILE",
+                        help="the embedded Alma's world file (default: fixtures/world.toml; see almasim clone)")
     parser.add_argument("--alma-url", metavar="URL", help="order from a server instead of the embedded Alma")
     parser.add_argument("--api-key", metavar="KEY", help="the API key for --alma-url")
     parser.add_argument("--vendors-dir", type=Path, metavar="DIR", help="read vendor profiles (*.toml) from DIR")
@@ -62,14 +65,21 @@ def _vendors(args: argparse.Namespace) -> list[Vendor]:
 
 
 def _alma(args: argparse.Namespace) -> tuple[AlmaClient, str]:
+    if args.alma_url and args.world:
+        raise _Fail("--world sets up the embedded Alma; to order from a server, start it with almasim serve --world")
     if not args.alma_url:
-        backend = InProcessBackend(institution=args.institution)
+        world = load_world(args.world) if args.world else None
+        if args.institution is None:
+            codes = list(world.institutions) if world else [DEFAULT_INSTITUTION]
+            args.institution = DEFAULT_INSTITUTION if DEFAULT_INSTITUTION in codes or not codes else codes[0]
+        backend = InProcessBackend(world=world, institution=args.institution)
         if args.institution not in backend.world.institutions:
-            raise _Fail(f"no institution {args.institution!r}; the default world has "
+            raise _Fail(f"no institution {args.institution!r}; the {'world file' if world else 'default world'} has "
                         f"{', '.join(backend.world.institutions)}")
         return AlmaClient(backend), "the embedded simulated Alma"
     if not args.api_key:
         raise _Fail("--alma-url needs --api-key")
+    args.institution = args.institution or DEFAULT_INSTITUTION
     try:
         from simulator.backends import make_backend  # noqa: PLC0415 - the HTTP backend is optional here
     except ImportError:

@@ -4,9 +4,11 @@ feature suite runs on.
     --alma-backend inprocess|mocked|server|real   (default inprocess)
     --alma-url URL --alma-api-key KEY             a running almasim server, or a real Alma
     --no-alma-strict                              let unexpected calls through (strict mode is on by default)
+    --alma-world FILE (ini: alma_world)           a world file, e.g. from `almasim clone`, for the backends the
+                                                  plugin runs itself (inprocess, mocked, its own server)
 
 Fixtures:
-    alma            Hudson Valley University's Alma, fresh for the test, on the chosen backend
+    alma            Hudson Valley University's Alma (with --alma-world: the world's first institution), fresh
     alma_connect    alma_connect("01TRLC_LSU") → a fresh AlmaClient for any institution of the seed world
     vendor_cart     vendor_cart("gobi") → that vendor's shopping cart, ordering through `alma`
     mock_alma       every httpx call to Alma's hosts answered by a fresh simulated Alma (no sockets)
@@ -38,6 +40,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--alma-api-key", default=None, help="API key for --alma-url with --alma-backend=real")
     group.addoption("--no-alma-strict", dest="alma_strict", action="store_false", default=True,
                     help="do not fail tests on unexpected calls (strict mode is on by default)")
+    group.addoption("--alma-world", default=None, metavar="FILE",
+                    help="world file (e.g. from `almasim clone`) for the inprocess, mocked and own-server backends")
+    parser.addini("alma_world", "world file for the alma fixtures (relative to the rootdir); --alma-world wins")
+
+
+def _world_file(config: pytest.Config) -> str | None:
+    """The world file the alma fixtures start from (None: the default consortium)."""
+    if config.getoption("--alma-world"):
+        return str(config.getoption("--alma-world"))
+    ini = config.getini("alma_world")
+    return str(config.rootpath / ini) if ini else None
+
+
+def _first_institution(world_file: str | None) -> str:
+    """Hudson Valley University, or the world file's first institution when it has no such institution."""
+    if world_file is None:
+        return HUDSON_VALLEY
+    from simulator.alma.seed import load_world
+    codes = list(load_world(world_file).institutions)
+    return HUDSON_VALLEY if HUDSON_VALLEY in codes or not codes else codes[0]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -60,11 +82,12 @@ def _admin(root: str, method: str, path: str, body: dict | None = None) -> dict:
 
 
 @pytest.fixture(scope="session")
-def almasim_server() -> Iterator[str]:
+def almasim_server(pytestconfig: pytest.Config) -> Iterator[str]:
     """The root URL (http://127.0.0.1:PORT) of a simulator started for this test process, always stopped."""
     from simulator.api.server import ThreadedServer
+    from simulator.api.service import AlmaService
 
-    server = ThreadedServer().start()
+    server = ThreadedServer(AlmaService(world_file=_world_file(pytestconfig))).start()
     try:
         yield server.url
     finally:
@@ -80,19 +103,23 @@ def alma_connect(request: pytest.FixtureRequest) -> Iterator[Callable[[str], obj
     config = request.config
     kind, url = config.getoption("--alma-backend"), config.getoption("--alma-url")
     strict = config.getoption("alma_strict")
+    world_file = _world_file(config)
     opened: list = []
     tenants: list[tuple[str, str]] = []
     watched: list[tuple[str, str]] = []  # (server root, institution) whose unexpected calls fail the test
     services: list = []  # the mocked backends' services, whose unexpected calls fail the test
     reset_done = False
 
-    def connect(institution: str = HUDSON_VALLEY):
+    def connect(institution: str = ""):
         nonlocal reset_done
+        from simulator.alma.seed import load_world
+        institution = institution or _first_institution(world_file)
+        world = load_world(world_file) if world_file and kind in ("inprocess", "mocked") else None
         if kind == "inprocess":
-            client = make_backend(kind, institution=institution, strict=strict)
+            client = make_backend(kind, institution=institution, strict=strict, world=world)
         elif kind == "mocked":
             from simulator.backends.mocked import MockedBackend
-            mocked = MockedBackend(institution=institution)
+            mocked = MockedBackend(institution=institution, world=world)
             mocked.service.settings.strict = int(strict)
             services.append(mocked.service)
             client = AlmaClient(mocked)
@@ -110,8 +137,8 @@ def alma_connect(request: pytest.FixtureRequest) -> Iterator[Callable[[str], obj
                 _admin(root, "PUT", "/settings", {"strict": int(strict)})
                 reset_done = True
             watched.append((root, institution))
-            from simulator.alma.seed import load_world
-            client = make_backend("server", base_url=f"{root}/almaws/v1", api_key=full_key(load_world(), institution))
+            client = make_backend("server", base_url=f"{root}/almaws/v1",
+                                  api_key=full_key(load_world(world_file), institution))
         else:
             if not (url and config.getoption("--alma-api-key")):
                 pytest.skip("--alma-backend=real needs --alma-url and --alma-api-key")
@@ -138,8 +165,8 @@ def alma_connect(request: pytest.FixtureRequest) -> Iterator[Callable[[str], obj
 
 @pytest.fixture
 def alma(alma_connect):
-    """Hudson Valley University's Alma (an `AlmaClient`), fresh for this test."""
-    return alma_connect(HUDSON_VALLEY)
+    """Hudson Valley University's Alma (an `AlmaClient`; with --alma-world the world's first institution), fresh."""
+    return alma_connect()
 
 
 @pytest.fixture
