@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import tomllib
 from contextlib import contextmanager
 from decimal import Decimal
@@ -262,3 +263,13 @@ def test_the_pytest_plugin_loads_a_cloned_world(tmp_path, capsys, pytester, back
     """)
     pytester.makeini(f"[pytest]\nalma_world = {out}\n")
     pytester.runpytest_inprocess(f"--alma-backend={backend}", "-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def test_the_readmes_clone_example_is_what_almasim_clone_prints(tmp_path, capsys, monkeypatch):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    block = re.search(r"```\n(Cloned 01TRLC_HVU.*?)```", readme, flags=re.S).group(1)
+    monkeypatch.chdir(tmp_path)
+    with running(AlmaService()) as a:
+        code, printed, _ = run_clone(a, READ_ONLY, Path("hvu.toml"), capsys=capsys)
+        printed = printed.replace(a.base_url, "http://127.0.0.1:8765/almaws/v1")
+    assert code == 0 and printed.strip() == block.strip()

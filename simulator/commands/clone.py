@@ -15,6 +15,7 @@ import json
 import sys
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import urlsplit, urlunsplit
 
 from simulator.errors import HarnessError
 from simulator.tools.clone import DEFAULT_PER_SECOND, AlmaReader, clone, world_text, write_atomically
@@ -40,13 +41,16 @@ def run(args: argparse.Namespace) -> int:
     if not args.per_second > 0:
         raise HarnessError("--per-second must be more than 0")
     bar = ProgressBar(sys.stderr, enabled=not args.json and sys.stderr.isatty())
-    reader = AlmaReader(args.alma_url, args.api_key, per_second=args.per_second)
+    reader = AlmaReader(_without_query(args.alma_url), args.api_key, per_second=args.per_second)
     try:
-        result = clone(reader, source=args.alma_url.rstrip("/"), progress=bar)
+        result = clone(reader, source=_without_query(args.alma_url), progress=bar)
     finally:
         bar.end()
         reader.close()
-    write_atomically(args.out, world_text(result))
+    text = world_text(result)
+    if args.api_key in text:  # e.g. a key inside the URL's path: the file is never written with it
+        raise HarnessError("the world file would hold the API key (is it part of --alma-url?); nothing written")
+    write_atomically(args.out, text)
     inst = result.spec["institutions"][0]
     counts = {"libraries": len(inst["libraries"]),
               "locations": sum(len(lib["locations"]) for lib in inst["libraries"]),
@@ -58,8 +62,8 @@ def run(args: argparse.Namespace) -> int:
                           "reads": result.reads, "waits": result.waits, "counts": counts,
                           "defaulted": result.defaulted, "reported": result.reported}))
         return 0
-    print(f"Cloned {result.institution} ({inst['name']}) from {args.alma_url} into {args.out}: "
-          + ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in counts.items())
+    print(f"Cloned {result.institution} ({inst['name']}) from {_without_query(args.alma_url)} into {args.out}: "
+          + ", ".join(f"{n} {name.replace('_', ' ').replace('po line', 'PO line')}" for name, n in counts.items())
           + f" ({result.reads} reads" + (f", {result.waits} waits on 429" if result.waits else "") + ")")
     for line in result.defaulted:
         print(f"  defaulted: {line}")
@@ -67,6 +71,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"  reported:  {line}")
     print(f"Serve it: almasim serve --world {args.out}")
     return 0
+
+
+def _without_query(url: str) -> str:
+    """The base URL as the world file and the summary name it: never a query (where `?apikey=` could hide)."""
+    parts = urlsplit(url.strip())
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
 
 
 class ProgressBar:
