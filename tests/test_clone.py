@@ -179,6 +179,7 @@ def test_messy_data_is_kept_or_reported_never_a_crash(tmp_path, capsys):
     hvu.funds["HIST-MONO"].ledger = "GONE"  # a fund whose ledger Alma does not show
     hvu.funds["ENGL-MONO"].currency = "XAU"  # a currency the institution does not list
     hvu.vendors["GOBI"].name = ""
+    hvu.funds["MUSIC-MONO"].ledger = "ART-MONO"  # a fund under another fund (as under a summary fund)
     hvu.libraries["SCI"].name = ""
     hvu.po_line_types["MYSTERY_OT"] = POLineType(code="MYSTERY_OT", label="Mystery",
                                                  inventory=hvu.po_line_types["PRINT_OT"].inventory)
@@ -192,6 +193,7 @@ def test_messy_data_is_kept_or_reported_never_a_crash(tmp_path, capsys):
     assert "fund HIST-MONO: no ledger Alma showed" in reported
     assert "fund ENGL-MONO: currency XAU" in reported
     assert "vendor GOBI: empty name, kept with its code as name" in reported
+    assert "fund MUSIC-MONO: under the summary fund ART-MONO, placed directly in its ledger MONO" in reported
     assert "library SCI: empty name, kept" in reported
     assert "PO line type MYSTERY_OT: unknown to the simulator, kept as physical inventory" in reported
     assert f"integration profile {profile.code}: serial_match_method 'Title and publisher'" in reported
@@ -206,6 +208,15 @@ def test_a_rejected_key_is_one_line_and_no_file(tmp_path, capsys):
         code, _, err = run_clone(a, "l8xx-nobody", out, capsys=capsys)
     assert code == 1 and not out.exists()
     assert err.strip().count("\n") == 0 and "rejected the API key" in err
+
+
+def test_a_url_that_is_not_an_alma_api_is_one_line_and_no_file(tmp_path, capsys):
+    out = tmp_path / "never.toml"
+    with running(AlmaService()) as a:
+        code = main(["clone", "--alma-url", f"{a.url}/elsewhere", "--api-key", READ_ONLY, "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1 and not out.exists()
+    assert err.strip().count("\n") == 0 and "does not answer GET /acq/test" in err, err
 
 
 def test_an_existing_file_is_kept_unless_forced(tmp_path, capsys):

@@ -212,16 +212,19 @@ class _Cloner:
 
     def institution_code(self) -> str:
         """The institution the key belongs to, from Alma's test answer ("GET - OK - institutionCode: X")."""
-        texts = []
+        texts, refusals = [], []
         for area in ("acq", "conf"):
             try:
                 texts.append(str(self.reader.get(f"/{area}/test")))
                 break
-            except Unreadable:
-                continue
+            except Unreadable as exc:
+                refusals.append(exc.status)
         self.step("institution")
-        if not texts:
+        if not texts and all(status in (401, 403) for status in refusals):
             raise HarnessError(f"{self.source} rejected the API key (GET /acq/test and /conf/test both refused)")
+        if not texts:
+            raise HarnessError(f"{self.source} does not answer GET /acq/test (HTTP {refusals[0]}); is it an Alma "
+                               "API base URL (…/almaws/v1)?")
         found = re.search(r"institutionCode:\s*([A-Za-z0-9_.-]+)", texts[0])
         if not found:
             self.defaulted.append("institution code: not in Alma's test answer (CLONED used)")
@@ -357,6 +360,16 @@ class _Cloner:
                 ledger_ids[str(row["id"])] = code
             ledger_ids.setdefault(code, code)
             ledgers.append(ledger)
+        above = {str(r.get(k)): r for r in rows for k in ("id", "code") if r.get(k)}
+
+        def ledger_of(parent: str) -> str:
+            """The ledger above a fund, through summary funds if need be."""
+            for _ in range(10):
+                if parent in ledger_ids or parent not in above:
+                    return ledger_ids.get(parent, "")
+                parent = _code(above[parent].get("parent"))
+            return ""
+
         funds: list[dict] = []
         seen: set[str] = set()
         missing_balances = 0
@@ -373,7 +386,10 @@ class _Cloner:
                 continue
             seen.add(code)
             parent = _code(row.get("parent"))
-            ledger_code = ledger_ids.get(parent, "")
+            ledger_code = ledger_of(parent)
+            if ledger_code and parent not in ledger_ids:
+                self.reported.append(f"fund {code}: under the summary fund {parent}, placed directly in its ledger "
+                                     f"{ledger_code}")
             if not ledger_code:
                 self.reported.append(f"fund {code}: no ledger Alma showed ({parent or 'no parent'}), kept without one")
             fund: dict[str, Any] = {"code": code, "name": _text(row.get("name")), "ledger": ledger_code,
@@ -478,7 +494,7 @@ class _Cloner:
 
     def vendors(self, rows: list[dict] | None) -> list[dict]:
         out, seen = [], set()
-        for row in rows or []:
+        for row in self.full_records(rows, "account", "vendor", "/acq/vendors/{}", "code"):
             code = _text(row.get("code"))
             if not code or code in seen:
                 self.reported.append(f"vendor {code or '(no code)'}: left out (no code, or listed twice)")
@@ -518,11 +534,29 @@ class _Cloner:
             out.append(vendor)
         return out
 
+    def full_records(self, rows: list[dict] | None, detail: str, what: str, path: str, key: str,
+                     only: Callable[[dict], bool] = lambda _: True) -> list[dict]:
+        """The list's records, each read on its own when the list gave a brief one (without `detail`)."""
+        out = []
+        for row in rows or []:
+            if detail not in row and only(row) and _text(row.get(key)):
+                self.known += 1
+                try:
+                    answer = self.reader.get(path.format(_text(row.get(key))))
+                    row = answer if isinstance(answer, dict) else row
+                except Unreadable as exc:
+                    self.reported.append(f"{what} {_text(row.get(key))}: only its brief record readable ({_why(exc)})")
+                finally:
+                    self.step(f"{what} {_text(row.get(key))}")
+            out.append(row)
+        return out
+
     def profiles(self, rows: list[dict] | None, inst: dict) -> tuple[dict | None, list[dict]]:
         out: list[dict] = []
         other_types = 0
         default_taken = False
-        for row in rows or []:
+        for row in self.full_records(rows, "upon_no_match", "integration profile", "/conf/integration-profiles/{}",
+                                     "id", only=lambda r: _code(r.get("type")) in ("", configuration.INTEGRATION_TYPE)):
             kind = _code(row.get("type"))
             if kind and kind != configuration.INTEGRATION_TYPE:
                 other_types += 1
