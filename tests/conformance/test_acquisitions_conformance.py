@@ -10,12 +10,15 @@ import re
 from pathlib import Path
 from typing import Any
 
+from xml.etree import ElementTree
+
 import pytest
 from alma_requests import KEY, Wire, po_line
 
 from conformance import facts
 from simulator.alma.model import Continuity, Inventory
 from simulator.alma.seed import load_world
+from simulator.api import codec
 from simulator.api.service import AlmaService
 
 ALMA = "/almaws/v1"
@@ -224,3 +227,18 @@ def test_a_classic_code_is_refused_where_only_consolidated_ones_are_enabled_and_
     message = json.loads(answer.body)["errorList"]["error"][0]["errorMessage"]
     assert "'PRINTED_BOOK_OT' is not enabled in Harbour Point College" in message
     assert "Enabled types are: [PRINT_OT, PRINT_CO, PRINT_SO, ELECTRONIC_TITLE_OT," in message
+
+
+def test_the_xml_twins_carry_the_same_fields(wire):
+    """In XML every leaf is text, so only presence is checked: each shared field is an element of the object
+    (a list as its plural wrapper, as Alma's XML has it)."""
+    number = order(wire, po_line())["number"]
+    fund = get_json(wire, "/acq/funds?mode=ALL&limit=1")["fund"][0]["id"]
+    for path, shape in ((f"/acq/po-lines/{number}", {**facts.PO_LINE, **facts.PO_LINE_SINCE_2024}),
+                        (f"/acq/funds/{fund}", facts.FUND), ("/acq/vendors/GOBI", facts.VENDOR)):
+        answer = wire("GET", f"{ALMA}{path}", headers={"accept": "application/xml"})
+        assert answer.status == 200, answer.body
+        elements = {child.tag.rpartition("}")[2] for child in ElementTree.fromstring(answer.body)}
+        wrapper = {name: codec.REPEATING.get(name, codec.plural_of(name)) for name, kind in shape.items()
+                   if isinstance(kind, list)}
+        assert [name for name in shape if name not in elements and wrapper.get(name) not in elements] == [], path
