@@ -189,17 +189,24 @@ def openapi(server_url: str = "") -> dict[str, Any]:
 
 
 _FIELDS = {
-    "po_line": ("number, status, owner, type, vendor, vendor_account, acquisition_method, no_charge, rush, price, "
-                "discount, net_price, vendor_reference_number, vendor_reference_number_type, source_type, po_number, "
+    "po_line": ("number, status, owner, type, vendor, vendor_account, acquisition_method, no_charge, rush, "
+                "cancellation_restriction, manual_renewal, price, discount (when set), net_price, "
+                "vendor_reference_number, vendor_reference_number_type (when set), source_type, po_number, "
                 "resource_metadata (mms_id, title, author, isbn, issn, publisher, publication_place, "
                 "publication_year, vendor_title_number, system_control_number), fund_distribution (fund_code, "
-                "amount, percent), location (quantity, library, shelving_location, holding, copy), access_provider, "
-                "access_model, license, url, portfolios, e_collection, alert, created_date, status_date, "
-                "cancellation_reason, cancellation_note; other fields are kept as sent"),
-    "fund": "id, code, name, type, entity_type, status, owner, fiscal_period, currency, parent (the ledger, which "
+                "amount), location (quantity, library, shelving_location, holding, copy; receive_date once "
+                "received), access_provider, access_model, license, url, material_type, portfolios, e_collection, "
+                "alert, note, the five reporting codes, vendor_note, receiving_note, renewal_note, "
+                "additional_order_reference, invoice_reference, base_status, reclaim/expected receipt/claiming "
+                "intervals, renewal_cycle, renewal_period, created_date, status_date, cancellation_reason, "
+                "cancellation_note; other fields are kept as sent (docs/conformance.md)"),
+    "fund": "id, code, name, description, external_id, type, entity_type, status, owner, fiscal_period, currency, parent (the ledger, which "
             "GET /acq/funds/{id} also serves), available_for_library, allocated/encumbered/expended/cash/available "
             "balances, over-encumbrance and over-expenditure settings, prior-period and grace-period fields",
-    "vendor": "code, name, status, type flags, account (code, description, discount)",
+    "vendor": "code, name, additional_code, financial_sys_code, national_tax_id, status, language, liable_for_vat, "
+              "type flags, currency (a list), library, contact_info, contact_person, note, interface, account "
+              "(code, description, financial_sys_code, note, status, discount_percent, payment_method (a list), "
+              "library)",
     "bib": "mms_id, title, author, isbn, issn, publisher, anies (MARCXML)",
     "portfolio": "id, resource_metadata.mms_id, electronic_collection, availability, po_line",
 }

@@ -112,8 +112,9 @@ def validate_hard(institution: Institution, draft: POLineDraft) -> tuple[POLineT
         raise IllegalValue(f"Given owner is illegal. {institution.name} has no library {draft.owner!r}.")
     line_type = institution.po_line_types.get(draft.type)
     if line_type is None or not line_type.enabled:
+        enabled = ", ".join(code for code, t in institution.po_line_types.items() if t.enabled)
         raise IllegalValue(f"Given type is illegal. PO line type {draft.type!r} is not enabled in "
-                           f"{institution.name}.")
+                           f"{institution.name}. Enabled types are: [{enabled}]")
     if draft.acquisition_method not in ACQUISITION_METHODS:
         raise IllegalValue(f"Given acquisition_method is illegal: {draft.acquisition_method!r}.")
     vendor = None

@@ -50,7 +50,8 @@ def parse_query(q: str) -> list[tuple[str, str]]:
             raise GeneralError(f"General error. Search query {part!r} is not of the form field~text.")
         name = name.strip()
         if name not in SEARCH_FIELDS:
-            raise InvalidParameter(f"Search query parameter {name} is not supported.", code="40188600")
+            raise InvalidParameter(f"Search query parameter {name} is not supported. Supported search fields "
+                                   f"are: [{', '.join(SEARCH_FIELDS)}]", code="40188600")
         terms.append((name, text.strip().casefold()))
     return terms
 
@@ -94,7 +95,8 @@ def funds_for_po_line(inst: Institution, *, library: str = "", q: str = "") -> l
     if q:
         name, _, text = q.partition("~")
         if name.strip() != "fund_code":
-            raise InvalidParameter("Filter not supported when mode=POL: only q=fund_code~… is.", code="401873")
+            raise InvalidParameter(f"Search query parameter {name.strip()} is not supported when mode=POL. "
+                                   f"Supported search fields are: [fund_code]", code="401873")
         wanted = text.strip().casefold()
     return [f for f in inst.funds.values()
             if f.active and f.entity_type == "ALLOCATED" and current is not None and f.fiscal_period == current.id

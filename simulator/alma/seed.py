@@ -16,7 +16,7 @@ from typing import Any
 
 from simulator.alma import configuration, ordering
 from simulator.alma.model import (
-    ApiKey, Bib, ElectronicCollection, ExternalCatalogSync, FiscalPeriod, Fund, FundShare, Institution, Inventory,
+    ApiKey, Bib, Continuity, ElectronicCollection, ExternalCatalogSync, FiscalPeriod, Fund, FundShare, Institution, Inventory,
     InventoryOperations, Ledger, MetadataTemplate, Library, Location, NetworkZone, NewOrderProfile, NoMatchAction, POLineDraft,
     POLineType, Portfolio, ResourceMetadata, Vendor, VendorAccount, World, Zone,
 )
@@ -126,7 +126,9 @@ def load_institution(world: World, spec: dict, defaults: dict, clock: Clock) -> 
     )
     for t in merged.get("po_line_types", []):
         inst.po_line_types[t["code"]] = POLineType(code=t["code"], label=t["label"], inventory=Inventory(t["inventory"]),
-                                                   serial=t.get("serial", False), enabled=t.get("enabled", True))
+                                                   serial=t.get("serial", False), enabled=t.get("enabled", True),
+                                                   continuity=Continuity(t.get("continuity", "one-time")),
+                                                   material_type=t.get("material_type", ""))
     if inst.network and inst.network in world.networks:
         world.networks[inst.network].members.append(code)
     elif inst.network:

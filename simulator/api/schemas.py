@@ -163,11 +163,43 @@ def money_json(money: Money | None) -> dict:
     return {"sum": f"{money.amount:.2f}", "currency": coded(money.currency, CURRENCY_NAMES.get(money.currency, money.currency))}
 
 
+# Physical material types (code table "PhysicalMaterialType"), for the PO line's material_type.
+MATERIAL_TYPES = {"BOOK": "Book", "ISSUE": "Issue", "JOURNAL": "Journal", "DVD": "DVD", "CD": "CD-ROM",
+                  "SCORE": "Score", "MAP": "Map", "KEYS": "Digital File", "OTHER": "Other"}
+# Fields every real PO line carries even when nothing was sent (docs/conformance.md, "PO lines, funds and
+# vendors"): the strings are "", the intervals the strings Alma shows for an order with no claiming set up.
+_PO_LINE_STRINGS = ("reporting_code", "secondary_reporting_code", "tertiary_reporting_code", "fourth_reporting_code",
+                    "fifth_reporting_code", "vendor_note", "receiving_note", "renewal_note",
+                    "additional_order_reference", "invoice_reference", "base_status")
+_PO_LINE_INTERVALS = ("reclaim_interval", "expected_receipt_interval", "claiming_interval")
+
+
+def _kept_fields(d: POLineDraft) -> dict[str, Any]:
+    """The fields kept as sent, in the JSON types real Alma answers with (strings, digit strings, lists), so a
+    body that sent a reporting code as {"value": …} or an interval as 30 reads back as Alma would show it."""
+    out: dict[str, Any] = {}
+    for name, value in d.extra.items():
+        if name == "note":
+            out[name] = [n if isinstance(n, dict) else {"note_text": text_of(n)} for n in list_of(value)]
+        elif name == "material_type":
+            code = code_of(value).upper()
+            out[name] = coded(code, MATERIAL_TYPES.get(code, code)) if code else coded("", "")
+        elif name in ("interested_user",):
+            out[name] = list_of(value)
+        else:
+            out[name] = text_of(value) or code_of(value)
+    return out
+
+
 def po_line_to_json(line: POLine, institution: Institution, *, base: str = ALMA_BASE, now: float = 0.0,
                     expand: frozenset[str] | None = None) -> dict:
     """A PO line as Alma answers it. While asynchronous processing is still running, status and alerts are
     left out, exactly as Alma's documentation warns vendors. In a list (`expand` given) locations and notes
-    appear only when expanded (`expand=locations,notes`), as in Alma's GET po-lines."""
+    appear only when expanded (`expand=locations,notes`), as in Alma's GET po-lines.
+
+    Every field real captures always carry is present (empty strings, `[]`, `{}`, false), and fields that are
+    unset and carry no default (discount, vendor_reference_number_type, subscription dates …) are left out,
+    as real GETs leave them out (docs/conformance.md)."""
     d, inst = line.draft, institution
     library = inst.libraries.get(d.owner)
     line_type = inst.po_line_types.get(d.type)
@@ -183,10 +215,10 @@ def po_line_to_json(line: POLine, institution: Institution, *, base: str = ALMA_
         "acquisition_method": coded(d.acquisition_method, ACQUISITION_METHODS.get(d.acquisition_method, "")),
         "no_charge": d.no_charge,
         "rush": d.rush,
+        "cancellation_restriction": False,
+        "manual_renewal": False,
         "price": money_json(d.price),
-        "discount": f"{d.discount:g}" if d.discount else "0",
         "vendor_reference_number": d.vendor_reference_number,
-        "vendor_reference_number_type": coded(d.vendor_reference_number_type, d.vendor_reference_number_type),
         "source_type": coded(d.source_type, SOURCE_TYPES.get(d.source_type, d.source_type)),
         "po_number": line.po_number,
         "resource_metadata": {
@@ -206,7 +238,18 @@ def po_line_to_json(line: POLine, institution: Institution, *, base: str = ALMA_
                                      for pid in line.portfolio_ids], "total_record_count": len(line.portfolio_ids)},
         "created_date": line.created_date,
         "status_date": line.status_date,
+        "note": [],
+        **{name: "" for name in _PO_LINE_STRINGS},
+        **{name: "0" for name in _PO_LINE_INTERVALS},
+        "renewal_cycle": {},
+        "renewal_period": 0,
+        "material_type": coded(line_type.material_type, MATERIAL_TYPES.get(line_type.material_type, ""))
+        if line_type and line_type.material_type else coded("", ""),
     }
+    if d.discount:
+        result["discount"] = f"{d.discount:g}"
+    if d.vendor_reference_number_type:
+        result["vendor_reference_number_type"] = coded(d.vendor_reference_number_type, d.vendor_reference_number_type)
     if line.collection_id:
         result["e_collection"] = {"value": line.collection_id, "link": f"{base}/electronic/e-collections/{line.collection_id}"}
     if line.net_price is not None:
@@ -216,7 +259,7 @@ def po_line_to_json(line: POLine, institution: Institution, *, base: str = ALMA_
                                               inst.cancellation_reasons.get(line.cancellation_reason, ""))
         result["cancellation_note"] = line.cancellation_comment
         result["inform_vendor"] = line.vendor_informed
-    result.update({k: v for k, v in d.extra.items()})
+    result.update(_kept_fields(d))
     if expand is not None:
         if "locations" not in expand:
             result.pop("location", None)
@@ -234,23 +277,29 @@ def _share_json(share: FundShare, inst: Institution, line: POLine) -> dict:
     if amount is None and line.net_price is not None:
         percent = share.percent if share.percent is not None else (Decimal(100) if len(line.draft.funds) == 1 else Decimal(0))
         amount = Money(line.net_price.amount * percent / 100, line.net_price.currency)
-    out: dict[str, Any] = {"fund_code": coded(share.fund, fund.name if fund else ""), "amount": money_json(amount)}
-    if share.percent is not None:
-        out["percent"] = f"{share.percent:g}"
-    return out
+    # A share sent as a percent reads back as its amount only: no real PO line shows `percent` (the percent form
+    # belongs to request bodies and invoice lines; docs/conformance.md).
+    return {"fund_code": coded(share.fund, fund.name if fund else ""), "amount": money_json(amount)}
 
 
 def _location_json(loc: OrderedLocation, inst: Institution, base: str) -> dict:
     library = inst.libraries.get(loc.library)
-    copies = []
-    for item_id in loc.item_ids:
-        item = inst.items.get(item_id)
-        if item is not None:
-            copies.append(item_to_json(item, inst, base, brief=True))
+    copies = [_copy_json(inst.items[item_id], base) for item_id in loc.item_ids if item_id in inst.items]
     return {"quantity": loc.quantity, "library": coded(loc.library, library.name if library else ""),
             "shelving_location": loc.location,
             "holding": [{"id": loc.holding_id, "link": f"{base}/bibs/-/holdings/{loc.holding_id}"}] if loc.holding_id else [],
             "copy": copies}
+
+
+def _copy_json(item: Item, base: str) -> dict:
+    """A copy on a PO line's location. `receive_date` appears only once the copy is received: before receipt
+    real Alma leaves it out (it is never "")."""
+    out: dict[str, Any] = {"pid": item.id, "barcode": item.barcode,
+                           "link": f"{base}/bibs/{item.mms_id}/holdings/{item.holding_id}/items/{item.id}",
+                           "item_policy": coded(item.item_policy, item.item_policy)}
+    if item.received and item.receive_date:
+        out["receive_date"] = item.receive_date
+    return out
 
 
 def item_to_json(item: Item, inst: Institution, base: str = ALMA_BASE, *, brief: bool = False) -> dict:
@@ -271,7 +320,7 @@ def fund_to_json(fund: Fund, inst: Institution, base: str = ALMA_BASE) -> dict:
     fp = inst.fiscal_periods.get(fund.fiscal_period)
     return {
         "id": fund.id, "link": f"{base}/acq/funds/{fund.id}", "code": fund.code, "name": fund.name,
-        "external_id": fund.external_id, "type": coded("ALLOCATED" if fund.entity_type == "ALLOCATED" else fund.entity_type),
+        "description": "", "external_id": fund.external_id, "type": coded("ALLOCATED" if fund.entity_type == "ALLOCATED" else fund.entity_type),
         "entity_type": coded(fund.entity_type, fund.entity_type.title()),
         "status": coded("ACTIVE" if fund.active else "INACTIVE", "Active" if fund.active else "Inactive"),
         "owner": coded(inst.code, inst.name),
@@ -283,7 +332,8 @@ def fund_to_json(fund: Fund, inst: Institution, base: str = ALMA_BASE) -> dict:
         "available_balance": float(fund.available),
         "available_for_library": [coded(lib, inst.libraries[lib].name) for lib in fund.libraries if lib in inst.libraries],
         "overencumbrance_allowed": coded("YES" if fund.overencumbrance_allowed else "NO"),
-        "overencumbrance_limit_percent": float(fund.overencumbrance_limit_percent),
+        # percents are whole numbers in Alma's fund (docs/conformance.md); sums and balances are numbers
+        "overencumbrance_limit_percent": int(fund.overencumbrance_limit_percent.to_integral_value()),
         # what Alma answers for settings the simulator does not model (reference §10): always present, as clients
         # with strict models of the fund (almonaut) require them
         "overexpenditure_allowed": coded("NO"), "overencumbrance_warning_percent": 0,
@@ -314,18 +364,35 @@ def ledger_to_json(ledger: Ledger, inst: Institution, base: str = ALMA_BASE) -> 
             "fund": [{"code": f.code, "link": f"{base}/acq/funds/{f.id}"} for f in funds]}
 
 
+PAYMENT_METHODS = {"ACCOUNTINGDEPARTMENT": "Accounting Department", "CASH": "Cash", "CREDITCARD": "Credit Card",
+                   "BANKTRANSFER": "Bank Transfer", "DEPOSITACCOUNT": "Deposit Account"}
+
+
+def _libraries_json(codes: list[str]) -> list[dict]:
+    """A vendor's or account's libraries: [] means every library of the institution."""
+    return [{"code": {"value": code}, "include_sub_units": False} for code in codes]
+
+
 def vendor_to_json(vendor: Vendor, base: str = ALMA_BASE) -> dict:
+    """A vendor as Alma answers it: an account's payment methods are a list, its discount and intervals strings
+    (docs/conformance.md)."""
     return {
         "code": vendor.code, "name": vendor.name, "link": f"{base}/acq/vendors/{vendor.code}",
+        "additional_code": "", "financial_sys_code": "", "national_tax_id": "",
         "status": coded("ACTIVE" if vendor.active else "INACTIVE", "Active" if vendor.active else "Inactive"),
+        "language": coded("en", "English"), "liable_for_vat": False,
         "material_supplier": vendor.material_supplier, "access_provider": vendor.access_provider,
         "licensor": False, "governmental": False,
         "currency": [coded(vendor.currency, CURRENCY_NAMES.get(vendor.currency, vendor.currency))],
-        "account": [{"code": a.code, "description": a.description,
-                     "status": coded("ACTIVE" if a.active else "INACTIVE"),
-                     "discount": f"{a.discount_percent:g}",
-                     "payment_method": coded(a.payment_method, "Accounting Department")}
+        "library": [],
+        "account": [{"code": a.code, "description": a.description, "financial_sys_code": "", "note": "",
+                     "status": coded("ACTIVE" if a.active else "INACTIVE", "Active" if a.active else "Inactive"),
+                     "discount_percent": f"{a.discount_percent:g}",
+                     "payment_method": [coded(a.payment_method, PAYMENT_METHODS.get(a.payment_method, a.payment_method))],
+                     "library": _libraries_json(a.libraries)}
                     for a in vendor.accounts.values()],
+        "contact_info": {"address": [], "email": [], "phone": [], "web_address": []},
+        "contact_person": [], "note": [],
         "interface": [{"name": vendor.default_platform}] if vendor.default_platform else [],
         "integration_system": vendor.system,
     }

@@ -11,7 +11,7 @@ Fixtures:
     alma            Hudson Valley University's Alma (with --alma-world: the world's first institution), fresh
     alma_connect    alma_connect("01TRLC_LSU") → a fresh AlmaClient for any institution of the seed world
     vendor_cart     vendor_cart("gobi") → that vendor's shopping cart, ordering through `alma`
-    mock_alma       every httpx call to Alma's hosts answered by a fresh simulated Alma (no sockets)
+    mock_alma       every httpx call to Alma's hosts answered by a fresh simulated Alma (no sockets); strict too
     almasim_server  one `almasim serve`-like server on 127.0.0.1 for the test session (per xdist worker)
 
 Strict mode (the default): a call the simulator does not serve as sent — an unknown path or verb, or a query
@@ -151,9 +151,7 @@ def alma_connect(request: pytest.FixtureRequest) -> Iterator[Callable[[str], obj
         unexpected = [call["explanation"] for service in services for call in service.unmatched]
         unexpected += [call["explanation"] for root, code in watched
                        for call in _admin(root, "GET", f"/unmatched?institution={code}")["unmatched"]]
-        if strict and unexpected:
-            pytest.fail("unexpected calls to the simulated Alma (strict mode; --no-alma-strict lets them through):\n  "
-                        + "\n  ".join(unexpected), pytrace=False)
+        _fail_on_unexpected(strict, unexpected)
     finally:
         for client in opened:
             close = getattr(client.backend, "close", None)
@@ -180,9 +178,21 @@ def vendor_cart(alma):
 
 
 @pytest.fixture
-def mock_alma():
-    """A fresh simulated Alma behind every Alma host while the test runs (httpx patched through respx)."""
+def mock_alma(request: pytest.FixtureRequest):
+    """A fresh simulated Alma behind every Alma host while the test runs (httpx patched through respx).
+
+    Strict like `alma`: a call the simulator does not serve as sent (an unknown path or verb, a query parameter
+    the route does not read) fails the test; --no-alma-strict lets it through."""
     from simulator import mock_alma as make
 
+    strict = request.config.getoption("alma_strict")
     with make() as mock:
+        mock.service.settings.strict = int(strict)
         yield mock
+    _fail_on_unexpected(strict, [call["explanation"] for call in mock.service.unmatched])
+
+
+def _fail_on_unexpected(strict: bool, unexpected: list[str]) -> None:
+    if strict and unexpected:
+        pytest.fail("unexpected calls to the simulated Alma (strict mode; --no-alma-strict lets them through):\n  "
+                    + "\n  ".join(unexpected), pytrace=False)

@@ -15,7 +15,7 @@ records). Nothing here knows Alma's JSON spellings or HTTP. Everything is re-exp
 from __future__ import annotations
 
 from simulator.alma.model.acquisitions import (
-    DEFAULT_SETTINGS_PROFILE, ExternalCatalogSync, FiscalPeriod, Fund, InventoryOperations, Ledger, Library,
+    DEFAULT_SETTINGS_PROFILE, Continuity, ExternalCatalogSync, FiscalPeriod, Fund, InventoryOperations, Ledger, Library,
     Location, NewOrderProfile, NoMatchAction, POLineType, Vendor, VendorAccount,
 )
 from simulator.alma.model.catalogue import (
@@ -31,7 +31,7 @@ from simulator.alma.model.world import (
 
 __all__ = [
     "DEFAULT_SETTINGS_PROFILE", "INDEX_KINDS", "STATUS_LABELS", "Alert", "ApiKey", "Bib", "Catalogue",
-    "CommunityZone", "ElectronicCollection", "Encumbrance", "ExternalCatalogSync", "FiscalPeriod", "Fund",
+    "CommunityZone", "Continuity", "ElectronicCollection", "Encumbrance", "ExternalCatalogSync", "FiscalPeriod", "Fund",
     "FundShare", "Holding", "Institution", "Inventory", "InventoryOperations", "Item", "Ledger", "Library",
     "Location", "MetadataTemplate", "NetworkZone", "NewOrderProfile", "NoMatchAction", "OrderedLocation", "POLine",
     "POLineDraft", "POLineStatus", "POLineType", "Portfolio", "PurchaseOrder", "ResourceMetadata", "Sequence",

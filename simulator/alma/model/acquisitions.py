@@ -169,10 +169,29 @@ DEFAULT_SETTINGS_PROFILE = NewOrderProfile(code="", name="(no profile: ISBN/ISSN
                                            prefer_same_inventory_type=False)
 
 
+class Continuity(enum.StrEnum):
+    """How long a PO line type's order runs: once, as a subscription, or as a standing order."""
+
+    ONE_TIME = "one-time"
+    CONTINUOUS = "continuous"
+    STANDING_ORDER = "standing-order"
+
+
 @dataclass(kw_only=True, frozen=True)
 class POLineType:
+    """A row of the institution's PO line type table (code table PurchaseType). Behaviour follows the row, not
+    the code's spelling: the classic format-specific codes (PRINTED_BOOK_OT "Print Book - One Time") and the
+    consolidated ones (PRINT_OT "Physical - One Time") are both just rows saying what inventory the line
+    orders, whether it is a serial, and whether it is one-time or continuous."""
+
     code: str
     label: str
     inventory: Inventory
     serial: bool = False
     enabled: bool = True
+    continuity: Continuity = Continuity.ONE_TIME
+    material_type: str = ""  # the physical material type a line of this type shows unless one is sent
+
+    @property
+    def continuous(self) -> bool:
+        return self.continuity is not Continuity.ONE_TIME
