@@ -83,13 +83,14 @@ def alma_connect(request: pytest.FixtureRequest) -> Iterator[Callable[[str], obj
     opened: list = []
     tenants: list[tuple[str, str]] = []
     watched: list[tuple[str, str]] = []  # (server root, institution) whose unexpected calls fail the test
-    services: list = []  # the mocked backends' services, whose unexpected calls fail the test
+    services: list = []  # the in-process and mocked backends' services, whose unexpected calls fail the test
     reset_done = False
 
     def connect(institution: str = HUDSON_VALLEY):
         nonlocal reset_done
         if kind == "inprocess":
             client = make_backend(kind, institution=institution, strict=strict)
+            services.append(client.backend.service)  # type: ignore[attr-defined]
         elif kind == "mocked":
             from simulator.backends.mocked import MockedBackend
             mocked = MockedBackend(institution=institution)
