@@ -149,14 +149,14 @@ def serve(service: AlmaService, request: Request, *, render: bool = False) -> Ou
         if key is None:
             fmt = codec.XML
             raise Unauthorized(_TWO_KEYS if api_key is None else _UNAUTHORIZED)
+        institution = key.institution
         if route is None:
             refusal = no_route(method, request.path, path_known)
-            service.remember_unexpected(key.institution, method, request.path, request.query, refusal.message)
+            service.remember_unexpected(institution, method, request.path, request.query, refusal.message)
             raise refusal
         if (route.area != "librarian" and route.area not in key.areas) or (route.write and not key.write):
             fmt = codec.XML
             raise Unauthorized(_UNAUTHORIZED)
-        institution = key.institution
         if repeated:
             raise InvalidParameter(f"Parameter {repeated} was given more than once; it takes one value.")
         if service.settings.strict:
