@@ -2,8 +2,9 @@
 
 The trouble is the simulator's own fault injection, set through the scenario's client (features.steps._trouble),
 so it works on every backend; the cart is the real vendor cart with its real retry policy, and records its waits
-instead of sleeping. What the cart sent is read from the simulator's request journal. The Then steps read Alma through the client: the PO lines carrying the order's vendor reference
-number (found by the title's ISBN, as the cart itself finds them: Alma's search has no vendor reference field).
+instead of sleeping. What the cart sent is read from the simulator's request journal. The Then steps read Alma
+through the client: the PO lines carrying the order's vendor reference number (found by the title's ISBN, as the
+cart itself finds them: Alma's search has no vendor reference field).
 """
 
 from __future__ import annotations

@@ -105,3 +105,19 @@ def test_an_answer_too_late_after_the_order_was_created_is_a_possible_duplicate(
     po_line = alma.get_po_line(line.po_line_number)
     assert po_line["vendor_reference_number"] == line.vendor_reference_number
     assert line.vendor_reference_number in line.result.message
+
+
+def test_carts_and_steps_never_import_httpx():
+    """Transport failures reach them as simulator.errors (NoAnswer), so neither needs the HTTP library."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    importing = []
+    for source in [*root.joinpath("simulator", "vendors").rglob("*.py"), *root.joinpath("features").rglob("*.py")]:
+        for node in ast.walk(ast.parse(source.read_text("utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if any(name.split(".")[0] in ("httpx", "respx") for name in names):
+                importing.append(str(source.relative_to(root)))
+    assert importing == []
