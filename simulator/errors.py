@@ -12,11 +12,16 @@
      │   ├─ Unauthorized            UNAUTHORIZED (401)
      │   ├─ Throttled               PER_SECOND_THRESHOLD / DAILY_THRESHOLD (429)
      │   └─ InternalError           INTERNAL_SERVER_ERROR (500), only for injected faults
+     ├─ NoAnswer                              Alma's answer never arrived (the call may or may not have been done)
+     │   ├─ TimedOut (also TimeoutError)      the client stopped waiting: the answer came too late
+     │   └─ ConnectionLost (also ConnectionError)  the connection failed or was dropped before an answer
      ├─ VendorError                           the vendor's own side: an empty cart, a title it does not sell
      └─ HarnessError (also AssertionError)    misuse of the simulator itself; messages start "SIMULATOR:"
 
 Services raise these; `simulator.api` turns them into Alma's error envelope; the HTTP backend turns
 the envelope back into the same class through `error_for_code`, so assertions read alike on every backend.
+Transport failures become `NoAnswer` at the backend (httpx's time-outs and transport errors over HTTP, the
+simulator's injected delays and dropped connections in-process), so carts and steps never import httpx.
 Imports only the standard library.
 """
 
@@ -133,6 +138,18 @@ class InternalError(AlmaError):
     status = 500
 
 
+class NoAnswer(SimulatorError):
+    """Alma's answer never reached the client: nobody knows whether Alma did the work."""
+
+
+class TimedOut(NoAnswer, TimeoutError):
+    """The client stopped waiting before Alma answered (its time-out passed)."""
+
+
+class ConnectionLost(NoAnswer, ConnectionError):
+    """The connection could not be made, or was closed before Alma's answer arrived."""
+
+
 class VendorError(SimulatorError):
     """The vendor's own side refused: an empty cart, a title it does not sell, a bad cart line."""
 
@@ -151,6 +168,10 @@ _BY_CODE: dict[str, type[AlmaError]] = {
                 ReceiveFailed, Unauthorized, Throttled, InternalError)
 }
 _BY_CODE["DAILY_THRESHOLD"] = Throttled
+# The codes the simulated Alma sends with NotFound and InvalidParameter (402119, Alma's general error, is
+# also a NotFound when its message says something was not found).
+_BY_CODE.update({code: NotFound for code in ("402203", "60121", "60122", "60123", "60221", "60304")})
+_BY_CODE.update({code: InvalidParameter for code in ("40166410", "40166411", "401873", "40188600", "40188604", "402204")})
 
 
 def error_for_code(code: str, message: str, status: int) -> AlmaError:
@@ -163,4 +184,6 @@ def error_for_code(code: str, message: str, status: int) -> AlmaError:
         return err
     if cls is IllegalValue and "check failed" in message:
         return FundCheckFailed(message, code=code, status=status)
+    if cls is GeneralError and message.rstrip(".").endswith(" not found"):
+        return NotFound(message, code=code, status=status)
     return cls(message, code=code, status=status)

@@ -1,116 +1,64 @@
-"""Alma in trouble, step-side: a real fake backend that makes the next Create PO line calls fail as Alma does.
+"""Alma in trouble, made by the simulator itself: the fault rules a scenario sets on its Alma, and what the
+request journal says the cart did while Alma was troubled.
 
-`TroubledAlma(inner)` wraps the backend a scenario's `alma` client talks through, so the same trouble works on
-every backend (in-process, mocked, server) — no mocks, nothing patched. It sits *inside* the evidence
-`RecordingBackend` (features/conftest.py), so the living documentation shows Alma's busy and failing answers
-as the cart received them; a time-out after the work is done raises no AlmaError, so that one exchange is
-missing from the evidence, and the cart's search that finds the PO line shows what happened instead.
+The trouble is the simulator's own fault injection, set through the client (`AlmaClient.add_fault`, the admin
+API on every backend: in-process, mocked and server alike), so the cart meets Alma's own answers — nothing is
+wrapped or faked step-side. Only Create PO line calls of the scenario's institution are troubled; the cart's
+reads (libraries, locations, funds, the search for its vendor reference number) and the Then steps' reads go
+through. The troubles, in Alma's dialect:
 
-Only Create PO line calls are troubled; the cart's reads (libraries, locations, funds, the search for its vendor
-reference number) and the Then steps' reads go through untouched. The troubles, in Alma's dialect:
+- busy:          Alma answers that it is over its per-second threshold, before doing anything;
+- failing:       Alma answers with an internal server error, before doing anything;
+- too late:      Alma creates the PO line but its answer comes later than the cart waits (a delay longer than the
+                 client's time-out: in-process and mocked the time-out is raised at once, against a server the
+                 client waits its time-out, two seconds, and no longer);
+- daily limit:   Alma answers that the institution's calls for the day are spent.
 
-- busy:          429 PER_SECOND_THRESHOLD before Alma does anything (too many requests per second);
-- failing:       500 INTERNAL_SERVER_ERROR before Alma does anything;
-- too late:      Alma creates the PO line, but its answer never reaches the cart (httpx.ReadTimeout);
-- daily limit:   429 DAILY_THRESHOLD (the institution's calls for the day are spent).
+[decision] The daily limit is made as a fault on the cart's orders, not by lowering the daily threshold: a real
+threshold would refuse the librarian's look in Alma afterwards too, and the scenario could not check that no PO
+line was created. The thresholds themselves are driven in tests/vendors/test_retries.py and the backends'
+"same story" test.
+
+What the cart did is read back from the simulator's request journal (`AlmaClient.journal`), so it is what Alma
+saw, on every backend.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
-import httpx
-
 from simulator.backends import AlmaClient
-from simulator.errors import InternalError, Throttled
-from simulator.testing.evidence import RecordingBackend
 
 BUSY, FAILING, TOO_LATE, DAILY_LIMIT = "busy", "failing", "too late", "daily limit"
-EVERY = 10_000  # "keeps failing": more calls than any retry policy makes
+PO_LINES = "/almaws/v1/acq/po-lines"
+PATIENCE = 2.0  # seconds the cart's client waits for an answer once Alma is slow
+LATE = 6.0  # seconds Alma takes to answer when it answers too late: longer than the client waits
+
+RULES = {
+    BUSY: {"code": "PER_SECOND_THRESHOLD",
+           "message": "Per-second threshold exceeded for this institution. Please try again later."},
+    FAILING: {"status": 500},
+    TOO_LATE: {"delay": LATE},
+    DAILY_LIMIT: {"code": "DAILY_THRESHOLD", "message": "Daily API threshold reached for this institution."},
+}
 
 
-def _trouble(kind: str) -> Exception:
-    if kind == BUSY:
-        return Throttled("Per-second threshold exceeded. Please try again later.", code="PER_SECOND_THRESHOLD")
-    if kind == DAILY_LIMIT:
-        return Throttled("Daily threshold exceeded for this institution.", code="DAILY_THRESHOLD")
-    if kind == FAILING:
-        return InternalError("Internal server error.")
+def trouble(alma: AlmaClient, kind: str, count: int | None = None) -> dict:
+    """Make the next `count` Create PO line calls (all of them if None) meet `kind`; the fault rule made."""
     if kind == TOO_LATE:
-        return httpx.ReadTimeout("timed out waiting for Alma's answer")
-    raise ValueError(f"unknown trouble {kind!r}")
+        alma.time_out_after(PATIENCE)
+    return alma.add_fault(method="POST", path=PO_LINES, times=count, **RULES[kind])
 
 
-@dataclass
-class Call:
-    """One request the cart made while Alma was troubled, and what became of it."""
-
-    method: str
-    path: str
-    query: dict
-    troubled: str = ""  # the trouble it met, if any
-
-    @property
-    def creates(self) -> bool:
-        return self.method == "POST" and self.path.endswith("/acq/po-lines")
-
-    @property
-    def searches(self) -> bool:
-        return self.method == "GET" and self.path.endswith("/acq/po-lines") and "q" in self.query
+def orders_and_searches(alma: AlmaClient) -> list[dict]:
+    """The cart's orders (Create PO line) and searches of PO lines, oldest first, as Alma's journal has them."""
+    return [entry for entry in alma.journal(path=PO_LINES)
+            if entry["path"] == PO_LINES and (entry["method"] == "POST" or "q=" in entry["query"])]
 
 
-@dataclass
-class TroubledAlma:
-    """A Backend: the next `count` Create PO line calls meet the trouble `meets`; every call is kept in `calls`."""
-
-    inner: Any
-    meets: str = ""
-    count: int = 0
-    calls: list[Call] = field(default_factory=list)
-
-    @property
-    def kind(self) -> str:  # the Backend protocol's kind: inprocess, mocked, http …
-        return self.inner.kind
-
-    def __getattr__(self, name: str) -> Any:  # world, clock, institution … of the wrapped backend
-        if name == "inner":
-            raise AttributeError(name)
-        return getattr(self.inner, name)
-
-    def send(self, method: str, path: str, query: dict | None = None, body: dict | None = None) -> Any:
-        call = Call(method.upper(), path, dict(query or {}))
-        self.calls.append(call)
-        if not (call.creates and self.count):
-            return self.inner.send(method, path, query, body)
-        self.count -= 1
-        call.troubled = self.meets
-        if self.meets == TOO_LATE:
-            self.inner.send(method, path, query, body)  # Alma does the work; the answer is lost on the way
-        raise _trouble(self.meets)
-
-    @property
-    def creates(self) -> list[Call]:
-        return [c for c in self.calls if c.creates]
+def orders(alma: AlmaClient) -> list[dict]:
+    """The Create PO line calls that reached Alma, oldest first."""
+    return [entry for entry in orders_and_searches(alma) if entry["method"] == "POST"]
 
 
-def trouble(alma: AlmaClient, kind: str, count: int) -> TroubledAlma:
-    """Make the next `count` Create PO line calls of this client meet `kind`; the wrapper stays for the scenario."""
-    outer = alma.backend
-    if isinstance(outer, RecordingBackend):
-        if not isinstance(outer.inner, TroubledAlma):
-            outer.inner = TroubledAlma(outer.inner)
-        found = outer.inner
-    elif isinstance(outer, TroubledAlma):
-        found = outer
-    else:
-        found = alma.backend = TroubledAlma(outer)
-    found.meets, found.count = kind, count
-    return found
-
-
-def troubled(alma: AlmaClient) -> TroubledAlma:
-    """The trouble set up for this client's Alma."""
-    found = alma.backend.inner if isinstance(alma.backend, RecordingBackend) else alma.backend
-    assert isinstance(found, TroubledAlma), "no trouble was set up for Alma in this scenario"
-    return found
+def described(entries: list[dict]) -> list[str]:
+    return [("order " + (entry["error_code"] or str(entry["status"]))) if entry["method"] == "POST" else "search"
+            for entry in entries]

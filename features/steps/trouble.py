@@ -1,16 +1,17 @@
 """Steps about checking out while Alma is busy, failing, slow or out of calls for the day.
 
-The trouble is made step-side by a real fake backend around the scenario's Alma (features.steps._trouble), so it
-works on every backend; the cart is the real vendor cart with its real retry policy, and records its waits instead
-of sleeping. The Then steps read Alma through the client: the PO lines carrying the order's vendor reference
-number (found by the title's ISBN, as the cart itself finds them: Alma's search has no vendor reference field).
+The trouble is the simulator's own fault injection, set through the scenario's client (features.steps._trouble),
+so it works on every backend; the cart is the real vendor cart with its real retry policy, and records its waits
+instead of sleeping. What the cart sent is read from the simulator's request journal. The Then steps read Alma
+through the client: the PO lines carrying the order's vendor reference number (found by the title's ISBN, as the
+cart itself finds them: Alma's search has no vendor reference field).
 """
 
 from __future__ import annotations
 
 from pytest_bdd import given, parsers, then
 
-from features.steps._trouble import DAILY_LIMIT, EVERY, FAILING, trouble, troubled
+from features.steps._trouble import DAILY_LIMIT, FAILING, described, orders, orders_and_searches, trouble
 from features.steps._types import EXTRA_TYPES
 
 
@@ -21,12 +22,12 @@ def alma_troubled(alma, kind, count):
 
 @given("Alma keeps failing")
 def alma_keeps_failing(alma):
-    trouble(alma, FAILING, EVERY)
+    trouble(alma, FAILING)
 
 
 @given("Alma has reached its daily limit")
 def alma_daily_limit(alma):
-    trouble(alma, DAILY_LIMIT, EVERY)
+    trouble(alma, DAILY_LIMIT)
 
 
 def lines_with_reference(alma, cart, number: str) -> list[dict]:
@@ -59,34 +60,33 @@ def waited_longer(cart):
 
 @then("the cart looked in Alma for its vendor reference number before sending the order again")
 def looked_before_resending(alma):
-    unknown, searched = False, 0  # unknown: the last order sent failed, so Alma may have created it
-    for call in troubled(alma).calls:
-        if call.searches:
+    seen = orders_and_searches(alma)
+    unknown, searched = False, 0  # unknown: the last order failed on Alma's side, so Alma may have created it
+    for entry in seen:
+        if entry["method"] == "GET":
             unknown, searched = False, searched + 1
-        elif call.creates:
-            assert not unknown, f"the order was sent again without looking first: {orders_and_searches(alma)}"
-            unknown = bool(call.troubled)
-    assert searched, "the cart never looked for its vendor reference number"
-
-
-def orders_and_searches(alma) -> list[str]:
-    return [("order " + (call.troubled or "created")) if call.creates else "search"
-            for call in troubled(alma).calls if call.creates or call.searches]
+        else:
+            assert not unknown, f"the order was sent again without looking first: {described(seen)}"
+            unknown = entry["status"] >= 500
+    assert searched, f"the cart never looked for its vendor reference number: {described(seen)}"
 
 
 @then(parsers.parse("the cart gave up after trying {times:Times}", extra_types=EXTRA_TYPES))
 def gave_up(alma, outcome, times):
-    assert outcome.checkout.attempts == times and len(troubled(alma).creates) == times, f"{outcome.checkout}"
+    sent = orders(alma)
+    assert outcome.checkout.attempts == times and len(sent) == times, f"{outcome.checkout}; {described(sent)}"
 
 
 @then("the cart did not try again")
 def did_not_try_again(alma, cart):
-    assert cart.waits == [] and len(troubled(alma).creates) == 1, f"waits {cart.waits}"
+    sent = orders(alma)
+    assert cart.waits == [] and len(sent) == 1, f"waits {cart.waits}; {described(sent)}"
 
 
 @then("the cart did not send the order a second time")
 def not_sent_twice(alma):
-    assert len(troubled(alma).creates) == 1, troubled(alma).creates
+    sent = orders(alma)
+    assert len(sent) == 1, described(sent)
 
 
 @then(parsers.parse("the cart reports the order as not placed because {why:NotPlaced}", extra_types=EXTRA_TYPES))

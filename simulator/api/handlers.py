@@ -85,7 +85,9 @@ class Route:
     pattern: re.Pattern[str] = field(init=False, compare=False, repr=False)  # compiled from the template
 
     def __post_init__(self) -> None:
-        regex = "^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", self.template) + "/?$"
+        # [decision] a path parameter never holds a control character, and the path ends at \Z (a trailing
+        # newline is not the end): such a path is unknown (404), whatever route it resembles
+        regex = "^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/\\x00-\\x1f\\x7f]+)", self.template) + r"/?\Z"
         object.__setattr__(self, "pattern", re.compile(regex))
 
 

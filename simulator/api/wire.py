@@ -1,17 +1,26 @@
-"""The one edge where requests become handler calls and exceptions become HTTP, as bytes in and bytes out.
+"""The one edge where requests become handler calls and refusals become Alma's answers.
 
-`handle(service, RawRequest) -> RawResponse` is everything Alma's gateway and API do around a handler:
-the API key (`?apikey=` or `Authorization: apikey …`; institution, area and read/write), the per-second and
-daily thresholds, `X-Exl-Api-Remaining` and `X-Request-ID` on every answer, content negotiation (`format=`,
-then `Accept`, XML by default, always `;charset=UTF-8`), the body, the route, injected faults, rendering
-(one object under its root element, lists under their plural wrapper with `total_record_count`, the key
-test's `<test>` text) and Alma's error envelope for every refusal: status from the exception, 404 and 405
-for unknown paths and verbs, and 500 `INTERNAL_SERVER_ERROR` for anything unexpected — never a traceback.
-Auth refusals are XML whatever was asked for, as Alma's are.
+Two layers, one edge:
 
-No framework here: the Starlette app (asgi.py) and the respx router (backends/mocked.py) both adapt their
-requests to `RawRequest` and call `handle`, so a server and a mock answer byte for byte alike.
-Imports the handlers, schemas, codec and admin modules of this package, and simulator.errors.
+- `serve(service, Request) -> Outcome` works on a *parsed* request (method, path, query pairs, headers with
+  the API key, the body as a dict) and is everything Alma's gateway and API do around a handler: the API key
+  (`?apikey=` or `Authorization: apikey …`; the same key in both is fine, two different keys are refused;
+  institution, area and read/write), unknown paths and verbs (after the key check; 405 with `Allow` naming the
+  path's own methods), a repeated single-valued query parameter, strict mode, the per-second and daily
+  thresholds, injected faults, the route (through `AlmaService.execute`, the one seam to a handler) and the
+  journal. A refusal is the `AlmaError` in `Outcome.error`; `X-Exl-Api-Remaining` and `X-Request-ID` are in
+  `Outcome.headers`. The in-process backend calls `serve` and never makes a byte.
+- `handle(service, RawRequest) -> RawResponse` is the thin byte layer the Starlette app (asgi.py) and the respx
+  router (backends/mocked.py) use: it hands the raw body to `serve` (parsed only once the call is admitted, so a
+  bad body never hides a bad key), renders the answer by content negotiation (`format=`, then `Accept`, XML by
+  default, always `;charset=UTF-8`; one object under its root element, lists under their plural wrapper with
+  `total_record_count`, the key test's `<test>` text) and writes Alma's error envelope for every refusal.
+  Auth refusals are XML whatever was asked for, as Alma's are; anything unexpected is 500
+  `INTERNAL_SERVER_ERROR`, never a traceback.
+
+So a server, a mock and the in-process backend answer alike, and a test that passes in-process passes over
+HTTP for the same reason. Imports the handlers, schemas, codec and admin modules of this package, and
+simulator.errors.
 """
 
 from __future__ import annotations
@@ -28,15 +37,16 @@ from simulator.admin import api as admin, strict
 from simulator.api.handlers import Answer, Call, Route, find_route, no_route, verbs_for
 from simulator.admin.journal import Exchange
 from simulator.api.schemas import ALMA_BASE
-from simulator.errors import AlmaError, GeneralError, Unauthorized
+from simulator.errors import AlmaError, GeneralError, InvalidParameter, Unauthorized
 
 if TYPE_CHECKING:
     from simulator.api.service import AlmaService
 
-__all__ = ["RawRequest", "RawResponse", "handle", "ADMIN"]
+__all__ = ["Outcome", "RawRequest", "RawResponse", "Request", "handle", "serve", "ADMIN"]
 
 ADMIN = admin.PREFIX
 _UNAUTHORIZED = "API-key not defined or not configured to allow this API."
+_TWO_KEYS = "Two different API keys were sent: one in the apikey parameter and one in the Authorization header."
 _JSON_TYPE = codec.content_type(codec.JSON)
 _XML_TYPE = codec.content_type(codec.XML)
 _TYPES = {codec.JSON: _JSON_TYPE, codec.XML: _XML_TYPE}
@@ -67,88 +77,141 @@ class RawResponse:
         return next((v for k, v in self.headers if k.lower() == name), None)
 
 
+@dataclass(slots=True)
+class Request:
+    """One call as the edge sees it: no bytes needed. `content` is a raw body still to parse (HTTP, respx);
+    the in-process backend gives `body` as a dict instead."""
+
+    method: str
+    path: str
+    query: Sequence[tuple[str, str]] = ()  # in order, repeats kept
+    headers: Mapping[str, str] = field(default_factory=dict)  # lower-case names (or a case-insensitive map)
+    body: dict | None = None
+    content: bytes = b""
+    base_url: str = ALMA_BASE
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What the edge decided: an answer or a refusal, the headers every answer carries, and injected trouble."""
+
+    status: int
+    headers: list[tuple[str, str]]
+    answer: Answer | None = None
+    error: AlmaError | None = None
+    fmt: str = codec.XML  # the negotiated format (XML for auth refusals)
+    payload: bytes = b""  # the rendered answer, when the byte layer asked for it
+    content_type: str = ""
+    drop: bool = False  # an injected dropped connection (before the call, or after it was done)
+    done: bool = False  # the handler ran (the work is done even if the answer is lost)
+    delay: float = 0.0  # an injected delay before the answer
+
+
 def handle(service: AlmaService, raw: RawRequest) -> RawResponse:
-    """Answer one HTTP request as Alma would."""
+    """Answer one HTTP request as Alma would: bytes in, bytes out, around `serve`."""
     if raw.path.startswith(ADMIN):
         status, content_type, payload = admin.handle(service, raw)
         return RawResponse(status, [("content-type", content_type), ("x-request-id", _request_id(service.next_request_number()))], payload)
+    outcome = serve(service, Request(raw.method, raw.path, raw.query, raw.headers, content=raw.body,
+                                     base_url=raw.base_url), render=True)
+    if outcome.drop and not outcome.done:
+        return RawResponse(0, [], drop=True, delay=outcome.delay)
+    return RawResponse(outcome.status, outcome.headers, outcome.payload, drop=outcome.drop, delay=outcome.delay)
+
+
+def serve(service: AlmaService, request: Request, *, render: bool = False) -> Outcome:
+    """Admit, run and journal one call; with `render`, also make the answer's bytes (the byte layer's part)."""
     started = time.perf_counter()
     number = service.next_request_number()
     request_id = _request_id(number)
     query: dict[str, str] = {}
-    for name, value in raw.query:
-        query.setdefault(name, value)
-    method = raw.method.upper()
-    fmt = codec.negotiate(raw.headers.get("accept"), query.get("format"))
+    repeated = ""
+    for name, value in request.query:
+        if name in query:
+            repeated = repeated or name
+        else:
+            query[name] = value
+    method = request.method.upper()
+    headers = request.headers
+    fmt = codec.negotiate(headers.get("accept"), query.get("format"))
     world = service.world
-    route, params, path_known = find_route(method, raw.path)
+    route, params, path_known = find_route(method, request.path)
     institution = ""
     remaining: int | None = None
-    body: dict | None = None
+    body: dict | None = request.body
     answer: Answer | None = None
     error: AlmaError | None = None
     delay = 0.0
-    drop = False
+    drop = done = False
     try:
-        api_key = _key(raw, query)
+        api_key = _key(request, query)
         key = world.api_keys.get(api_key) if api_key else None
+        if key is None:
+            fmt = codec.XML
+            raise Unauthorized(_TWO_KEYS if api_key is None else _UNAUTHORIZED)
+        institution = key.institution
         if route is None:
-            refusal = no_route(method, raw.path, path_known)
-            service.remember_unexpected(key.institution if key else "", method, raw.path, raw.query, refusal.message)
+            refusal = no_route(method, request.path, path_known)
+            service.remember_unexpected(institution, method, request.path, request.query, refusal.message)
             raise refusal
-        if key is None or (route.area != "librarian" and route.area not in key.areas) or (route.write and not key.write):
+        if (route.area != "librarian" and route.area not in key.areas) or (route.write and not key.write):
             fmt = codec.XML
             raise Unauthorized(_UNAUTHORIZED)
-        institution = key.institution
+        if repeated:
+            raise InvalidParameter(f"Parameter {repeated} was given more than once; it takes one value.")
         if service.settings.strict:
-            unexpected = strict.explain(method, raw.path, query)
+            unexpected = strict.explain(method, request.path, query)
             if unexpected:
-                service.remember_unexpected(institution, method, raw.path, raw.query, unexpected)
+                service.remember_unexpected(institution, method, request.path, request.query, unexpected)
                 raise GeneralError(f"General error. SIMULATOR (strict mode): {unexpected}")
         remaining = service.throttle.admit(institution)
-        fault = service.faults.pick(method, route.template, raw.path, institution) if len(service.faults) else None
+        fault = service.faults.pick(method, route.template, request.path, institution) if len(service.faults) else None
         if fault is not None:
             delay = fault.delay
             if fault.drop and not fault.after:
                 service.journal.record(Exchange(
                     at=service.clock.now(), request_id=request_id, institution=institution, method=method,
-                    path=raw.path, query=raw.query, route=route.template, handler=route.handler.__name__,
-                    params=params, request_body=raw.body,
-                    fixed_summary=f"{method} {raw.path}: connection dropped (injected fault)"))
-                return RawResponse(0, [], drop=True, delay=delay)
+                    path=request.path, query=request.query, route=route.template, handler=route.handler.__name__,
+                    params=params, request=body, request_body=request.content,
+                    fixed_summary=f"{method} {request.path}: connection dropped (injected fault)"))
+                return Outcome(0, [], drop=True, delay=delay)
             drop = fault.drop
             injected = fault.error()
             if injected is not None:
                 status, code, message = injected
                 raise AlmaError(message, code=code, status=status)
-        if raw.body and method in _BODY_METHODS and raw.body.strip():
-            body = codec.parse_body(raw.body, raw.headers.get("content-type"))
+        if body is None and method in _BODY_METHODS and request.content.strip():
+            body = codec.parse_body(request.content, headers.get("content-type"))
         call = Call(world=world, institution=world.institutions[institution], clock=service.clock, params=params,
-                    query=query, body=body, base=raw.base_url)
+                    query=query, body=body, base=request.base_url)
         answer = service.execute(route, call)
-        status, payload, content_type = _render(answer, fmt)
+        done = True
+        status = answer.status
     except AlmaError as exc:
-        error = exc
-        status, content_type = exc.status, _TYPES[fmt]
-        payload = codec.error_body([(exc.code, exc.message)], fmt, codec.tracking_id(number, service.clock.now()))
+        error, status = exc, exc.status
     except Exception as exc:  # a bug: Alma's 500 envelope, the traceback to stderr only
-        print(f"almasim: {request_id} {method} {raw.path} failed:", file=sys.stderr)
+        print(f"almasim: {request_id} {method} {request.path} failed:", file=sys.stderr)
         traceback.print_exception(exc, file=sys.stderr)
         error = AlmaError("Internal server error.", code="INTERNAL_SERVER_ERROR", status=500)
-        status, content_type = 500, _TYPES[fmt]
-        payload = codec.error_body([(error.code, error.message)], fmt, codec.tracking_id(number, service.clock.now()))
+        status = 500
+    payload, content_type = b"", _TYPES[fmt]
+    if render:
+        if error is not None:
+            payload = codec.error_body([(error.code, error.message)], fmt,
+                                       codec.tracking_id(number, service.clock.now()))
+        elif answer is not None:
+            status, payload, content_type = _render(answer, fmt)
     if remaining is None:
         remaining = service.throttle.remaining(institution) if institution else service.settings.daily_threshold
-    headers = [("content-type", content_type), ("x-exl-api-remaining", str(remaining)),
-               ("x-request-id", request_id)]
+    out = [("content-type", content_type), ("x-exl-api-remaining", str(remaining)), ("x-request-id", request_id)]
     if status == 405 and route is None:
-        headers.append(("allow", ", ".join(verbs_for(raw.path))))
+        out.append(("allow", ", ".join(verbs_for(request.path))))
     if status == 204:
-        headers = headers[1:]
+        out = out[1:]
     if service.journal.cap:
-        _journal(service, raw, route, params, method, status, body, answer, error, institution, request_id,
+        _journal(service, request, route, params, method, status, body, answer, error, institution, request_id,
                  payload, content_type, started)
-    return RawResponse(status, headers, payload, drop=drop, delay=delay)
+    return Outcome(status, out, answer, error, fmt, payload, content_type, drop=drop, done=done, delay=delay)
 
 
 def _render(answer: Answer, fmt: str) -> tuple[int, bytes, str]:
@@ -169,13 +232,15 @@ def _render(answer: Answer, fmt: str) -> tuple[int, bytes, str]:
     return answer.status, codec.to_xml(answer.root, body), _XML_TYPE
 
 
-def _key(raw: RawRequest, query: dict[str, str]) -> str:
-    key = query.get("apikey")
-    if key:
-        return key
-    header = raw.headers.get("authorization") or ""
+def _key(request: Request, query: dict[str, str]) -> str | None:
+    """The API key sent, "" when none was, None when the parameter and the header name different keys."""
+    in_query = query.get("apikey") or ""
+    header = request.headers.get("authorization") or ""
     scheme, _, value = header.strip().partition(" ")
-    return value.strip() if scheme.lower() == "apikey" else ""
+    in_header = value.strip() if scheme.lower() == "apikey" else ""
+    if in_query and in_header and in_query != in_header:
+        return None
+    return in_query or in_header
 
 
 def _request_id(number: int) -> str:
@@ -188,7 +253,7 @@ def _request_id(number: int) -> str:
     return "".join(chars)
 
 
-def _journal(service: AlmaService, raw: RawRequest, route: Route | None, params: dict, method: str, status: int,
+def _journal(service: AlmaService, raw: Request, route: Route | None, params: dict, method: str, status: int,
              body: dict | None, answer: Answer | None, error: AlmaError | None, institution: str, request_id: str,
              payload: bytes, content_type: str, started: float) -> None:
     service.journal.record(Exchange(
@@ -196,6 +261,6 @@ def _journal(service: AlmaService, raw: RawRequest, route: Route | None, params:
         query=raw.query, route=route.template if route is not None else "",
         handler=route.handler.__name__ if route is not None else "", status=status, params=params, request=body,
         answer=answer.body if answer is not None else None,
-        error=(error.code, error.message) if error is not None else None, request_body=raw.body,
+        error=(error.code, error.message) if error is not None else None, request_body=raw.content,
         response_body=payload, request_content_type=raw.headers.get("content-type") or "",
         response_content_type=content_type, milliseconds=(time.perf_counter() - started) * 1000))

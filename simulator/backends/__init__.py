@@ -1,6 +1,6 @@
 """Pluggable backends behind one `AlmaClient`: in-process, mocked (respx) and HTTP.
 
-    make_backend("inprocess")                                   the handlers called directly (fastest)
+    make_backend("inprocess")                                   the same edge as HTTP without the bytes (fastest)
     make_backend("mocked")                                      real httpx requests answered by respx, no sockets
     make_backend("http", base_url=..., api_key=...)             any server: `almasim serve`, or a real Alma
 
@@ -25,7 +25,7 @@ KINDS = {"inprocess": "inprocess", "in-process": "inprocess", "mocked": "mocked"
 def make_backend(kind: str = "inprocess", **options: Any) -> AlmaClient:
     """An AlmaClient on the chosen backend.
 
-    inprocess: world=, institution="01TRLC_HVU", clock=
+    inprocess: world=, institution="01TRLC_HVU", clock=, strict=, service= (an AlmaService), api_key=, timeout=30.0
     mocked:    service= (an AlmaService), institution="01TRLC_HVU", api_key=, host=, world=
     http:      base_url= (required), api_key= (required), client=, timeout=30.0, simulator= (guessed from the URL)
     """

@@ -6,6 +6,11 @@ raise the `AlmaError` Alma answered with. Three backends implement it: in-proces
 directly), mocked (respx intercepting Alma's hostnames, no sockets) and HTTP (any base URL: `almasim serve`
 or a real Alma). The librarian's actions that have no Alma REST endpoint go to the simulator's own
 /almasim/v1/librarian paths; against a real Alma the HTTP backend raises HarnessError for them.
+
+The simulator's own controls — fault rules, thresholds and the other settings, the request journal — are
+client methods too (`add_fault`, `change_settings`, `journal` …). They go to the admin API on every backend:
+over HTTP (server and mocked) to /almasim/v1/admin on the same host, in-process to the same admin API of
+the backend's own service, so a step that makes Alma busy or slow reads alike on every backend.
 Imports only the standard library (ALMA and LIBRARIAN repeat handlers' prefixes, so vendors never load the domain).
 """
 
@@ -16,6 +21,7 @@ from typing import Any, Protocol
 
 ALMA = "/almaws/v1"
 LIBRARIAN = "/almasim/v1/librarian"
+ADMIN = "/almasim/v1/admin"
 
 
 class Backend(Protocol):
@@ -23,7 +29,14 @@ class Backend(Protocol):
 
     def send(self, method: str, path: str, query: dict[str, Any] | None = None,
              body: dict | None = None) -> Any:
-        """Deliver one request; return the answer's body (dict, text or None). Refusals raise AlmaError."""
+        """Deliver one request; return the answer's body (dict, text or None). Refusals raise AlmaError;
+        an answer that never arrives raises NoAnswer (TimedOut, ConnectionLost)."""
+
+    def admin(self, method: str, path: str, body: Any = None, query: dict[str, Any] | None = None) -> Any:
+        """Call the simulator's own admin API (/almasim/v1/admin + path); its refusals raise HarnessError."""
+
+    def set_timeout(self, seconds: float) -> None:
+        """Wait at most this long for each answer from now on."""
 
 
 def _clean(query: dict[str, Any]) -> dict[str, str]:
@@ -150,3 +163,33 @@ class AlmaClient:
 
     def configure_fund(self, code: str, **changes: Any) -> dict:
         return self._call("PATCH", f"{LIBRARIAN}/funds/{code}", changes)
+
+    # -- the simulator's own controls (its admin API; not Alma) -----------------------------------------------------
+    def institution(self) -> str:
+        """The institution this client's API key belongs to."""
+        return str(self.backend.institution)  # type: ignore[attr-defined]
+
+    def add_fault(self, **rule: Any) -> dict:
+        """Make chosen calls fail or slow down (fields of simulator.admin.faults.Fault: method, path, code,
+        status, drop, after, delay, times, probability, seed). Only this client's institution is hit."""
+        rule.setdefault("institution", self.institution())
+        return self.backend.admin("POST", "/faults", rule)
+
+    def clear_faults(self) -> None:
+        self.backend.admin("DELETE", "/faults")
+
+    def settings(self) -> dict:
+        return self.backend.admin("GET", "/settings")
+
+    def change_settings(self, **changes: Any) -> dict:
+        """Thresholds (per_second_threshold, daily_threshold), journal caps, strict mode; the new settings."""
+        return self.backend.admin("PUT", "/settings", changes)
+
+    def journal(self, **query: Any) -> list[dict]:
+        """The calls this client's institution made, oldest first (method=, path=, status=, limit=)."""
+        query.setdefault("institution", self.institution())
+        return self.backend.admin("GET", "/journal", query=_clean({**query, "raw": False}))["entries"]
+
+    def time_out_after(self, seconds: float) -> None:
+        """Wait at most `seconds` for each answer from now on; a later answer raises TimedOut."""
+        self.backend.set_timeout(seconds)

@@ -18,7 +18,9 @@ a user's own httpx code that calls Alma is answered by the simulator, like moto'
     def test_order(mock_alma): ...                  # and a pytest fixture (simulator.testing.plugin).
 
 Any other host is refused loudly (respx's "not mocked" AssertionError). Injected dropped connections
-become `httpx.RemoteProtocolError`, slow answers really wait.
+become `httpx.RemoteProtocolError`; a slow answer really waits, unless it is slower than the request's read
+time-out: then `httpx.ReadTimeout` is raised at once, after the work, as a client that stopped waiting sees it
+(the backends turn both into simulator.errors' TimedOut and ConnectionLost).
 Imports httpx, respx, simulator.api (service, wire) and this package.
 """
 
@@ -54,6 +56,10 @@ def answer(service: AlmaService, request: httpx.Request) -> httpx.Response:
                      f"{url.scheme}://{url.netloc.decode('ascii')}{ALMA}")
     response = service.handle(raw)
     if response.delay:
+        read = (request.extensions.get("timeout") or {}).get("read")
+        if read is not None and response.delay > read:
+            raise httpx.ReadTimeout(f"no answer within {read:g} s (injected delay of {response.delay:g} s)",
+                                    request=request)
         time.sleep(response.delay)
     if response.drop:
         raise httpx.RemoteProtocolError("peer closed connection without sending a response (injected fault)",
@@ -85,6 +91,8 @@ class MockedBackend(HttpBackend):
         key = api_key or full_key(self.service.world, institution)
         client = httpx.Client(transport=httpx.MockTransport(router(self.service).handler))
         super().__init__(f"https://{host}{ALMA}", key, client=client, simulator=True)
+        if api_key is None:
+            self._institution = institution
 
     @property
     def world(self) -> World:

@@ -107,7 +107,7 @@ def alma_connect(request: pytest.FixtureRequest) -> Iterator[Callable[[str], obj
     opened: list = []
     tenants: list[tuple[str, str]] = []
     watched: list[tuple[str, str]] = []  # (server root, institution) whose unexpected calls fail the test
-    services: list = []  # the mocked backends' services, whose unexpected calls fail the test
+    services: list = []  # the in-process and mocked backends' services, whose unexpected calls fail the test
     reset_done = False
 
     def connect(institution: str = ""):
@@ -117,6 +117,7 @@ def alma_connect(request: pytest.FixtureRequest) -> Iterator[Callable[[str], obj
         world = load_world(world_file) if world_file and kind in ("inprocess", "mocked") else None
         if kind == "inprocess":
             client = make_backend(kind, institution=institution, strict=strict, world=world)
+            services.append(client.backend.service)  # type: ignore[attr-defined]
         elif kind == "mocked":
             from simulator.backends.mocked import MockedBackend
             mocked = MockedBackend(institution=institution, world=world)

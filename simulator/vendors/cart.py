@@ -12,8 +12,9 @@ gets is Alma's decision, which the cart reads back from Alma afterwards. Retries
 tries again within the throttle budget; a 5xx or a time-out is retried a bounded number of times, and
 after any answer that leaves the outcome unknown the cart first looks for a PO line carrying its vendor
 reference number, reporting a possible duplicate order instead of sending a second one.
-Imports simulator.backends (AlmaClient), simulator.errors, simulator.money, simulator.fakes, httpx (its time-out and
-transport errors only) and the vendor's profile and catalogue.
+Imports simulator.backends (AlmaClient), simulator.errors, simulator.money, simulator.fakes and the vendor's
+profile and catalogue. A time-out or a lost connection reaches the cart as simulator.errors' NoAnswer, whatever
+the backend, so the cart never imports httpx.
 """
 
 from __future__ import annotations
@@ -25,10 +26,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-import httpx
-
 from simulator.backends import AlmaClient
-from simulator.errors import AlmaError, VendorError
+from simulator.errors import AlmaError, NoAnswer, VendorError
 from simulator.fakes import acquisitions_faker
 from simulator.money import Money
 from simulator.vendors.catalogue import CatalogueTitle
@@ -38,7 +37,7 @@ CREATED, IN_REVIEW, REFUSED, FAILED, POSSIBLE_DUPLICATE = (
     "created", "in_review", "refused", "failed", "possible_duplicate")
 FORMATS = ("print", "ebook")
 # Errors after which nobody knows whether Alma created the line (the request may have arrived).
-UNCERTAIN = (httpx.TimeoutException, httpx.TransportError, TimeoutError, ConnectionError)
+UNCERTAIN = (NoAnswer,)
 
 
 class LineRefused(VendorError):

@@ -11,7 +11,7 @@ from alma_requests import po_line
 
 from simulator.api import codec
 from simulator.backends import make_backend
-from simulator.errors import HarnessError
+from simulator.errors import GeneralError
 
 POL = "/almaws/v1/acq/po-lines"
 JSON = {"accept": "application/json"}
@@ -46,11 +46,13 @@ def test_an_unknown_path_names_the_nearest_routes_and_is_remembered(wire):
     assert _unmatched(wire) == []
 
 
-def test_the_in_process_backend_raises_in_strict_mode():
+def test_the_in_process_backend_refuses_in_strict_mode_as_http_does():
     alma = make_backend("inprocess", strict=True)
-    with pytest.raises(HarnessError) as loud:
+    with pytest.raises(GeneralError) as loud:
         alma.list_po_lines(sort="title")
+    assert loud.value.code == "402119" and loud.value.status == 400
     assert "does not read sort" in str(loud.value) and "order_by" in str(loud.value)
+    assert [c["path"] for c in alma.backend.service.unmatched] == ["/almaws/v1/acq/po-lines"]
     assert make_backend("inprocess").list_po_lines(sort="title")["total_record_count"] >= 1  # not strict: ignored
 
 

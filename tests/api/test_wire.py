@@ -7,6 +7,7 @@ import json
 from alma_requests import ACQ_ONLY, KEY, READ_ONLY, po_line
 
 from simulator.api import codec
+from simulator.api.wire import RawRequest, handle
 
 JSON = {"accept": "application/json"}
 POL = "/almaws/v1/acq/po-lines"
@@ -175,3 +176,55 @@ def test_links_in_answers_point_at_the_host_that_was_called(service):
     answer = handle(service, RawRequest("GET", "/almaws/v1/acq/vendors/GOBI", [("apikey", KEY)],
                                         {"accept": "application/json"}, b"", "http://127.0.0.1:9/almaws/v1"))
     assert json.loads(answer.body)["link"].startswith("http://127.0.0.1:9/almaws/v1/acq/vendors/")
+
+
+# ---------------------------------------------------------------- one envelope for every answer (issue 10) -------
+
+
+def _exact(wire, method: str, path: str, key: str = KEY):
+    """The path exactly as given (the Wire helper's urlsplit would drop a newline or a tab)."""
+    return handle(wire.service, RawRequest(method, path, [("apikey", key)], JSON))
+
+
+def test_unknown_paths_with_odd_characters_get_404_in_alma_s_envelope_after_the_key_check(wire):
+    for path in ("/almaws/v1/acq/po-lines\n", "/almaws/v1/acq/po-lines/POL-1\n", "/almaws/v1/acq/po-lines/PO\tL-1",
+                 "/almaws/v1/acq/po-lines/POL-1/../..", "/almaws/v1/acq/pö-lines", "/almaws/v1/acq/\x00"):
+        answer = _exact(wire, "GET", path)
+        assert answer.status == 404, path
+        assert answer.header("content-type") == "application/json;charset=UTF-8"
+        [(code, message)] = envelope(answer)
+        assert code == "402119" and "No such API" in message
+        assert answer.header("x-request-id") and answer.header("x-exl-api-remaining")
+        refused = _exact(wire, "GET", path, key="l8xx-nobody")  # the key is checked first
+        assert refused.status == 401 and envelope(refused)[0][0] == "UNAUTHORIZED"
+
+
+def test_unknown_methods_get_405_with_allow_naming_the_path_s_own_methods(wire):
+    for method in ("TRACE", "QUERY", "PATCH", "OPTIONS"):
+        answer = wire(method, "/almaws/v1/acq/po-lines/POL-1", headers=JSON)
+        assert answer.status == 405 and answer.header("allow") == "DELETE, GET, PUT", method
+        assert envelope(answer)[0][0] == "402119"
+    listing = wire("TRACE", POL)
+    assert listing.status == 405 and listing.header("allow") == "GET, POST"
+    nowhere = wire("TRACE", "/almaws/v1/acq/nowhere")
+    assert nowhere.status == 404 and nowhere.header("allow") is None
+    assert wire("TRACE", POL, key="l8xx-nobody").status == 401
+
+
+def test_two_different_keys_in_the_query_and_the_header_are_refused(wire):
+    both = {**JSON, "authorization": f"apikey {READ_ONLY}"}
+    answer = wire("GET", "/almaws/v1/acq/test", headers=both)  # KEY in the query, READ_ONLY in the header
+    assert answer.status == 401 and answer.header("content-type") == "application/xml;charset=UTF-8"
+    [(code, message)] = envelope(answer)
+    assert code == "UNAUTHORIZED" and "Two different API keys" in message
+    same = wire("GET", "/almaws/v1/acq/test", headers={**JSON, "authorization": f"apikey {KEY}"})
+    assert same.status == 200
+
+
+def test_a_repeated_single_valued_parameter_is_refused_naming_it(wire):
+    answer = wire("GET", f"{POL}?limit=1&limit=2", headers=JSON)
+    assert answer.status == 400
+    [(code, message)] = envelope(answer)
+    assert code == "40166410" and "limit" in message and "more than once" in message
+    assert wire("GET", f"{POL}?limit=1&offset=0", headers=JSON).status == 200
+    assert wire("GET", f"{POL}?limit=1&limit=2", key="l8xx-nobody").status == 401  # the key comes first

@@ -61,3 +61,21 @@ def test_injected_faults_reach_the_users_code():
             vendor_connector_test(HOSTS[0], alma.api_key())
         assert caught.value.response.status_code == 429
         assert vendor_connector_test(HOSTS[0], alma.api_key())
+
+
+def test_odd_methods_paths_keys_and_repeats_get_alma_s_envelope_through_respx():
+    """Issue 10's one envelope, as a user's httpx code meets it: 405 with Allow, 404, two keys, a repeat."""
+    with mock_alma() as alma:
+        base, key = f"{HOSTS[0]}/almaws/v1", alma.api_key()
+        trace = httpx.request("TRACE", f"{base}/acq/po-lines", params={"apikey": key})
+        assert trace.status_code == 405 and trace.headers["allow"] == "GET, POST"
+        assert b"<errorCode>402119</errorCode>" in trace.content
+        query = httpx.request("QUERY", f"{base}/acq/nowhere", params={"apikey": key})
+        assert query.status_code == 404 and "allow" not in query.headers
+        two_keys = httpx.get(f"{base}/acq/test", params={"apikey": key},
+                             headers={"Authorization": "apikey l8xx-hvu-0000-read-only"})
+        assert two_keys.status_code == 401 and b"Two different API keys" in two_keys.content
+        repeated = httpx.get(f"{base}/acq/po-lines", params=[("apikey", key), ("limit", "1"), ("limit", "2")],
+                             headers={"Accept": "application/json"})
+        assert repeated.status_code == 400
+        assert repeated.json()["errorList"]["error"][0]["errorMessage"].startswith("Parameter limit was given")
