@@ -523,12 +523,14 @@ class _Cloner:
                 entry: dict[str, Any] = {"code": a_code}
                 if _text(account.get("description")):
                     entry["description"] = _text(account["description"])
-                discount = _decimal_text(account.get("discount"))
+                # Alma's account answers `discount_percent` (older answers `discount`)
+                discount = _decimal_text(account.get("discount_percent", account.get("discount")))
                 entry["discount"] = discount if discount is not None else "0"
                 if _code(account.get("status"), "ACTIVE").upper() != "ACTIVE":
                     entry["active"] = False
-                if _code(account.get("payment_method")):
-                    entry["payment_method"] = _code(account.get("payment_method"))
+                methods = [_code(m) for m in _as_list(account.get("payment_method")) if _code(m)]
+                if methods:  # Alma answers a list; the simulator's account keeps one
+                    entry["payment_method"] = methods[0]
                 accounts.append(entry)
             vendor["accounts"] = accounts
             out.append(vendor)
