@@ -330,7 +330,7 @@ def _commit(world: World, institution: Institution, plan: _Plan, clock: Clock) -
     draft = plan.draft
     number = draft.number or _next_po_line_number(institution)
     today = alma_date(clock.now())
-    bib = plan.bib or _bring_bib(world, institution, plan, number)
+    bib = plan.bib or _bring_bib(world, institution, plan, number, today)
     line = POLine(number=number, status=POLineStatus.IN_REVIEW, draft=draft, mms_id=bib.mms_id,
                   profile=plan.profile.code, created_date=today, status_date=today, alerts=list(plan.alerts),
                   net_price=plan.funds.net_price)
@@ -380,8 +380,10 @@ def release_for_processing(institution: Institution, line: POLine, funds: FundPl
         line.status = POLineStatus.AUTO_PACKAGING
 
 
-def _bring_bib(world: World, institution: Institution, plan: _Plan, number: str) -> Bib:
-    """The institution record the line attaches to: a link to a Network Zone record, or a new brief record."""
+def _bring_bib(world: World, institution: Institution, plan: _Plan, number: str, today: str) -> Bib:
+    """The institution record the line attaches to: a link to a Network Zone record, or a new brief record.
+    Its MARC (020 every ISBN, 022, 035, 100, 245, 264 …) is built from these fields when it is read
+    (simulator.alma.records)."""
     network = world.network_of(institution)
     if plan.network_bib is not None:
         return _link_network_record(institution, plan.network_bib, plan.profile)
@@ -396,7 +398,7 @@ def _bring_bib(world: World, institution: Institution, plan: _Plan, number: str)
                 created_by_order=number, validation_problems=metadata_problems(record),
                 metadata_template=institution.metadata_template.name,
                 language=institution.metadata_template.language,
-                encoding_level=institution.metadata_template.encoding_level)
+                encoding_level=institution.metadata_template.encoding_level, created=today, modified=today)
     if plan.new_bib_zone is Zone.NETWORK and network is not None:
         nz_bib = replace(brief, zone=Zone.NETWORK,
                          mms_id=f"99{network.sequence.take():010d}{network.mms_suffix}")
