@@ -12,7 +12,7 @@ brief record), 001 the MMS ID, 005 the last change, 008 (date entered, publicati
 020 $a every ISBN, 022 $a ISSN, 035 $a other system and vendor numbers plus the 035 Alma adds for a record
 linked to the Network Zone `(EXLNZ-<network>)<mms id>`, 100 $a author, 245 $a title, 264 _1 $a place $b
 publisher $c date, 590 $a local notes. A holding: leader `nx`, 001 the holding ID, 852 $b library $c location.
-Imports pymarc, the domain model, simulator.clock and simulator.errors.
+Imports pymarc, the domain model, simulator.clock, simulator.errors and simulator.identifiers.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from simulator.alma.model import World
 from simulator.alma.model.catalogue import Bib, Holding, Zone
 from simulator.clock import Clock, alma_date
 from simulator.errors import IllegalValue, NotFound
+from simulator.identifiers import clean_identifier, format_issn
 
 #: What Alma puts before the `<record>` in a bib's `anies` string (captured answers, conformance.md §5.1).
 ANIES_DECLARATION = '<?xml version="1.0" encoding="UTF-16"?>'
@@ -65,6 +66,18 @@ def isbn_texts(bib: Bib) -> list[str]:
     return [part for raw in bib.isbns for part in _SPLIT_IDENTIFIERS.split(raw.strip()) if part]
 
 
+def identifiers_in(text: str) -> list[str]:
+    """Every ISBN (or ISSN) in a field as sent, each cleaned: "978-0-8203-4752-3 (hbk.); 0820347523" gives two."""
+    found: list[str] = []
+    for part in _SPLIT_IDENTIFIERS.split(text or ""):
+        tokens = [clean_identifier(t) for t in part.split()]
+        whole = [t for t in tokens if len(t) in (8, 10, 13)]
+        for code in (whole if len(whole) > 1 else [clean_identifier(part)]):
+            if code and code not in found:
+                found.append(code)
+    return found
+
+
 def network_035(bib: Bib, network_code: str) -> list[str]:
     """The 035 $a Alma adds to a record linked to the Network Zone."""
     return [f"(EXLNZ-{network_code}){bib.network_mms_id}"] if bib.network_mms_id and network_code else []
@@ -89,8 +102,8 @@ def bib_record(bib: Bib, network_code: str = "") -> Record:
     record.add_ordered_field(Field(tag="008", data=f"{entered}{dates}xx {' ' * 17}{language} d"))
     for isbn in isbn_texts(bib):
         record.add_ordered_field(_data("020", (" ", " "), ("a", isbn)))
-    for issn in bib.issns:
-        record.add_ordered_field(_data("022", (" ", " "), ("a", issn)))
+    for issn in bib.issns:  # as ISSNs are written: 0317-8471
+        record.add_ordered_field(_data("022", (" ", " "), ("a", format_issn(issn) if len(issn) == 8 else issn)))
     for number in [*bib.system_numbers, *bib.vendor_title_numbers, *network_035(bib, network_code)]:
         record.add_ordered_field(_data("035", (" ", " "), ("a", number)))
     if bib.author:

@@ -380,7 +380,7 @@ def bib_to_json(bib: Bib, base: str = ALMA_BASE, network_code: str = "") -> dict
         "publisher_const": bib.publisher,
         "holdings": {"value": "", "link": f"{base}/bibs/{bib.mms_id}/holdings"},
         "created_by": "API" if bib.created else "import", "created_date": created})
-    if bib.modified and bib.modified != bib.created:
+    if bib.modified and (bib.marc or bib.modified != bib.created):  # Alma leaves these out until a change
         out.update({"last_modified_by": "API", "last_modified_date": bib.modified})
     out.update({
         "suppress_from_publishing": str(bib.suppressed).lower(), "suppress_from_external_search": "false",
