@@ -438,7 +438,7 @@ def holding_to_json(holding: Holding, inst: Institution, base: str = ALMA_BASE) 
     """Alma's holding object with its MARC record (852 $b library $c location) in `anies`."""
     library = inst.libraries.get(holding.library)
     location = library.locations.get(holding.location) if library else None
-    return {"holding_id": holding.id, "link": f"{base}/bibs/{holding.mms_id}/holdings/{holding.id}",
+    return {"holding_id": holding.id,  # captured holdings carry no link of their own (conformance.md §6)
             "created_by": "API", "created_date": _holding_created(holding, inst),
             "originating_system": "OTHER", "originating_system_id": holding.id,
             "suppress_from_publishing": "false", "calculated_suppress_from_publishing": "false",
@@ -486,7 +486,8 @@ def alma_item_to_json(item: Item, inst: Institution, base: str = ALMA_BASE, netw
         "location": coded(holding.location if holding else "", location.name if location else ""),
         "pages": "", "pieces": "", "requested": False, "creation_date": _item_created(item, inst),
         "modification_date": item.receive_date or _item_created(item, inst),
-        "base_status": coded("1", "Item in place") if item.received else coded("0", "Item not in place"),
+        # an ordered item is not in place, and stays so while received into the acquisitions work order
+        "base_status": coded("0", "Item not in place") if item.po_line else coded("1", "Item in place"),
         "awaiting_reshelving": False, "physical_material_type": coded("BOOK", "Book"),
         "po_line": item.po_line, "is_magnetic": False, "receiving_operator": "API" if item.received else "",
         "inventory_number": "", "inventory_price": "", "alternative_call_number": "",
@@ -497,8 +498,12 @@ def alma_item_to_json(item: Item, inst: Institution, base: str = ALMA_BASE, netw
     if item.received:
         item_data["arrival_date"] = item.receive_date
         item_data["process_type"] = coded("WORK_ORDER_DEPARTMENT", "In Process")
-    else:
+        item_data["work_order_type"] = coded("AcqWorkOrder", "Acquisition technical services")
+        item_data["work_order_at"] = coded(f"AcqDept{holding.library if holding else ''}", "Acquisitions Department")
+    elif item.po_line:
         item_data["process_type"] = coded("ACQ", "Acquisition")
+    else:
+        item_data["process_type"] = coded("")
     return {"bib_data": bib_data, "holding_data": holding_data, "item_data": item_data,
             "link": f"{base}/bibs/{item.mms_id}/holdings/{item.holding_id}/items/{item.id}"}
 
