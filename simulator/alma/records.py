@@ -66,6 +66,11 @@ def isbn_texts(bib: Bib) -> list[str]:
     return [part for raw in bib.isbns for part in _SPLIT_IDENTIFIERS.split(raw.strip()) if part]
 
 
+def issn_text(issn: str) -> str:
+    """An ISSN as it is written (0317-8471), whether kept cleaned or as sent."""
+    return format_issn(issn) if len(issn) == 8 and "-" not in issn else issn
+
+
 def identifiers_in(text: str) -> list[str]:
     """Every ISBN (or ISSN) in a field as sent, each cleaned: "978-0-8203-4752-3 (hbk.); 0820347523" gives two."""
     found: list[str] = []
@@ -103,7 +108,7 @@ def bib_record(bib: Bib, network_code: str = "") -> Record:
     for isbn in isbn_texts(bib):
         record.add_ordered_field(_data("020", (" ", " "), ("a", isbn)))
     for issn in bib.issns:  # as ISSNs are written: 0317-8471
-        record.add_ordered_field(_data("022", (" ", " "), ("a", format_issn(issn) if len(issn) == 8 else issn)))
+        record.add_ordered_field(_data("022", (" ", " "), ("a", issn_text(issn))))
     for number in [*bib.system_numbers, *bib.vendor_title_numbers, *network_035(bib, network_code)]:
         record.add_ordered_field(_data("035", (" ", " "), ("a", number)))
     if bib.author:

@@ -371,7 +371,7 @@ def bib_to_json(bib: Bib, base: str = ALMA_BASE, network_code: str = "") -> dict
     if isbns:
         out["isbn"] = isbns[0]
     if bib.issns:
-        out["issn"] = bib.issns[0]
+        out["issn"] = records.issn_text(bib.issns[0])
     out.update({
         "complete_edition": "",
         "network_number": records.network_035(bib, network_code) if network_code else

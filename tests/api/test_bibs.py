@@ -204,3 +204,20 @@ def test_a_client_library_reads_the_ordered_isbn_from_020(server):
             element = answer.find("record")
             (record,) = pymarc.parse_xml_to_array(io.StringIO(ET.tostring(element, encoding="unicode")))
         assert record["020"]["a"] == isbn, fmt
+
+
+def test_an_overlaid_record_survives_a_snapshot(wire):
+    """The state file (`almasim serve --state`) keeps the cataloguer's MARC and re-indexes by its ISBN."""
+    from alma_requests import Wire
+
+    from simulator.alma import snapshot
+    from simulator.api.service import AlmaService
+
+    mms_id = order(wire)["resource_metadata"]["mms_id"]["value"]
+    isbn = new_isbn()
+    assert wire("PUT", f"{ALMA}/bibs/{mms_id}", json_body={"anies": [FULL_RECORD.format(isbn=isbn)]}).status == 200
+    before = get(wire, f"{ALMA}/bibs/{mms_id}")
+    world = snapshot.load(json.loads(json.dumps(snapshot.dump(wire.service.world))))
+    again = Wire(AlmaService(world=world))
+    assert get(again, f"{ALMA}/bibs/{mms_id}") == before
+    assert world.institution("01TRLC_HVU").catalogue.lookup("isbn", isbn)[0].mms_id == mms_id
