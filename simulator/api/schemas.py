@@ -529,6 +529,9 @@ def portfolio_to_json(portfolio: Portfolio, inst: Institution | None, base: str 
             "vendor_title_number": portfolio.vendor_title_number}
     if collection_name is not None:
         body["electronic_collection"]["name"] = collection_name
+    if inst is None:  # a Community Zone portfolio: no Alma route reads it, so it carries no link that would 404
+        del body["link"]
+        del body["resource_metadata"]["mms_id"]["link"]
     return body
 
 

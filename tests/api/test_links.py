@@ -60,3 +60,12 @@ def test_every_link_in_a_rehearsal_answers_200(server):
     walked = {parts[3] for parts in paths if parts[1] == "bibs" and len(parts) > 3}
     assert {"holdings", "portfolios"} <= walked, walked  # the walk reached holdings, items and portfolios
     assert any("/items/" in link for link in seen)
+
+
+def test_community_zone_portfolios_carry_no_link_that_would_not_resolve(server):
+    with httpx.Client(timeout=30) as http:
+        listed = http.get(f"{server.url}/almasim/v1/librarian/community-zone/portfolios",
+                          params={"q": "isbn~9780300120004", "apikey": KEY, "format": "json"}).json()
+        assert listed["portfolio"], listed
+        for link in links_in(listed):
+            assert http.get(link, params={"apikey": KEY}).status_code == 200, link
