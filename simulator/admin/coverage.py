@@ -40,6 +40,7 @@ QUERY: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", f"{ALMA}/acq/fiscal-periods"): ("mode",),
     ("GET", f"{ALMA}/conf/integration-profiles"): _PAGE,
     ("GET", f"{ALMA}/bibs"): ("mms_id",),
+    ("GET", f"{ALMA}/bibs/{{mms_id}}"): ("view",),
     ("GET", f"{ALMA}/bibs/{{mms_id}}/portfolios"): _PAGE,
     ("GET", f"{ALMA}/bibs/{{mms_id}}/holdings/{{holding_id}}/items"): _PAGE,
     ("GET", f"{ALMA}/electronic/e-collections"): ("q", *_PAGE),

@@ -455,7 +455,10 @@ def list_bibs(call: Call) -> Answer:
 
 @_route("GET", f"{ALMA}/bibs/{{mms_id}}", "bibs")
 def get_bib(call: Call) -> Answer:
-    return Answer(s.bib_to_json(_bib(call, call.params["mms_id"]), call.base, call.institution.network), root="bib")
+    bib = s.bib_to_json(_bib(call, call.params["mms_id"]), call.base, call.institution.network)
+    if call.arg("view", "full").lower() == "brief":  # bibs.json: view=brief leaves the MARC record out
+        bib.pop("anies")
+    return Answer(bib, root="bib")
 
 
 @_route("GET", f"{ALMA}/bibs/{{mms_id}}/portfolios", "bibs")

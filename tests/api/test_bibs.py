@@ -76,6 +76,12 @@ def test_a_brief_record_holds_what_the_order_sent_as_marc_in_json_and_xml(wire):
     assert (bib["isbn"], bib["brief_level"]["value"], bib["record_format"]) == (isbn, "01", "marc21")
 
 
+def test_view_brief_leaves_the_marc_record_out(wire):
+    mms_id = order(wire)["resource_metadata"]["mms_id"]["value"]
+    assert "anies" in get(wire, f"{ALMA}/bibs/{mms_id}") and "anies" not in json.loads(
+        wire("GET", f"{ALMA}/bibs/{mms_id}?format=json&view=brief").body)
+
+
 def test_alma_s_bib_object_holds_no_simulator_fields_the_librarian_view_does(wire):
     line = order(wire)
     mms_id = line["resource_metadata"]["mms_id"]["value"]
