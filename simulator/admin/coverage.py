@@ -22,6 +22,7 @@ _POL = f"{ALMA}/acq/po-lines"
 _ONE = f"{_POL}/{{po_line_id}}"
 _EC = f"{ALMA}/electronic/e-collections/{{collection_id}}"
 _PAGE = ("limit", "offset")
+_HOLDINGS = f"{ALMA}/bibs/{{mms_id}}/holdings"
 
 #: Query parameters each route reads (the OpenAPI contract test checks each is documented).
 QUERY: dict[tuple[str, str], tuple[str, ...]] = {
@@ -39,7 +40,9 @@ QUERY: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", f"{ALMA}/acq/fiscal-periods"): ("mode",),
     ("GET", f"{ALMA}/conf/integration-profiles"): _PAGE,
     ("GET", f"{ALMA}/bibs"): ("mms_id",),
+    ("GET", f"{ALMA}/bibs/{{mms_id}}"): ("view",),
     ("GET", f"{ALMA}/bibs/{{mms_id}}/portfolios"): _PAGE,
+    ("GET", f"{ALMA}/bibs/{{mms_id}}/holdings/{{holding_id}}/items"): _PAGE,
     ("GET", f"{ALMA}/electronic/e-collections"): ("q", *_PAGE),
     ("GET", f"{_EC}/e-services/{{service_id}}/portfolios"): _PAGE,
     ("POST", f"{LIBRARIAN}/bibs/{{mms_id}}/order"): ("assign_inventory_manually",),
@@ -82,6 +85,12 @@ ERRORS: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", f"{ALMA}/bibs/{{mms_id}}/portfolios/{{portfolio_id}}"): ("402204", "402203", "60123"),
     ("PUT", f"{ALMA}/bibs/{{mms_id}}/portfolios/{{portfolio_id}}"): ("60221", "60123", "60161", "60172", "401872",
                                                                      "402119", "401676"),
+    ("PUT", f"{ALMA}/bibs/{{mms_id}}"): ("402204", "402203", "4022032", "401676", "402119"),
+    ("POST", f"{ALMA}/bibs"): ("402209", "401676", "402119"),
+    ("GET", f"{_HOLDINGS}"): ("402204", "402203"),
+    ("GET", f"{_HOLDINGS}/{{holding_id}}"): ("402204", "402203", "402208"),
+    ("GET", f"{_HOLDINGS}/{{holding_id}}/items"): ("402204", "402203", "402208", "402119"),
+    ("GET", f"{_HOLDINGS}/{{holding_id}}/items/{{item_pid}}"): ("402204", "402203", "402208", "401689"),
     ("GET", f"{ALMA}/electronic/e-collections"): ("402119",),
     ("GET", _EC): ("60121",),
     ("GET", f"{_EC}/e-services"): ("60121",),
@@ -93,6 +102,10 @@ ERRORS: dict[tuple[str, str], tuple[str, ...]] = {
 _PAGING = "402119 for a limit or offset that is not a whole number in range: Alma's general error."
 _BODY = ("a body that is not JSON or XML (or is refused: a DTD, too deep, too large) gets Alma's general error "
          "402119; a missing body gets 401676 'Request body not found', as on PUT.")
+
+_NOT_NUMERIC = "a non-numeric MMS ID is refused as on GET /bibs/{mms_id}."
+_NO_BIB = "an unknown MMS ID is refused as on GET /bibs/{mms_id}."
+_NO_HOLDING = "a holding ID the record does not have is refused as on GET /bibs/{mms_id}/holdings/{holding_id}."
 
 #: [decision] Codes a route answers with that Ex Libris' file does not list for it, each with its reason.
 DECISIONS: dict[tuple[str, str], dict[str, str]] = {
@@ -109,6 +122,15 @@ DECISIONS: dict[tuple[str, str], dict[str, str]] = {
     ("PUT", f"{ALMA}/bibs/{{mms_id}}/portfolios/{{portfolio_id}}"): {
         "402119": _BODY, "401676": _BODY,
         "401872": "an access model the institution's AccessModel table does not have is refused as on a PO line."},
+    ("PUT", f"{ALMA}/bibs/{{mms_id}}"): {"401676": _BODY, "402119": _BODY},
+    ("POST", f"{ALMA}/bibs"): {"401676": _BODY, "402119": _BODY},
+    ("GET", _HOLDINGS): {"402204": _NOT_NUMERIC, "402203": _NO_BIB},
+    ("GET", f"{_HOLDINGS}/{{holding_id}}"): {"402204": _NOT_NUMERIC, "402203": _NO_BIB},
+    ("GET", f"{_HOLDINGS}/{{holding_id}}/items"): {"402204": _NOT_NUMERIC, "402208": _NO_HOLDING,
+                                                   "402119": _PAGING},
+    ("GET", f"{_HOLDINGS}/{{holding_id}}/items/{{item_pid}}"): {
+        "402204": _NOT_NUMERIC, "402203": _NO_BIB, "402208": _NO_HOLDING,
+        "401689": "Alma documents no code for an unknown item PID; 401689 'No items found' is used."},
     ("GET", f"{ALMA}/electronic/e-collections"): {"402119": _PAGING},
     ("GET", f"{_EC}/e-services/{{service_id}}/portfolios"): {"402119": _PAGING},
     ("GET", f"{_EC}/e-services/{{service_id}}/portfolios/{{portfolio_id}}"): {

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from simulator.alma import alerts
+from simulator.alma import alerts, records
 from simulator.alma.configuration import activated_collection
 from simulator.alma.funds import FundPlan, encumber, net_price, plan_funds, refuse_or_alert
 from simulator.alma.matching import MATCH_METHODS, choose, order_inventory
@@ -67,6 +67,7 @@ class _Plan:
     bib_only: bool = False  # the line links to the bib only (assign inventory manually, portfolio taken)
     collection: ElectronicCollection | None = None  # existing IZ collection, or a CZ one to activate
     locations: list[OrderedLocation] = field(default_factory=list)
+    isbns_sent: list[str] = field(default_factory=list)  # every ISBN in the order's isbn field (a brief record's 020s)
 
 
 # ---------------------------------------------------------------- profile selection -----------------------------
@@ -184,6 +185,7 @@ def _plan(world: World, institution: Institution, draft: POLineDraft, profile_co
           forced_portfolio: PortfolioDecision | None = None) -> _Plan:
     line_type, vendor = validate_hard(institution, draft)
     profile = select_profile(institution, profile_code, vendor)
+    draft_isbn = draft.resource.isbn
     record = normalize(draft.resource, NormalizationContext(vendor, profile, institution.code))
     draft = copy.copy(draft)  # the plan's own draft: the caller's is never changed
     draft.resource = record
@@ -204,7 +206,7 @@ def _plan(world: World, institution: Institution, draft: POLineDraft, profile_co
     found_alerts += refuse_or_alert(profile, funds)
 
     plan = _Plan(draft=draft, profile=profile, line_type=line_type, vendor=vendor, alerts=found_alerts,
-                 funds=funds)
+                 funds=funds, isbns_sent=records.identifiers_in(draft_isbn))
     _plan_bib(world, institution, plan)
     _plan_inventory(world, institution, plan, forced_portfolio)
     return plan
@@ -331,7 +333,7 @@ def _commit(world: World, institution: Institution, plan: _Plan, clock: Clock) -
     draft = plan.draft
     number = draft.number or _next_po_line_number(institution)
     today = alma_date(clock.now())
-    bib = plan.bib or _bring_bib(world, institution, plan, number)
+    bib = plan.bib or _bring_bib(world, institution, plan, number, today)
     line = POLine(number=number, status=POLineStatus.IN_REVIEW, draft=draft, mms_id=bib.mms_id,
                   profile=plan.profile.code, created_date=today, status_date=today, alerts=list(plan.alerts),
                   net_price=plan.funds.net_price)
@@ -381,14 +383,16 @@ def release_for_processing(institution: Institution, line: POLine, funds: FundPl
         line.status = POLineStatus.AUTO_PACKAGING
 
 
-def _bring_bib(world: World, institution: Institution, plan: _Plan, number: str) -> Bib:
-    """The institution record the line attaches to: a link to a Network Zone record, or a new brief record."""
+def _bring_bib(world: World, institution: Institution, plan: _Plan, number: str, today: str) -> Bib:
+    """The institution record the line attaches to: a link to a Network Zone record, or a new brief record.
+    Its MARC (020 every ISBN, 022, 035, 100, 245, 264 …) is built from these fields when it is read
+    (simulator.alma.records)."""
     network = world.network_of(institution)
     if plan.network_bib is not None:
         return _link_network_record(institution, plan.network_bib, plan.profile)
     record = plan.draft.resource
     brief = Bib(mms_id="", zone=Zone.INSTITUTION, title=record.title, author=record.author,
-                isbns=[record.isbn] if record.isbn else [], issns=[record.issn] if record.issn else [],
+                isbns=_every_isbn(record.isbn, plan.isbns_sent), issns=[record.issn] if record.issn else [],
                 publisher=record.publisher, publication_place=record.publication_place,
                 publication_year=record.publication_year, system_numbers=list(record.system_control_numbers),
                 vendor_title_numbers=[record.vendor_title_number] if record.vendor_title_number else [],
@@ -397,7 +401,7 @@ def _bring_bib(world: World, institution: Institution, plan: _Plan, number: str)
                 created_by_order=number, validation_problems=metadata_problems(record),
                 metadata_template=institution.metadata_template.name,
                 language=institution.metadata_template.language,
-                encoding_level=institution.metadata_template.encoding_level)
+                encoding_level=institution.metadata_template.encoding_level, created=today, modified=today)
     if plan.new_bib_zone is Zone.NETWORK and network is not None:
         nz_bib = replace(brief, zone=Zone.NETWORK,
                          mms_id=f"99{network.sequence.take():010d}{network.mms_suffix}")
@@ -405,6 +409,12 @@ def _bring_bib(world: World, institution: Institution, plan: _Plan, number: str)
         return _link_network_record(institution, nz_bib, plan.profile)
     brief.mms_id = institution.new_id("99")
     return institution.catalogue.add(brief)
+
+
+def _every_isbn(normalized: str, sent: list[str]) -> list[str]:
+    """The normalized ISBN first (matching keys on it), then the other ISBNs the order sent in the same field."""
+    first = [normalized] if normalized else []
+    return first + [i for i in sent if i not in first]
 
 
 def _link_network_record(institution: Institution, nz_bib: Bib, profile: NewOrderProfile) -> Bib:

@@ -486,6 +486,8 @@ def _emit_verbatim(parts: list[str], fragments: list[Any]) -> None:
     for fragment in fragments:
         if not isinstance(fragment, str):
             raise TypeError("'anies' must hold serialized XML strings")
+        if fragment.startswith("<?xml"):  # Alma's JSON anies opens with a declaration; XML embeds the element
+            fragment = fragment[fragment.index("?>") + 2:]
         _parse_tree(fragment)  # refuse to splice anything that is not one well-formed element
         parts.append(fragment)
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from simulator.alma import configuration, lifecycle, ordering, queries
+from simulator.alma import configuration, lifecycle, ordering, queries, records
 from simulator.api import schemas as s
 from simulator.alma.model import STATUS_LABELS, Institution, Ledger, World
 from simulator.alma.seed import profile_from_table
@@ -450,13 +450,17 @@ def list_bibs(call: Call) -> Answer:
     ids = [i.strip() for i in call.arg("mms_id").split(",") if i.strip()]
     if not ids or len(ids) > 100:
         raise NotFound("Input parameter mmsId list is not valid.", code="402203")
-    bibs = [s.bib_to_json(b, call.base) for b in (call.institution.catalogue.bibs.get(i) for i in ids) if b]
+    bibs = [s.bib_to_json(b, call.base, call.institution.network)
+            for b in (call.institution.catalogue.bibs.get(i) for i in ids) if b]
     return Answer(s.list_json("bib", bibs, len(bibs)), plural="bibs")
 
 
 @_route("GET", f"{ALMA}/bibs/{{mms_id}}", "bibs")
 def get_bib(call: Call) -> Answer:
-    return Answer(s.bib_to_json(_bib(call, call.params["mms_id"]), call.base), root="bib")
+    bib = s.bib_to_json(_bib(call, call.params["mms_id"]), call.base, call.institution.network)
+    if call.arg("view", "full").lower() == "brief":  # bibs.json: view=brief leaves the MARC record out
+        bib.pop("anies")
+    return Answer(bib, root="bib")
 
 
 @_route("GET", f"{ALMA}/bibs/{{mms_id}}/portfolios", "bibs")
@@ -488,6 +492,62 @@ def update_portfolio(call: Call) -> Answer:
     changes = s.portfolio_changes(_body(call))
     portfolio = lifecycle.change_portfolio(call.world, call.institution.code, portfolio.id, call.clock, **changes)
     return Answer(s.portfolio_to_json(portfolio, call.institution, call.base), root="portfolio")
+
+
+@_route("PUT", f"{ALMA}/bibs/{{mms_id}}", "bibs", write=True)
+def overlay_bib(call: Call) -> Answer:
+    """A cataloguer overlays the record with a full one (MARCXML in `<record>`, or in `anies` in JSON)."""
+    bib = _bib(call, call.params["mms_id"])
+    marcxml = s.bib_record_from_json(_body(call), code=records.INVALID_ON_PUT)
+    bib = records.overlay_record(call.world, call.institution.code, bib.mms_id, marcxml, call.clock)
+    return Answer(s.bib_to_json(bib, call.base, call.institution.network), root="bib")
+
+
+@_route("POST", f"{ALMA}/bibs", "bibs", write=True)
+def create_bib(call: Call) -> Answer:
+    marcxml = s.bib_record_from_json(_body(call), code=records.INVALID_ON_POST)
+    bib = records.create_record(call.world, call.institution.code, marcxml, call.clock)
+    return Answer(s.bib_to_json(bib, call.base, call.institution.network), root="bib")
+
+
+def _holding(call: Call):
+    bib = _bib(call, call.params["mms_id"])
+    holding = call.institution.holdings.get(call.params["holding_id"])
+    if holding is None or holding.mms_id != bib.mms_id:
+        raise NotFound(f"Search failed for Holdings ID: {call.params['holding_id']}.", code="402208")
+    return holding
+
+
+@_route("GET", f"{ALMA}/bibs/{{mms_id}}/holdings", "bibs")
+def bib_holdings(call: Call) -> Answer:
+    bib = _bib(call, call.params["mms_id"])
+    inst = call.institution
+    found = [s.holding_brief_json(inst.holdings[h], inst, call.base) for h in inst.holdings_by_bib.get(bib.mms_id, ())]
+    return Answer(s.list_json("holding", found, len(found)), plural="holdings")
+
+
+@_route("GET", f"{ALMA}/bibs/{{mms_id}}/holdings/{{holding_id}}", "bibs")
+def get_holding(call: Call) -> Answer:
+    return Answer(s.holding_to_json(_holding(call), call.institution, call.base), root="holding")
+
+
+@_route("GET", f"{ALMA}/bibs/{{mms_id}}/holdings/{{holding_id}}/items", "bibs")
+def holding_items(call: Call) -> Answer:
+    holding = _holding(call)
+    inst = call.institution
+    found = [i for i in inst.items.values() if i.holding_id == holding.id]
+    page, total = _page(call, found)
+    return Answer(s.list_json("item", [s.alma_item_to_json(i, inst, call.base, inst.network) for i in page], total),
+                  plural="items")
+
+
+@_route("GET", f"{ALMA}/bibs/{{mms_id}}/holdings/{{holding_id}}/items/{{item_pid}}", "bibs")
+def get_item(call: Call) -> Answer:
+    holding = _holding(call)
+    item = call.institution.items.get(call.params["item_pid"])
+    if item is None or item.holding_id != holding.id:
+        raise NotFound(f"No items found for item PID {call.params['item_pid']}.", code="401689")
+    return Answer(s.alma_item_to_json(item, call.institution, call.base, call.institution.network), root="item")
 
 
 @_route("GET", f"{ALMA}/electronic/e-collections", "electronic")
@@ -653,3 +713,11 @@ def configure_fund(call: Call) -> Answer:
         changes[name] = value
     fund = configuration.change_fund(call.world, call.institution.code, call.params["fund_code"], **changes)
     return Answer(s.fund_to_json(fund, call.institution, call.base), root="fund")
+
+
+@_route("GET", f"{LIBRARIAN}/bibs/{{mms_id}}", "librarian")
+def librarian_bib(call: Call) -> Answer:
+    """The record as a librarian sees it: Alma's bib object and what only the simulator knows (its zone,
+    management tag, local notes, the order that made it, the validation problems it raised)."""
+    bib = _bib(call, call.params["mms_id"])
+    return Answer(s.librarian_bib_to_json(bib, call.base, call.institution.network), root="bib")

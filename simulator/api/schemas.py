@@ -12,8 +12,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from simulator.alma import records
 from simulator.alma.model import (
-    STATUS_LABELS, Bib, ElectronicCollection, FiscalPeriod, Fund, FundShare, Institution, Item, Ledger, Library,
+    STATUS_LABELS, Bib, ElectronicCollection, FiscalPeriod, Fund, FundShare, Holding, Institution, Item, Ledger,
+    Library,
     Location,
     NewOrderProfile, OrderedLocation, POLine, POLineDraft, Portfolio, ResourceMetadata, Vendor,
 )
@@ -287,7 +289,8 @@ def _location_json(loc: OrderedLocation, inst: Institution, base: str) -> dict:
     copies = [_copy_json(inst.items[item_id], base) for item_id in loc.item_ids if item_id in inst.items]
     return {"quantity": loc.quantity, "library": coded(loc.library, library.name if library else ""),
             "shelving_location": loc.location,
-            "holding": [{"id": loc.holding_id, "link": f"{base}/bibs/-/holdings/{loc.holding_id}"}] if loc.holding_id else [],
+            "holding": [{"id": loc.holding_id, "link": _holding_link(inst, loc.holding_id, base)}]
+            if loc.holding_id else [],
             "copy": copies}
 
 
@@ -300,6 +303,10 @@ def _copy_json(item: Item, base: str) -> dict:
     if item.received and item.receive_date:
         out["receive_date"] = item.receive_date
     return out
+
+def _holding_link(inst: Institution, holding_id: str, base: str) -> str:
+    holding = inst.holdings.get(holding_id)
+    return f"{base}/bibs/{holding.mms_id if holding else ''}/holdings/{holding_id}"
 
 
 def item_to_json(item: Item, inst: Institution, base: str = ALMA_BASE, *, brief: bool = False) -> dict:
@@ -415,20 +422,156 @@ def fiscal_period_to_json(fp: FiscalPeriod) -> dict:
             "status": coded("CURRENT" if fp.current else "INACTIVE")}
 
 
-def bib_to_json(bib: Bib, base: str = ALMA_BASE) -> dict:
-    return {"mms_id": bib.mms_id, "link": f"{base}/bibs/{bib.mms_id}", "title": bib.title, "author": bib.author,
-            "isbn": bib.isbns[0] if bib.isbns else "", "issn": bib.issns[0] if bib.issns else "",
-            "publisher_const": bib.publisher, "place_of_publication": bib.publication_place,
-            "date_of_publication": bib.publication_year,
-            "network_number": [f"(EXLNZ){bib.network_mms_id}"] if bib.network_mms_id else [],
-            "suppress_from_publishing": str(bib.suppressed).lower(),
-            "brief_level": coded("01" if bib.brief else "10", "Brief" if bib.brief else "Full"),
-            "management_tag": bib.publish_to_external_catalog,
-            "local_note": list(bib.local_notes), "system_control_number": list(bib.system_numbers),
-            "metadata_template": bib.metadata_template,
-            "language": coded(bib.language, bib.language) if bib.language else coded("", ""),
-            "encoding_level": bib.encoding_level,
-            "zone": bib.zone.value}
+SYNC_WITH_OCLC = {"PUBLISH_BIB": "BIBS", "PUBLISH_HOLDINGS": "HOLDINGS", "DONT_PUBLISH": "NONE"}
+
+
+def bib_to_json(bib: Bib, base: str = ALMA_BASE, network_code: str = "") -> dict:
+    """Alma's bib object with its MARC record in `anies` (in XML: the `<record>` element). Nothing here is the
+    simulator's own: which order made the record and what it raised show on `librarian_bib_to_json`."""
+    created = bib.created or records.SEEDED_DATE
+    out: dict[str, Any] = {
+        "mms_id": bib.mms_id, "record_format": "marc21",
+        "linked_record_id": {"value": bib.network_mms_id, "type": "NZ"} if bib.network_mms_id else {},
+        "title": bib.title, "author": bib.author}
+    isbns = records.isbn_texts(bib)
+    if isbns:
+        out["isbn"] = isbns[0]
+    if bib.issns:
+        out["issn"] = records.issn_text(bib.issns[0])
+    out.update({
+        "complete_edition": "",
+        "network_number": records.network_035(bib, network_code) if network_code else
+        ([f"(EXLNZ){bib.network_mms_id}"] if bib.network_mms_id else []),
+        "place_of_publication": bib.publication_place, "date_of_publication": bib.publication_year,
+        "publisher_const": bib.publisher,
+        "holdings": {"value": "", "link": f"{base}/bibs/{bib.mms_id}/holdings"},
+        "created_by": "API" if bib.created else "import", "created_date": created})
+    if bib.modified and (bib.marc or bib.modified != bib.created):  # Alma leaves these out until a change
+        out.update({"last_modified_by": "API", "last_modified_date": bib.modified})
+    out.update({
+        "suppress_from_publishing": str(bib.suppressed).lower(), "suppress_from_external_search": "false",
+        "sync_with_oclc": SYNC_WITH_OCLC.get(bib.publish_to_external_catalog, "NONE"),
+        "sync_with_libraries_australia": "NONE",
+        "originating_system": "OTHER" if bib.created else "ILS", "originating_system_id": bib.mms_id,
+        "cataloging_level": coded("00", "Default Level"),
+        "brief_level": coded("01" if bib.brief else "10", "Brief" if bib.brief else "Full"),
+        "link": f"{base}/bibs/{bib.mms_id}",
+        "anies": records.anies(records.bib_record(bib, network_code))})
+    return out
+
+
+def librarian_bib_to_json(bib: Bib, base: str = ALMA_BASE, network_code: str = "") -> dict:
+    """The record as a librarian sees it in Alma's record view: Alma's bib object, and what the simulator knows
+    about it that has no field in Alma's API (its zone, management tag, local notes, the order that made it,
+    the validation problems it raised, the metadata template it was built from)."""
+    return {**bib_to_json(bib, base, network_code), "zone": bib.zone.value,
+            "management_tag": bib.publish_to_external_catalog, "local_note": list(bib.local_notes),
+            "system_control_number": list(bib.system_numbers),
+            "vendor_title_number": list(bib.vendor_title_numbers),
+            "created_by_order": bib.created_by_order, "validation_problems": list(bib.validation_problems),
+            "metadata_template": bib.metadata_template, "language": bib.language,
+            "encoding_level": bib.encoding_level}
+
+
+def bib_record_from_json(body: dict, code: str) -> str:
+    """The MARCXML `<record>` of a bib PUT or POST body: `anies` in JSON, the `<record>` element in XML (which
+    the codec also reads into `anies`)."""
+    if not isinstance(body, dict):
+        raise IllegalValue("Given bib is illegal: the body is not a bib object.", code=code)
+    found = body.get("anies") or body.get("record")
+    if isinstance(found, list):
+        found = found[0] if len(found) == 1 else None
+    if not isinstance(found, str) or not found.strip():
+        raise IllegalValue("The bib holds no MARC record (anies in JSON, <record> in XML).", code=code)
+    text = found.strip()
+    if text.startswith("<?xml"):
+        text = text[text.index("?>") + 2:].lstrip()
+    return text
+
+
+def _item_created(item: Item, inst: Institution) -> str:
+    """An item is created with the PO line that ordered it; other items were loaded with the seed."""
+    line = inst.po_lines.get(item.po_line) if item.po_line else None
+    return line.created_date if line is not None and line.created_date else records.SEEDED_DATE
+
+
+def _holding_created(holding: Holding, inst: Institution) -> str:
+    first = next((i for i in inst.items.values() if i.holding_id == holding.id), None)
+    return _item_created(first, inst) if first is not None else records.SEEDED_DATE
+
+
+def holding_to_json(holding: Holding, inst: Institution, base: str = ALMA_BASE) -> dict:
+    """Alma's holding object with its MARC record (852 $b library $c location) in `anies`."""
+    library = inst.libraries.get(holding.library)
+    location = library.locations.get(holding.location) if library else None
+    return {"holding_id": holding.id,  # captured holdings carry no link of their own (conformance.md §6)
+            "created_by": "API", "created_date": _holding_created(holding, inst),
+            "originating_system": "OTHER", "originating_system_id": holding.id,
+            "suppress_from_publishing": "false", "calculated_suppress_from_publishing": "false",
+            "library": coded(holding.library, library.name if library else ""),
+            "location": coded(holding.location, location.name if location else ""),
+            "anies": records.anies(records.holding_record(holding))}
+
+
+def holding_brief_json(holding: Holding, inst: Institution, base: str = ALMA_BASE) -> dict:
+    """A holding as `GET /bibs/{mms_id}/holdings` lists it."""
+    library = inst.libraries.get(holding.library)
+    location = library.locations.get(holding.location) if library else None
+    return {"holding_id": holding.id, "link": f"{base}/bibs/{holding.mms_id}/holdings/{holding.id}",
+            "created_by": "API", "created_date": _holding_created(holding, inst),
+            "library": coded(holding.library, library.name if library else ""),
+            "location": coded(holding.location, location.name if location else ""),
+            "suppress_from_publishing": "false", "calculated_suppress_from_publishing": "false"}
+
+
+def alma_item_to_json(item: Item, inst: Institution, base: str = ALMA_BASE, network_code: str = "") -> dict:
+    """Alma's item object as the bibs API answers it: bib_data, holding_data, item_data and a link."""
+    holding = inst.holdings.get(item.holding_id)
+    bib = inst.catalogue.bibs.get(item.mms_id)
+    library = inst.libraries.get(holding.library) if holding else None
+    location = library.locations.get(holding.location) if library and holding else None
+    bib_data: dict[str, Any] = {"mms_id": item.mms_id, "title": bib.title if bib else "",
+                                "author": bib.author if bib else "", "isbn": (records.isbn_texts(bib) or [""])[0] if bib else "",
+                                "complete_edition": "", "place_of_publication": bib.publication_place if bib else "",
+                                "date_of_publication": bib.publication_year if bib else "",
+                                "publisher_const": bib.publisher if bib else "",
+                                "network_number": records.network_035(bib, network_code) if bib else [],
+                                "bib_suppress_from_publishing": str(bool(bib and bib.suppressed)).lower(),
+                                "link": f"{base}/bibs/{item.mms_id}"}
+    holding_data = {"holding_id": item.holding_id, "link": f"{base}/bibs/{item.mms_id}/holdings/{item.holding_id}",
+                    "call_number": "", "call_number_type": coded("", ""), "permanent_call_number": "",
+                    "permanent_call_number_type": coded("", ""), "accession_number": "", "copy_id": "",
+                    "in_temp_location": False, "temp_library": {}, "temp_location": {},
+                    "temp_call_number_type": coded(""), "temp_call_number": "", "temp_call_number_source": "",
+                    "temp_policy": coded(""), "holding_suppress_from_publishing": "false",
+                    "calculated_suppress_from_publishing": "false"}
+    item_data: dict[str, Any] = {
+        "pid": item.id, "barcode": item.barcode, "policy": coded(item.item_policy, item.item_policy),
+        "provenance": coded(""), "description": item.description, "library": coded(
+            holding.library if holding else "", library.name if library else ""),
+        "location": coded(holding.location if holding else "", location.name if location else ""),
+        "pages": "", "pieces": "", "requested": False, "creation_date": _item_created(item, inst),
+        "modification_date": item.receive_date or _item_created(item, inst),
+        # an ordered item is not in place, and stays so while received into the acquisitions work order
+        "base_status": coded("0", "Item not in place") if item.po_line else coded("1", "Item in place"),
+        "awaiting_reshelving": False, "physical_material_type": coded("BOOK", "Book"),
+        "po_line": item.po_line, "is_magnetic": False, "receiving_operator": "API" if item.received else "",
+        "inventory_number": "", "inventory_price": "", "alternative_call_number": "",
+        "alternative_call_number_type": coded(""), "storage_location_id": "", "public_note": "",
+        "fulfillment_note": "", "internal_note_1": "", "internal_note_2": "", "internal_note_3": "",
+        "statistics_note_1": "", "statistics_note_2": "", "statistics_note_3": "",
+        "physical_condition": {}, "committed_to_retain": {}, "retention_reason": coded(""), "retention_note": ""}
+    if item.received:
+        item_data["arrival_date"] = item.receive_date
+        item_data["process_type"] = coded("WORK_ORDER_DEPARTMENT", "In Process")
+        item_data["work_order_type"] = coded("AcqWorkOrder", "Acquisition technical services")
+        item_data["work_order_at"] = coded(f"AcqDept{holding.library if holding else ''}", "Acquisitions Department")
+    elif item.po_line:
+        item_data["process_type"] = coded("ACQ", "Acquisition")
+    else:
+        item_data["process_type"] = coded("")
+    return {"bib_data": bib_data, "holding_data": holding_data, "item_data": item_data,
+            "link": f"{base}/bibs/{item.mms_id}/holdings/{item.holding_id}/items/{item.id}"}
 
 
 def portfolio_to_json(portfolio: Portfolio, inst: Institution | None, base: str = ALMA_BASE, *,
@@ -452,6 +595,9 @@ def portfolio_to_json(portfolio: Portfolio, inst: Institution | None, base: str 
             "vendor_title_number": portfolio.vendor_title_number}
     if collection_name is not None:
         body["electronic_collection"]["name"] = collection_name
+    if inst is None:  # a Community Zone portfolio: no Alma route reads it, so it carries no link that would 404
+        del body["link"]
+        del body["resource_metadata"]["mms_id"]["link"]
     return body
 
 

@@ -123,8 +123,28 @@ class AlmaClient:
     def integration_profile(self, code: str) -> dict:
         return self._call("GET", f"{ALMA}/conf/integration-profiles/{code}")
 
-    def bib(self, mms_id: str) -> dict:
+    def get_bib(self, mms_id: str) -> dict:
+        """Alma's bib object, its MARC record in `anies`."""
         return self._call("GET", f"{ALMA}/bibs/{mms_id}")
+
+    def update_bib(self, mms_id: str, marcxml: str) -> dict:
+        """Overlay the record with a full MARC record (the MARCXML `<record>`)."""
+        return self._call("PUT", f"{ALMA}/bibs/{mms_id}", {"anies": [marcxml]})
+
+    def create_bib(self, marcxml: str) -> dict:
+        return self._call("POST", f"{ALMA}/bibs", {"anies": [marcxml]})
+
+    def holdings(self, mms_id: str) -> dict:
+        return self._call("GET", f"{ALMA}/bibs/{mms_id}/holdings")
+
+    def holding(self, mms_id: str, holding_id: str) -> dict:
+        return self._call("GET", f"{ALMA}/bibs/{mms_id}/holdings/{holding_id}")
+
+    def holding_items(self, mms_id: str, holding_id: str) -> dict:
+        return self._call("GET", f"{ALMA}/bibs/{mms_id}/holdings/{holding_id}/items", limit=100)
+
+    def item(self, mms_id: str, holding_id: str, item_pid: str) -> dict:
+        return self._call("GET", f"{ALMA}/bibs/{mms_id}/holdings/{holding_id}/items/{item_pid}")
 
     def bib_portfolios(self, mms_id: str) -> dict:
         return self._call("GET", f"{ALMA}/bibs/{mms_id}/portfolios", limit=100)
@@ -133,6 +153,11 @@ class AlmaClient:
         return self._call("PUT", f"{ALMA}/bibs/{mms_id}/portfolios/{portfolio_id}", portfolio)
 
     # -- what a librarian does in Alma's UI (the simulator's own paths) -------------------------------------------
+    def bib(self, mms_id: str) -> dict:
+        """The record as a librarian sees it: Alma's bib object plus its zone, management tag, local notes,
+        the order that made it and the validation problems it raised."""
+        return self._call("GET", f"{LIBRARIAN}/bibs/{mms_id}")
+
     def order_from_bib(self, mms_id: str, po_line: dict, *, assign_inventory_manually: bool = False) -> dict:
         return self._call("POST", f"{LIBRARIAN}/bibs/{mms_id}/order", po_line,
                           assign_inventory_manually=assign_inventory_manually)

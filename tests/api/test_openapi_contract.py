@@ -103,7 +103,7 @@ def test_the_declared_query_parameters_are_the_ones_handlers_read():
     samples = {"po_line_id": line.number, "item_id": "x", "fund_id": "HIST-MONO", "vendor_code": "GOBI",
                "library_code": "MAIN", "location_code": "STACKS", "code_table": "PurchaseType", "id": "GOBI_API",
                "mms_id": line.mms_id, "portfolio_id": "x", "collection_id": "x", "service_id": "x", "code": "X",
-               "fund_code": "HIST-MONO"}
+               "fund_code": "HIST-MONO", "holding_id": "x", "item_pid": "x"}
     for route in ROUTES:
         query = RecordingQuery()
         query.read = set()
@@ -139,6 +139,9 @@ _REFUSALS = [
     ("GET", "/bibs", {}, b"", "402203"),
     ("GET", "/bibs/abc", {}, b"", "402204"),
     ("GET", "/bibs/123/portfolios", {}, b"", "402203"),
+    ("PUT", "/bibs/abc", {}, b"", "402204"),
+    ("POST", "/bibs", {}, b'{"anies": ["<record><leader>x</leader>"]}', "402209"),
+    ("GET", "/bibs/123/holdings", {}, b"", "402203"),
     ("GET", "/electronic/e-collections/NOPE", {}, b"", "60121"),
     ("GET", "/electronic/e-collections/NOPE/e-services", {}, b"", "60121"),
 ]

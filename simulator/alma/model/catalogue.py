@@ -5,7 +5,8 @@ and portfolios, holdings and items. Imports simulator.errors and simulator.ident
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from simulator.errors import HarnessError
 from simulator.identifiers import isbn_key, issn_key
@@ -57,6 +58,9 @@ class Bib:
     metadata_template: str = ""  # the template a brief record was built from
     language: str = ""
     encoding_level: str = ""  # MARC leader/17: "3" abbreviated (brief), " " full
+    created: str = ""  # Alma dates (2026-09-01Z); "" for seeded records (read as loaded before the simulation)
+    modified: str = ""
+    marc: str = ""  # the MARCXML <record> a cataloguer sent (PUT/POST /bibs); "" = built from the fields above
 
 
 # The keys a catalogue indexes; match methods look records up by them.
@@ -107,6 +111,19 @@ class Catalogue:
             for key in keys:
                 found = index.get(key)
                 index[key] = bib if found is None else tuple(sorted((*_records(found), bib), key=_by_mms_id))
+
+    def change(self, mms_id: str, change: Callable[[Bib], None]) -> Bib:
+        """Change a record in place and re-index it (its keys may change); a failing change leaves it as it was."""
+        bib = self.bibs[mms_id]
+        changed = replace(bib, isbns=list(bib.isbns), issns=list(bib.issns), system_numbers=list(bib.system_numbers),
+                          vendor_title_numbers=list(bib.vendor_title_numbers), local_notes=list(bib.local_notes))
+        change(changed)
+        if not bib.suppressed:
+            self._unindex_record(bib)
+        self.bibs[mms_id] = changed
+        if not changed.suppressed:
+            self._index_record(changed)
+        return changed
 
     def remove(self, mms_id: str) -> None:
         bib = self.bibs.pop(mms_id)
