@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from pydifact.exceptions import EDISyntaxError
+from pydifact.parser import Parser
 from pydifact.segmentcollection import Interchange, Message
 from pydifact.segments import Segment
 
@@ -107,38 +108,67 @@ def _quiet() -> Iterator[None]:
 # ---------------------------------------------------------------- reading ---------------------------------------
 
 
+@dataclass
+class _Raw:
+    """One UNH … UNT message as it stands in the file."""
+
+    reference: str
+    type: str
+    segments: list[Segment]  # between UNH and UNT
+    trailer: Segment | None
+
+
 def read(text: str) -> Interchanged:
-    """Every INVOIC and ORDCHG message of an interchange; anything malformed raises EdifactError."""
+    """Every INVOIC and ORDCHG message of an interchange; anything malformed raises EdifactError. The envelope
+    is checked from the file itself (pydifact's containers craft their own UNT/UNZ): UNB first, UNZ last with
+    the number of messages, each UNT with the number of its message's segments."""
     if not text or not text.strip():
         raise EdifactError("the file is empty")
     try:
         with _quiet():
-            interchange = Interchange.from_str(text.strip())
-            messages = list(interchange.get_messages())
-            trailer = interchange.get_footer_segment()
+            segments = [seg for seg in Parser().parse(text.strip()) if seg.tag != "UNA"]
     except (EDISyntaxError, ValueError, IndexError, TypeError, AttributeError) as exc:
         raise EdifactError(f"not an EDIFACT interchange: {exc}") from None
+    if not segments or segments[0].tag != "UNB":
+        raise EdifactError("not an EDIFACT interchange: it does not start with UNB")
+    if segments[-1].tag != "UNZ":
+        raise EdifactError("the interchange ends without its UNZ trailer: the file is truncated")
+    header, trailer = segments[0], segments[-1]
+    messages: list[_Raw] = []
+    current: _Raw | None = None
+    for position, segment in enumerate(segments[1:-1], 2):
+        if segment.tag == "UNH":
+            if current is not None:
+                raise EdifactError(f"segment {position}: UNH before the UNT of message {current.reference}")
+            current = _Raw(reference=_element(segment, 0), type=_element(segment, 1, 0), segments=[], trailer=None)
+        elif segment.tag == "UNT":
+            if current is None:
+                raise EdifactError(f"segment {position}: UNT without its UNH")
+            current.trailer = segment
+            messages.append(current)
+            current = None
+        elif current is None:
+            raise EdifactError(f"segment {position} ({segment.tag}) stands outside any message")
+        else:
+            current.segments.append(segment)
+    if current is not None:
+        raise EdifactError(f"message {current.reference} has no UNT: the file is truncated")
     if not messages:
         raise EdifactError("the interchange holds no message (no UNH … UNT)")
-    if trailer is not None and str(_element(trailer, 0)) != str(len(messages)):
-        raise EdifactError(f"UNZ counts {_element(trailer, 0)} messages, the interchange holds {len(messages)}")
-    result = Interchanged(sender=_first(interchange.sender), recipient=_first(interchange.recipient))
+    if _element(trailer, 0) != str(len(messages)):
+        raise EdifactError(f"UNZ counts {_element(trailer, 0) or 'nothing'} messages, the interchange holds "
+                           f"{len(messages)}")
+    result = Interchanged(sender=_element(header, 1, 0), recipient=_element(header, 2, 0))
     for position, message in enumerate(messages, 1):
-        where = f"message {position} ({message.reference_number})"
+        where = f"message {position} ({message.reference})"
         _check_count(message, where)
         if message.type == "INVOIC":
             result.invoices.append(_read_invoice(message, where))
         elif message.type == "ORDCHG":
             result.cancellations.append(_read_ordchg(message, where))
         else:
-            raise EdifactError(f"{where}: a {message.type} message, not INVOIC or ORDCHG")
+            raise EdifactError(f"{where}: a {message.type or 'untyped'} message, not INVOIC or ORDCHG")
     return result
-
-
-def _first(value: object) -> str:
-    if isinstance(value, (list, tuple)):
-        return str(value[0]) if value else ""
-    return str(value or "")
 
 
 def _element(segment: Segment, index: int, component: int | None = None) -> str:
@@ -155,8 +185,8 @@ def _element(segment: Segment, index: int, component: int | None = None) -> str:
     return "" if value is None else str(value)
 
 
-def _check_count(message: Message, where: str) -> None:
-    trailer = message.get_footer_segment()
+def _check_count(message: _Raw, where: str) -> None:
+    trailer = message.trailer
     counted = len(message.segments) + 2  # UNH and UNT count themselves
     if trailer is None or _element(trailer, 0) != str(counted):
         stated = _element(trailer, 0) if trailer is not None else "nothing"
@@ -183,7 +213,7 @@ def _date(raw: str, fmt: str, where: str) -> str:
         raise EdifactError(f"{where}: {raw!r} is not a date") from None
 
 
-def _read_invoice(message: Message, where: str) -> InvoicMessage:
+def _read_invoice(message: _Raw, where: str) -> InvoicMessage:
     number = date = currency = buyer = supplier = start = end = ""
     totals: dict[str, Decimal] = {}
     lines: list[InvoicLine] = []
@@ -258,8 +288,8 @@ def _read_invoice(message: Message, where: str) -> InvoicMessage:
                          period_start=start, period_end=end, lines=lines)
 
 
-def _read_ordchg(message: Message, where: str) -> OrdchgMessage:
-    fields: dict[str, str] = {"reference": message.reference_number, "date": "", "buyer": "", "supplier": "",
+def _read_ordchg(message: _Raw, where: str) -> OrdchgMessage:
+    fields: dict[str, str] = {"reference": message.reference, "date": "", "buyer": "", "supplier": "",
                               "po_line": "", "title": "", "author": "", "publisher": "", "note": ""}
     for index, segment in enumerate(message.segments, 2):
         at = f"{where}, segment {index} ({segment.tag})"
