@@ -136,7 +136,8 @@ class Fund:
              invoice_number: str = "", invoice_line: str = "", related_fund: str = "",
              note: str = "") -> FundTransaction:
         """Record a transaction and move the balance it names."""
-        transaction = FundTransaction(id=f"{self.id}-{len(self.transactions) + 1}", type=kind, amount=cents(amount),
+        transaction = FundTransaction(id=f"{self.id}-{len(self.transactions) + 1}", type=kind,
+                                      amount=cents(Decimal(amount)),
                                       date=date, po_line=po_line, invoice_number=invoice_number,
                                       invoice_line=invoice_line, related_fund=related_fund, note=note)
         self.transactions.append(transaction)
