@@ -159,7 +159,8 @@ def invoice_informational(institution: Institution, invoice: Invoice) -> list[Al
                                text=f"Line {line.number}: PO line {po_line.number} is ordered from "
                                     f"{po_line.draft.vendor}, the invoice is from {invoice.vendor}."))
         net = po_line.net_price
-        if net is not None and line.type == "REGULAR" and institution.convert(net, invoice.currency).amount != line.price:
+        differs = net is not None and institution.convert(net, invoice.currency).amount != line.price
+        if net is not None and line.type == "REGULAR" and differs:
             found.append(Alert(code="PRICE_DIFFERS", review=False,
                                text=f"Line {line.number}: {line.price:.2f} {invoice.currency}, PO line "
                                     f"{po_line.number} costs {net}."))

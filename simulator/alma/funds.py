@@ -20,7 +20,8 @@ from simulator.alma.model import (
     Alert, Encumbrance, Fund, FundShare, FundTransaction, Institution, NewOrderProfile, POLine, POLineDraft,
     TransactionType, Vendor, World,
 )
-from simulator.errors import FundCheckFailed, InvalidParameter
+from simulator.clock import Clock, alma_date
+from simulator.errors import AlmaError, FundCheckFailed, GeneralError, InvalidParameter
 from simulator.money import Money, cents, to_decimal
 
 
@@ -197,3 +198,51 @@ def shares_in_proportion(institution: Institution, draft: POLineDraft, net: Mone
     if not total:
         return [FundShare(fund=code) for code in parts]
     return [FundShare(fund=code, percent=part * 100 / total) for code, part in parts.items()]
+
+
+def add_fund_transaction(world: World, institution_code: str, fund: str, kind: str, amount: Decimal | None,
+                         clock: Clock, *, related_fund: str = "", note: str = "") -> list[FundTransaction]:
+    """POST /acq/funds/{fund_id}/transactions: an ALLOCATION (adds to the fund's allocation; negative takes it
+    back) or a TRANSFER from this fund to `related_fund` [decision: the path's fund gives, the related fund
+    receives; each records a TRANSFER, negative on the giving side]. Alma's codes: 4018841 no type, 4018842 a
+    type that cannot be created, 4018843 no amount, 4018845 no related fund, 4018846 unknown related fund,
+    4018847 another fiscal period, 4018848 inactive, 4018851 a ledger or summary fund; a transfer larger than
+    what the fund has available → 402119 [decision]. Both sides are checked before either is posted."""
+    institution = world.institution(institution_code)
+    with institution.lock:
+        source = find_fund(institution, fund)
+        wanted = (kind or "").strip().upper()
+        if not wanted:
+            raise AlmaError("Missing mandatory field 'type'.", code="4018841")
+        if wanted not in (TransactionType.ALLOCATION.value, TransactionType.TRANSFER.value):
+            raise AlmaError(f"Transaction type is not supported: {kind!r} (ALLOCATION or TRANSFER).", code="4018842")
+        if amount is None:
+            raise AlmaError("Missing mandatory field 'amount'.", code="4018843")
+        if source.entity_type != "ALLOCATED":
+            raise AlmaError(f"Selected Fund code is a ledger / summary fund, transaction could not be created: "
+                            f"{source.code}.", code="4018851")
+        today = alma_date(clock.now())
+        if wanted == TransactionType.ALLOCATION.value:
+            if source.allocated + amount < 0:
+                raise GeneralError(f"General error: fund {source.code} cannot be allocated below zero.")
+            return [source.post(TransactionType.ALLOCATION, amount, date=today, note=note)]
+        if not related_fund:
+            raise AlmaError("Missing mandatory field 'related_fund'.", code="4018845")
+        target = institution.funds.get(related_fund) or next(
+            (f for f in institution.funds.values() if f.id == related_fund), None)
+        if target is None or target is source:
+            raise AlmaError(f"Fund id in 'related_fund' field is not valid: {related_fund!r}.", code="4018846")
+        if target.fiscal_period != source.fiscal_period:
+            raise AlmaError(f"Selected fund id in 'related_fund' field has a different fiscal period: "
+                            f"{target.code}.", code="4018847")
+        if not target.active:
+            raise AlmaError(f"Selected fund id in 'related_fund' field is inactive: {target.code}.", code="4018848")
+        if target.entity_type != "ALLOCATED":
+            raise AlmaError(f"Selected Fund code is a ledger / summary fund, transaction could not be created: "
+                            f"{target.code}.", code="4018851")
+        if amount <= 0 or amount > source.available:
+            raise GeneralError(f"General error: fund {source.code} has {source.available:.2f} {source.currency} "
+                               f"available; it cannot transfer {amount:.2f}.")
+        received = institution.convert(Money(amount, source.currency), target.currency).amount
+        return [source.post(TransactionType.TRANSFER, -amount, date=today, related_fund=target.code, note=note),
+                target.post(TransactionType.TRANSFER, received, date=today, related_fund=source.code, note=note)]

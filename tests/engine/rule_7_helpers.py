@@ -47,7 +47,7 @@ def trace(institution: Institution) -> dict:
                      for i in institution.invoices.values()},
         "ids": institution.ids.next,
         "funds": {c: (len(f.transactions), f.encumbered, f.expended) for c, f in institution.funds.items()},
-        "po_lines": {n: (l.status, l.fully_invoiced, tuple(l.invoices), tuple((e.fund, e.amount) for e in l.encumbrances))
-                     for n, l in institution.po_lines.items()},
+        "po_lines": {n: (l.status, l.fully_invoiced, tuple(l.invoices),
+                         tuple((e.fund, e.amount) for e in l.encumbrances)) for n, l in institution.po_lines.items()},
         "outbox": {v: len(m) for v, m in institution.edi_outbox.items()},
     }

@@ -95,9 +95,7 @@ def _malformed(world) -> dict[str, str]:
         "UNT count wrong": good.replace("UNT+18+2'", "UNT+17+2'"),
         "UNZ count wrong": good.replace("UNZ+2+", "UNZ+3+"),
         "amount not a number": good.replace("MOA+203:42.50", "MOA+203:42,50"),
-        "no invoice date": good.replace("DTM+137:20260917:102'\nNAD+BY+01TRLC_HVU::91'\nNAD+SU+GOBI::92'\nCUX+2:USD:4'\n"
-                                        "LIN+1'\nIMD+F+050+:::Field", "NAD+BY+01TRLC_HVU::91'\nNAD+SU+GOBI::92'\n"
-                                        "CUX+2:USD:4'\nLIN+1'\nIMD+F+050+:::Field").replace("UNT+18+2'", "UNT+17+2'"),
+        "no invoice date": good.replace("DTM+137:20260917:102'\n", "", 1).replace("UNT+18+1'", "UNT+17+1'"),
         "unknown currency in the 2nd invoice": good.replace("CUX+2:USD:4'\nLIN+1'\nIMD+F+050+:::Field",
                                                             "CUX+2:XYZ:4'\nLIN+1'\nIMD+F+050+:::Field"),
         "another vendor's file": invoic(line, supplier="OASIS"),

@@ -93,14 +93,16 @@ STEPS = st.lists(st.one_of(
     st.tuples(st.just("invoice"), st.integers(0, 20), st.sampled_from(["exact", "more", "less", "partial"])),
     st.tuples(st.just("receive"), st.integers(0, 20), st.just("")),
     st.tuples(st.just("reject"), st.integers(0, 20), st.just("")),
+    st.tuples(st.just("transfer"), st.integers(1, 400), st.sampled_from(["ENGL-MONO", "BRIT-HIST", "SERIALS"])),
 ), min_size=1, max_size=25)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=STEPS)
 def test_every_balance_agrees_with_its_transactions(steps):
-    """§7 (property): after any sequence of orders, cancellations, receipts, invoices and ERP rejections, each
-    fund's allocated, encumbered, expended and available balances are the sums of its transactions, and what
+    """§7 (property): after any sequence of orders, cancellations, receipts, invoices, ERP rejections and
+    transfers, each fund's allocated, encumbered, expended and available balances are the sums of its
+    transactions, and what
     the open PO lines hold is what the funds' transactions say they hold."""
     world, clock = load_world(), FixedClock()
     hvu = world.institution(HVU)
@@ -110,11 +112,13 @@ def test_every_balance_agrees_with_its_transactions(steps):
     for kind, number, detail in steps:
         try:
             if kind == "order":
-                shares = ([FundShare(fund="HIST-MONO", percent=Decimal(70)), FundShare(fund="ENGL-MONO", percent=Decimal(30))]
-                          if detail == "SPLIT" else [FundShare(fund=detail)])
+                shares = ([FundShare(fund="HIST-MONO", percent=Decimal(70)),
+                           FundShare(fund="ENGL-MONO", percent=Decimal(30))] if detail == "SPLIT"
+                          else [FundShare(fund=detail)])
                 lines.append(sent(world, clock, print_draft(price=usd(number), funds=shares)))
             elif kind == "cancel" and lines:
-                lifecycle.cancel(world, HVU, lines[number % len(lines)].number, "ORDERED_IN_ERROR", clock, override=True)
+                lifecycle.cancel(world, HVU, lines[number % len(lines)].number, "ORDERED_IN_ERROR", clock,
+                                 override=True)
             elif kind == "receive" and lines:
                 lifecycle.receive(world, HVU, lines[number % len(lines)].number, clock,
                                   item_id=lines[number % len(lines)].draft.locations[0].item_ids[0])
@@ -129,6 +133,9 @@ def test_every_balance_agrees_with_its_transactions(steps):
                 if invoice.approval_status == "APPROVED":
                     invoices.invoice_operation(world, HVU, invoice.id, "mark_in_erp", clock)
                     paid.append(invoice)
+            elif kind == "transfer":
+                funds.add_fund_transaction(world, HVU, "HIST-MONO", "TRANSFER", Decimal(number), clock,
+                                           related_fund=detail)
             elif kind == "reject" and paid:
                 invoice = paid.pop(number % len(paid))
                 invoices.invoice_operation(world, HVU, invoice.id, "rejected", clock, note="Rejected by the ERP")
@@ -189,3 +196,39 @@ def test_the_invoice_total_shares_out_exactly(world, hvu, clock):
              for t in hvu.funds[code].transactions if t.type is TransactionType.EXPENDITURE]
     assert sum(spent) == Decimal(100) and spent == [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]
     assert ordering  # the engine module the steps use
+
+
+def test_allocations_and_transfers_are_transactions(world, hvu, clock):
+    """§7: POST /acq/funds/{id}/transactions makes an ALLOCATION or a TRANSFER [decision: the path's fund gives,
+    the related fund receives, converted at the institution's rates]."""
+    hist, brit = hvu.funds["HIST-MONO"], hvu.funds["BRIT-HIST"]
+    funds.add_fund_transaction(world, HVU, "HIST-MONO", "allocation", Decimal(500), clock)
+    assert hist.allocated == Decimal("5500.00")
+    out, into = funds.add_fund_transaction(world, HVU, hist.id, "TRANSFER", Decimal("127.00"), clock,
+                                           related_fund="BRIT-HIST")
+    assert (out.amount, out.related_fund, into.amount, into.related_fund) == (Decimal("-127.00"), "BRIT-HIST",
+                                                                              Decimal("100.00"), "HIST-MONO")
+    assert (hist.allocated, brit.allocated) == (Decimal("5373.00"), Decimal("2100.00"))
+    assert funds.fund_transactions(world, HVU, "BRIT-HIST", kind="TRANSFER") == [into]
+    _consistent(hist)
+    _consistent(brit)
+
+
+@pytest.mark.parametrize(("fund", "kind", "amount", "related", "code"), [
+    ("HIST-MONO", "", Decimal(1), "", "4018841"),
+    ("HIST-MONO", "EXPENDITURE", Decimal(1), "", "4018842"),
+    ("HIST-MONO", "ALLOCATION", None, "", "4018843"),
+    ("HIST-MONO", "TRANSFER", Decimal(1), "", "4018845"),
+    ("HIST-MONO", "TRANSFER", Decimal(1), "NOPE", "4018846"),
+    ("HIST-MONO", "TRANSFER", Decimal(1), "HIST-MONO-FY26", "4018847"),
+    ("HIST-MONO", "TRANSFER", Decimal(1), "MUSIC-MONO", "4018848"),
+    ("HUMANITIES", "ALLOCATION", Decimal(1), "", "4018851"),
+    ("ART-MONO", "TRANSFER", Decimal(41), "HIST-MONO", "402119"),
+    ("NOPE", "ALLOCATION", Decimal(1), "", "401873"),
+])
+def test_fund_transaction_refusals_leave_no_trace(world, hvu, clock, fund, kind, amount, related, code):
+    before = {c: list(f.transactions) for c, f in hvu.funds.items()}
+    with pytest.raises(AlmaError) as refusal:
+        funds.add_fund_transaction(world, HVU, fund, kind, amount, clock, related_fund=related)
+    assert refusal.value.code == code
+    assert {c: list(f.transactions) for c, f in hvu.funds.items()} == before

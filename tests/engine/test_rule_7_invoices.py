@@ -28,7 +28,8 @@ def test_a_new_invoice_is_in_review_with_alma_defaults(world, hvu, clock):
     assert (invoice.invoice_date, invoice.total_amount, invoice.currency) == ("2026-09-10Z", Decimal("50.00"), "USD")
     assert (invoice.payment_method, invoice.owner, invoice.creation_form) == ("ACCOUNTINGDEPARTMENT", HVU, "API")
     assert invoice.workflow_status is InvoiceWorkflowStatus.IN_REVIEW
-    assert (invoice.approval_status, invoice.payment_status, invoice.invoice_status) == ("PENDING", "NOT_PAID", "ACTIVE")
+    statuses = (invoice.approval_status, invoice.payment_status, invoice.invoice_status)
+    assert statuses == ("PENDING", "NOT_PAID", "ACTIVE")
 
 
 HEADER_REFUSALS = [
@@ -56,7 +57,8 @@ def test_header_refusals_carry_almas_codes_and_leave_no_trace(world, hvu, clock,
 
 
 def test_invoice_number_is_unique_per_vendor(world, hvu, clock):
-    """§7 [decision]: an invoice number is unique per vendor (60288), case-insensitively; another vendor may reuse it."""
+    """§7 [decision]: an invoice number is unique per vendor (60288), case-insensitively; another vendor may
+    reuse it."""
     invoices.create_invoice(world, HVU, header(), clock)
     before = trace(hvu)
     with pytest.raises(AlmaError) as refusal:
