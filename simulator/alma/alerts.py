@@ -2,12 +2,16 @@
 
 Review alerts send the line to In Review; informational ones (several matches, inventory already exists,
 portfolio already ordered) do not [decision: Alma's wording, our codes]. `ALERT_CODES` lists them all for
-the coverage page. Imports model only.
+the coverage page. An invoice carries alerts too (`INVOICE_ALERT_CODES`): review alerts hold it In Review
+when it is processed; NOT_LINKED_LINES and INVOICE_WAS_REJECTED_BY_ERP are Alma's own codes, the others ours
+[decision]. Imports model only.
 """
 
 from __future__ import annotations
 
-from simulator.alma.model import Alert, Bib, Institution, POLineDraft, Portfolio, Vendor
+from decimal import Decimal
+
+from simulator.alma.model import Alert, Bib, Fund, Institution, Invoice, InvoiceLine, POLineDraft, Portfolio, Vendor
 
 ALERT_CODES = {
     "VENDOR_MISSING": "No vendor on the PO line (In Review).",
@@ -96,3 +100,73 @@ def portfolio_has_po_line(portfolio: Portfolio, other_line: str) -> Alert:
     return Alert(code="PORTFOLIO_HAS_PO_LINE", review=False,
                  text=f"Portfolio {portfolio.id} on {portfolio.platform} is already ordered by {other_line}; "
                       f"this PO line is linked to the bib only.")
+
+
+# ---------------------------------------------------------------- invoices --------------------------------------
+
+INVOICE_ALERT_CODES = {
+    "INVOICE_TOTAL_MISMATCH": "The invoice total amount differs from the sum of its lines (held In Review).",
+    "INVOICE_NO_LINES": "The invoice has no lines (held In Review).",
+    "LINE_WITHOUT_FUND": "A line has a price but no fund distribution, e.g. an EDI line that matched no PO line "
+                         "(held In Review).",
+    "INVOICE_FUND_INSUFFICIENT": "A fund cannot cover what the invoice expends beyond the encumbrances it "
+                                 "releases (held In Review).",
+    "NOT_LINKED_LINES": "Lines not linked: a regular line pays no PO line.",
+    "VENDOR_DIFFERS": "The invoice's vendor differs from the vendor of a PO line it pays.",
+    "PRICE_DIFFERS": "A line's price differs from the net price of the PO line it pays.",
+    "INVOICE_WAS_REJECTED_BY_ERP": "The ERP rejected the invoice; it is back In Review with the reason.",
+}
+INVOICE_REJECTED_BY_ERP = "INVOICE_WAS_REJECTED_BY_ERP"
+
+
+def invoice_total_mismatch(invoice: Invoice) -> Alert:
+    return Alert(code="INVOICE_TOTAL_MISMATCH",
+                 text=f"The Invoice Total Amount entered ({invoice.total_amount:.2f} {invoice.currency}) is different "
+                      f"than the calculated Total Net Invoiced ({invoice.lines_total:.2f} {invoice.currency}).")
+
+
+def invoice_without_lines(invoice: Invoice) -> Alert:
+    return Alert(code="INVOICE_NO_LINES", text=f"Invoice {invoice.number} has no lines.")
+
+
+def invoice_line_without_funds(line: InvoiceLine) -> Alert:
+    refs = f" (vendor reference {line.vendor_reference})" if line.vendor_reference else ""
+    return Alert(code="LINE_WITHOUT_FUND",
+                 text=f"Invoice line {line.number}{refs} has no fund distribution: link it to a PO line or give it "
+                      f"funds.")
+
+
+def invoice_fund_insufficient(fund: Fund, amount: Decimal) -> Alert:
+    return Alert(code="INVOICE_FUND_INSUFFICIENT",
+                 text=f"Fund {fund.code} has {fund.available:.2f} {fund.currency} available; the invoice needs "
+                      f"{amount:.2f} {fund.currency} more than it releases.")
+
+
+def invoice_informational(institution: Institution, invoice: Invoice) -> list[Alert]:
+    """What a person approving the invoice should see, without holding it."""
+    found = []
+    unlinked = [line for line in invoice.lines if line.type == "REGULAR" and not line.po_line]
+    if unlinked:
+        names = ", ".join(line.number + (f" ({line.vendor_reference})" if line.vendor_reference else "")
+                          for line in unlinked)
+        found.append(Alert(code="NOT_LINKED_LINES", review=False, text=f"Lines not linked to a PO line: {names}."))
+    for line in invoice.lines:
+        po_line = institution.po_lines.get(line.po_line)
+        if po_line is None:
+            continue
+        if po_line.draft.vendor and po_line.draft.vendor != invoice.vendor:
+            found.append(Alert(code="VENDOR_DIFFERS", review=False,
+                               text=f"Line {line.number}: PO line {po_line.number} is ordered from "
+                                    f"{po_line.draft.vendor}, the invoice is from {invoice.vendor}."))
+        net = po_line.net_price
+        differs = net is not None and institution.convert(net, invoice.currency).amount != line.price
+        if net is not None and line.type == "REGULAR" and differs:
+            found.append(Alert(code="PRICE_DIFFERS", review=False,
+                               text=f"Line {line.number}: {line.price:.2f} {invoice.currency}, PO line "
+                                    f"{po_line.number} costs {net}."))
+    return found
+
+
+def invoice_rejected(note: str) -> Alert:
+    return Alert(code=INVOICE_REJECTED_BY_ERP, review=False, text=f"Invoice was rejected by external finance "
+                                                                   f"system: {note}")

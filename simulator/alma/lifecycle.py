@@ -1,5 +1,6 @@
-"""What happens to a PO line after it is created (ORDERING-RULES §5): approval from In Review, update
-(swap-all), cancellation with a reason, receiving physical items, activating electronic portfolios.
+"""What happens to a PO line after it is created (ORDERING-RULES §5, §7): approval from In Review, update
+(swap-all), cancellation with a reason (and the vendor's ORDCHG), receiving physical items (also by scanning a
+shelf-ready barcode), activating electronic portfolios; `closing` then decides whether the line is done.
 
 Each operation runs under the institution's lock and checks everything before it changes anything.
 Imports model, alerts, ordering (for the shared validation, fund planning and encumbering) and
@@ -14,7 +15,8 @@ from dataclasses import replace
 from simulator.alma.model import (
     Institution, Inventory, Item, OrderedLocation, POLine, POLineDraft, POLineStatus, Portfolio, World,
 )
-from simulator.alma.funds import encumber, net_price, plan_funds, refuse_or_alert, shares_in_proportion
+from simulator.alma import closing, edi
+from simulator.alma.funds import encumber, net_price, plan_funds, refuse_or_alert, release, shares_in_proportion
 from simulator.alma.ordering import (
     missing_parts_text, order_copies, owning_library, release_for_processing, select_profile, validate_hard,
 )
@@ -112,7 +114,7 @@ def update(world: World, institution_code: str, number: str, new: POLineDraft, c
             if new.requires_manual_review:
                 line.alerts.append(alerts.MANUAL_REVIEW)
         else:
-            _reencumber(institution, line, funds, number)
+            _reencumber(institution, line, funds, number, alma_date(clock.now()))
         if follow_inventory is not None:
             new = replace(new, locations=follow_inventory())
         line.draft, line.net_price = new, net
@@ -180,7 +182,7 @@ def _keep_inventory(line: POLine, new: POLineDraft) -> list[OrderedLocation]:
     return kept
 
 
-def _reencumber(institution, line: POLine, funds, number: str) -> None:
+def _reencumber(institution, line: POLine, funds, number: str, today: str) -> None:
     if funds.problems:
         raise UpdateFailed(f"Failed to update PO Line {number}: {funds.problems[0][2]}")
     held = {e.fund: e.amount for e in line.encumbrances}
@@ -189,10 +191,8 @@ def _reencumber(institution, line: POLine, funds, number: str) -> None:
         if not fund.can_cover(amount - held.get(code, 0)):
             raise UpdateFailed(f"Failed to update PO Line {number}: fund {code} has {fund.available:.2f} "
                                f"{fund.currency} available; the change needs {cents(amount - held.get(code, 0)):.2f}.")
-    for enc in line.encumbrances:
-        institution.funds[enc.fund].release(enc.amount)
-    line.encumbrances = []
-    encumber(institution, line, funds.charges)
+    release(institution, line, today)
+    encumber(institution, line, funds.charges, today)
 
 
 def cancel(world: World, institution_code: str, number: str, reason: str, clock: Clock, *, comment: str = "",
@@ -200,7 +200,8 @@ def cancel(world: World, institution_code: str, number: str, reason: str, clock:
     """Cancelling (DELETE) needs a reason from the cancellation reasons table; it releases the encumbrance,
     withdraws items not yet received and frees the portfolio. Cancelling twice → 401884. A line with items
     already received is cancelled only with `override` [decision]; received items stay. `inform_vendor` is
-    kept on the line (the simulator sends no letter)."""
+    kept on the line; when the vendor takes EDI cancellations it is sent an ORDCHG message for the line
+    (`edi.send_cancellation`), otherwise nothing is sent (Alma would email) [decision]."""
     institution = world.institution(institution_code)
     with institution.lock:
         line = get_po_line(world, institution_code, number)
@@ -219,9 +220,7 @@ def cancel(world: World, institution_code: str, number: str, reason: str, clock:
         if received and not override:
             raise CancelFailed(f"Failed to cancel the PO Line {number}: {received} of its items are already "
                                f"received. Cancel with override to keep them and cancel the rest.")
-        for enc in line.encumbrances:
-            institution.funds[enc.fund].release(enc.amount)
-        line.encumbrances = []
+        release(institution, line, alma_date(clock.now()))
         for location in line.draft.locations:
             for item_id in location.item_ids:
                 item = institution.items.get(item_id)
@@ -241,6 +240,9 @@ def cancel(world: World, institution_code: str, number: str, reason: str, clock:
         line.cancellation_reason, line.cancellation_comment = reason, comment
         line.vendor_informed = inform_vendor
         _standalone_bib(institution, line, bib)
+        closing.follow_lines(institution, line.po_number)
+        if inform_vendor:
+            edi.send_cancellation(institution, line, clock)
         return line
 
 
@@ -295,11 +297,46 @@ def receive(world: World, institution_code: str, number: str, clock: Clock, *, i
             institution.items[item.id] = item
             first.item_ids.append(item.id)
         item.received, item.receive_date = True, when
-        items = [institution.items[i] for loc in line.draft.locations for i in loc.item_ids if i in institution.items]
-        if items and all(i.received for i in items):
-            line.status = POLineStatus.WAITING_FOR_INVOICE
-            line.status_date = alma_date(clock.now())
+        closing.settle(institution, line, clock)
         return item
+
+
+def receive_by_barcode(world: World, institution_code: str, barcode: str, clock: Clock, *,
+                       receive_date: str = "") -> Item:
+    """Scanning an item's barcode at receiving: a shelf-ready item arrives with the vendor's barcode on it, and
+    the scan finds its item and PO line [D, after-ordering.md]. An unknown barcode → 401877 [decision]."""
+    institution = world.institution(institution_code)
+    with institution.lock:
+        wanted = barcode.strip()
+        item = next((i for i in institution.items.values() if i.barcode == wanted and i.po_line), None)
+        if not wanted or item is None:
+            raise ReceiveFailed(f"Failed to receive: no ordered item has the barcode {barcode!r}.")
+        return receive(world, institution_code, item.po_line, clock, item_id=item.id, receive_date=receive_date)
+
+
+def shelf_ready_barcodes(world: World, institution_code: str, number: str, barcodes: list[str]) -> list[Item]:
+    """The vendor's shelf-ready service: its barcodes go on the line's unreceived items, in order, replacing the
+    barcodes Alma gave them. Refused whole (401876) when there are more barcodes than unreceived items, or a
+    barcode is empty, repeated or already on another item [decision]."""
+    institution = world.institution(institution_code)
+    with institution.lock:
+        line = get_po_line(world, institution_code, number)
+        items = [institution.items[i] for loc in line.draft.locations for i in loc.item_ids
+                 if i in institution.items and not institution.items[i].received]
+        wanted = [b.strip() for b in barcodes]
+        taken = {i.barcode for i in institution.items.values() if i not in items}
+        problem = ""
+        if len(wanted) > len(items):
+            problem = f"{len(wanted)} barcodes for {len(items)} unreceived items"
+        elif any(not b for b in wanted):
+            problem = "an empty barcode"
+        elif len(set(wanted)) < len(wanted) or taken & set(wanted):
+            problem = "a barcode already in use"
+        if problem:
+            raise UpdateFailed(f"Failed to update PO Line {number}: {problem}.")
+        for item, code in zip(items, wanted):
+            item.barcode = code
+        return items[:len(wanted)]
 
 
 def activate_portfolio(world: World, institution_code: str, portfolio_id: str, clock: Clock) -> Portfolio:
@@ -329,7 +366,6 @@ def change_portfolio(world: World, institution_code: str, portfolio_id: str, clo
         if available is not None:
             portfolio.available = available
         line = institution.po_lines.get(portfolio.po_line)
-        if available and line is not None and line.status not in FINISHED and line.status is not POLineStatus.IN_REVIEW:
-            line.status = POLineStatus.WAITING_FOR_INVOICE
-            line.status_date = alma_date(clock.now())
+        if available is not None and line is not None and line.status is not POLineStatus.CANCELLED:
+            closing.settle(institution, line, clock)
         return portfolio

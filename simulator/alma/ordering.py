@@ -371,7 +371,7 @@ def _describe(resource: ResourceMetadata, bib: Bib) -> None:
 
 def release_for_processing(institution: Institution, line: POLine, funds: FundPlan, clock: Clock) -> None:
     """The line leaves In Review: its funds are encumbered, then it is packaged (ORDERING-RULES §2.13–14)."""
-    encumber(institution, line, funds.charges)
+    encumber(institution, line, funds.charges, alma_date(clock.now()))
     line.status_date = alma_date(clock.now())
     if line.draft.acquisition_method == "VENDOR_SYSTEM":
         po_number = f"PO-{institution.po_numbers.take()}"

@@ -22,7 +22,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from simulator.alma.model import Bib, Catalogue, CommunityZone, Institution, Sequence, World, Zone
+from simulator.alma.model import Bib, Catalogue, CommunityZone, Fund, Institution, Sequence, World, Zone
 from simulator.errors import HarnessError
 
 __all__ = ["FORMAT", "DERIVED", "dump", "load", "to_json", "from_json"]
@@ -35,6 +35,7 @@ DERIVED: dict[type, frozenset[str]] = {
     Institution: frozenset({"lock", "holdings_by_bib", "portfolios_by_bib", "portfolio_by_community",
                             "po_lines_by_bib"}),
     CommunityZone: frozenset({"portfolio_index"}),
+    Fund: frozenset({"allocated", "encumbered", "expended"}),  # the sums of its transactions, recounted on import
 }
 
 _LOCKS = (threading.Lock, threading.RLock)

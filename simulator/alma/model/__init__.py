@@ -5,6 +5,7 @@
     acquisitions  libraries and locations, fiscal periods, ledgers and funds, vendors, New Order API
                   integration profiles, PO line types
     orders        PO line drafts, PO lines (statuses, alerts, encumbrances), purchase orders
+    invoices      invoices and their lines, the invoice workflow, the fund postings of an approval
     world         the Community Zone, Network Zones, institutions, sequences and API keys
 
 Entities are plain dataclasses with their behaviour as methods (a fund encumbers, a catalogue indexes its
@@ -15,8 +16,8 @@ records). Nothing here knows Alma's JSON spellings or HTTP. Everything is re-exp
 from __future__ import annotations
 
 from simulator.alma.model.acquisitions import (
-    DEFAULT_SETTINGS_PROFILE, Continuity, ExternalCatalogSync, FiscalPeriod, Fund, InventoryOperations, Ledger, Library,
-    Location, NewOrderProfile, NoMatchAction, POLineType, Vendor, VendorAccount,
+    DEFAULT_SETTINGS_PROFILE, Continuity, ExternalCatalogSync, FiscalPeriod, Fund, FundTransaction, InventoryOperations,
+    Ledger, Library, Location, NewOrderProfile, NoMatchAction, POLineType, TransactionType, Vendor, VendorAccount,
 )
 from simulator.alma.model.catalogue import (
     INDEX_KINDS, Bib, Catalogue, ElectronicCollection, Holding, Inventory, Item, Portfolio, Zone, record_keys,
@@ -24,6 +25,10 @@ from simulator.alma.model.catalogue import (
 from simulator.alma.model.orders import (
     STATUS_LABELS, Alert, Encumbrance, FundShare, OrderedLocation, POLine, POLineDraft, POLineStatus,
     PurchaseOrder, ResourceMetadata,
+)
+from simulator.alma.model.invoices import (
+    CREATION_FORMS, INVOICE_LINE_TYPES, PAYMENT_METHODS, WORKFLOW_LABELS, Invoice, InvoiceLine, InvoiceWorkflowStatus,
+    Posting,
 )
 from simulator.alma.model.world import (
     ApiKey, CommunityZone, Institution, MetadataTemplate, NetworkZone, Sequence, World,
@@ -36,4 +41,6 @@ __all__ = [
     "Location", "MetadataTemplate", "NetworkZone", "NewOrderProfile", "NoMatchAction", "OrderedLocation", "POLine",
     "POLineDraft", "POLineStatus", "POLineType", "Portfolio", "PurchaseOrder", "ResourceMetadata", "Sequence",
     "Vendor", "VendorAccount", "World", "Zone", "record_keys",
+    "CREATION_FORMS", "INVOICE_LINE_TYPES", "PAYMENT_METHODS", "WORKFLOW_LABELS", "FundTransaction", "Invoice",
+    "InvoiceLine", "InvoiceWorkflowStatus", "Posting", "TransactionType",
 ]

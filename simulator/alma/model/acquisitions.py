@@ -49,9 +49,43 @@ class Ledger:
     id: str = ""
 
 
+class TransactionType(enum.StrEnum):
+    """The kinds of fund transaction Alma lists (GET /acq/funds/{fund_id}/transactions, `filter`)."""
+
+    ALLOCATION = "ALLOCATION"
+    ENCUMBRANCE = "ENCUMBRANCE"
+    DISENCUMBRANCE = "DISENCUMBRANCE"
+    EXPENDITURE = "EXPENDITURE"
+    TRANSFER = "TRANSFER"
+
+
+@dataclass(kw_only=True, frozen=True)
+class FundTransaction:
+    """One movement of money in a fund, in the fund's currency. The type names the balance it moves
+    [decision]: ALLOCATION and TRANSFER move the allocated balance, ENCUMBRANCE raises and DISENCUMBRANCE
+    lowers the encumbered balance, EXPENDITURE moves the expended balance. Amounts are as posted: a reversal
+    (an invoice the ERP rejected) is a transaction of the same type with a negative amount; a transfer out of
+    the fund is negative."""
+
+    id: str
+    type: TransactionType
+    amount: Decimal
+    date: str = ""
+    po_line: str = ""
+    invoice_number: str = ""
+    invoice_line: str = ""
+    related_fund: str = ""
+    note: str = ""
+
+
 @dataclass(kw_only=True)
 class Fund:
-    """An allocated fund. available = allocated - encumbered - expended; over-encumbrance may stretch it."""
+    """An allocated fund. available = allocated - encumbered - expended; over-encumbrance may stretch it.
+
+    The fund's transactions are the one source of truth: `allocated`, `encumbered` and `expended` are their
+    running sums, changed only by `post`. The balances given to the constructor are *opening* balances: a fund
+    made without transactions opens with one transaction per non-zero balance [decision]; a fund made with
+    transactions (a snapshot) recounts its balances from them, whatever balances it was given."""
 
     id: str
     code: str
@@ -59,7 +93,7 @@ class Fund:
     ledger: str
     fiscal_period: str
     currency: str
-    allocated: Decimal
+    allocated: Decimal = Decimal("0.00")
     encumbered: Decimal = Decimal("0.00")
     expended: Decimal = Decimal("0.00")
     active: bool = True
@@ -68,6 +102,18 @@ class Fund:
     overencumbrance_allowed: bool = False
     overencumbrance_limit_percent: Decimal = Decimal("0")
     external_id: str = ""
+    transactions: list[FundTransaction] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.transactions:
+            self._recount()
+            return
+        opening = ((TransactionType.ALLOCATION, self.allocated), (TransactionType.ENCUMBRANCE, self.encumbered),
+                   (TransactionType.EXPENDITURE, self.expended))
+        self.allocated = self.encumbered = self.expended = Decimal("0.00")
+        for kind, amount in opening:
+            if amount:
+                self.post(kind, amount, note="Opening balance")
 
     @property
     def available(self) -> Decimal:
@@ -85,11 +131,39 @@ class Fund:
     def usable_by(self, library: str) -> bool:
         return not self.libraries or library in self.libraries
 
-    def encumber(self, amount: Decimal) -> None:
-        self.encumbered = cents(self.encumbered + amount)
+    # -- the one way money moves -----------------------------------------------------------------------------
+    def post(self, kind: TransactionType, amount: Decimal, *, date: str = "", po_line: str = "",
+             invoice_number: str = "", invoice_line: str = "", related_fund: str = "",
+             note: str = "") -> FundTransaction:
+        """Record a transaction and move the balance it names."""
+        transaction = FundTransaction(id=f"{self.id}-{len(self.transactions) + 1}", type=kind,
+                                      amount=cents(Decimal(amount)),
+                                      date=date, po_line=po_line, invoice_number=invoice_number,
+                                      invoice_line=invoice_line, related_fund=related_fund, note=note)
+        self.transactions.append(transaction)
+        self._apply(transaction)
+        return transaction
 
-    def release(self, amount: Decimal) -> None:
-        self.encumbered = cents(self.encumbered - amount)
+    def encumber(self, amount: Decimal, *, date: str = "", po_line: str = "") -> None:
+        self.post(TransactionType.ENCUMBRANCE, amount, date=date, po_line=po_line)
+
+    def release(self, amount: Decimal, *, date: str = "", po_line: str = "", invoice_number: str = "") -> None:
+        self.post(TransactionType.DISENCUMBRANCE, amount, date=date, po_line=po_line, invoice_number=invoice_number)
+
+    def _apply(self, t: FundTransaction) -> None:
+        if t.type in (TransactionType.ALLOCATION, TransactionType.TRANSFER):
+            self.allocated = cents(self.allocated + t.amount)
+        elif t.type is TransactionType.ENCUMBRANCE:
+            self.encumbered = cents(self.encumbered + t.amount)
+        elif t.type is TransactionType.DISENCUMBRANCE:
+            self.encumbered = cents(self.encumbered - t.amount)
+        else:
+            self.expended = cents(self.expended + t.amount)
+
+    def _recount(self) -> None:
+        self.allocated = self.encumbered = self.expended = Decimal("0.00")
+        for transaction in self.transactions:
+            self._apply(transaction)
 
 
 @dataclass(kw_only=True)
@@ -116,6 +190,10 @@ class Vendor:
     material_supplier: bool = True
     access_provider: bool = False
     currency: str = "USD"
+    # the vendor's EDI account: its EDI code (NAD+SU in its files; empty: the vendor code) and whether Alma
+    # sends it cancellations (ORDCHG) by EDI [decision: off unless configured; otherwise Alma would email]
+    edi_code: str = ""
+    edi_cancellations: bool = False
 
 
 class NoMatchAction(enum.StrEnum):

@@ -18,6 +18,7 @@ class POLineStatus(enum.StrEnum):
     READY = "READY"
     SENT = "SENT"
     WAITING_FOR_INVOICE = "WAITING_FOR_INVOICE"
+    WAITING_FOR_RENEWAL = "WAITING_FOR_RENEWAL"  # [decision] the code; a continuous line after its invoice
     CLOSED = "CLOSED"
     CANCELLED = "CANCELLED"
 
@@ -29,6 +30,7 @@ STATUS_LABELS = {
     POLineStatus.READY: "Ready",
     POLineStatus.SENT: "Sent",
     POLineStatus.WAITING_FOR_INVOICE: "Waiting for Invoice",
+    POLineStatus.WAITING_FOR_RENEWAL: "Waiting for Renewal",
     POLineStatus.CLOSED: "Closed",
     POLineStatus.CANCELLED: "Cancelled",
 }
@@ -141,6 +143,8 @@ class POLine:
     vendor_informed: bool = False  # the cancellation asked Alma to inform the vendor
     visible_after: float = 0.0  # asynchronous processing: status and alerts hidden until then (epoch s)
     portfolio_outcome: str = ""  # iz | cz | local | bib-only: how the electronic inventory was found
+    invoices: list[str] = field(default_factory=list)  # ids of the approved invoices that paid it
+    fully_invoiced: bool = False  # an approved invoice line said so (closing needs it)
 
     @property
     def title(self) -> str:

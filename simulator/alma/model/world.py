@@ -16,6 +16,7 @@ from simulator.alma.model.acquisitions import FiscalPeriod, Fund, Ledger, Librar
 from simulator.alma.model.catalogue import (
     Catalogue, ElectronicCollection, Holding, Inventory, Item, Portfolio, Zone,
 )
+from simulator.alma.model.invoices import Invoice
 from simulator.alma.model.orders import POLine, PurchaseOrder
 
 
@@ -119,6 +120,9 @@ class Institution:
     portfolios: dict[str, Portfolio] = field(default_factory=dict)
     po_lines: dict[str, POLine] = field(default_factory=dict)
     purchase_orders: dict[str, PurchaseOrder] = field(default_factory=dict)
+    invoices: dict[str, Invoice] = field(default_factory=dict)  # by invoice id
+    edi_outbox: dict[str, list[str]] = field(default_factory=dict)  # vendor code -> EDIFACT interchanges sent
+    edi_references: Sequence = field(default_factory=lambda: Sequence(1))  # interchange control references
     asynchronous_processing_seconds: float = 0.0  # 0: status and alerts are in the answer
     metadata_template: MetadataTemplate = field(default_factory=MetadataTemplate)
     # sequences
