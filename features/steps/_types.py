@@ -185,10 +185,30 @@ EXTRA_TYPES = {
 
 @dataclass(frozen=True)
 class Snapshot:
-    """What "nothing changes" compares: how many PO lines exist and every fund's available balance."""
+    """What "nothing changes in Alma" compares: the institution's whole state as the simulator exports it —
+    records, holdings, items, portfolios, PO lines and POs, the numbers consumed, funds with their balances (and
+    their transactions, once the state holds them) — and its Network Zone's."""
 
-    po_lines: int
-    available: dict[str, Decimal] = field(default_factory=dict)
+    state: dict = field(default_factory=dict)
+
+    def changes_since(self, before: Snapshot) -> list[str]:
+        """Where this state differs from `before`, as paths ("institution.funds.HIST-MONO.encumbered")."""
+        return _differences(before.state, self.state, "")
+
+
+def _differences(old: object, new: object, path: str) -> list[str]:
+    if isinstance(old, dict) and isinstance(new, dict):
+        found = []
+        for key in sorted(set(old) | set(new), key=str):
+            where = f"{path}.{key}" if path else str(key)
+            if key not in old or key not in new:
+                found.append(f"{where} {'added' if key in new else 'removed'}")
+            else:
+                found += _differences(old[key], new[key], where)
+        return found
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        return [d for i, (a, b) in enumerate(zip(old, new)) for d in _differences(a, b, f"{path}[{i}]")]
+    return [] if old == new else [f"{path}: {old!r:.80} → {new!r:.80}"]
 
 
 @dataclass(frozen=True)

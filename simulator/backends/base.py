@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 ALMA = "/almaws/v1"
 LIBRARIAN = "/almasim/v1/librarian"
+ADMIN = "/almasim/v1/admin"
 
 
 class Backend(Protocol):
@@ -150,3 +151,25 @@ class AlmaClient:
 
     def configure_fund(self, code: str, **changes: Any) -> dict:
         return self._call("PATCH", f"{LIBRARIAN}/funds/{code}", changes)
+
+    # -- the simulator's whole state (its admin API; not Alma) ------------------------------------------------------
+    def institution_state(self) -> dict:
+        """This client's institution exactly as the simulator exports it (GET /almasim/v1/admin/state): records,
+        holdings, items, portfolios, PO lines and POs, the number sequences, funds and whatever else the
+        institution holds, plus its Network Zone's state when it belongs to one — what "nothing changes in Alma"
+        compares. Whatever the export holds is compared, so fund transactions count once the state holds them.
+        A real Alma has no such call. The institution is the one this client's API key belongs to."""
+        admin = getattr(self.backend, "admin", None)
+        if callable(admin):  # a backend that reaches the simulator's admin API itself
+            state = admin("GET", "/state")
+        elif self.kind == "inprocess":  # this branch's in-process backend has no admin API: export its world alike
+            from simulator.alma import snapshot
+            state = snapshot.dump(self.backend.world)  # type: ignore[attr-defined]
+        else:
+            state = self._call("GET", f"{ADMIN}/state")
+        key = getattr(self.backend, "api_key", None)
+        known = state.get("api_keys", {})
+        code = known[key]["institution"] if key in known else self.backend.institution  # type: ignore[attr-defined]
+        institution = state["institutions"][code]
+        network = state.get("networks", {}).get(institution.get("network") or "")
+        return {"institution": institution, "network_zone": network}
