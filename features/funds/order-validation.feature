@@ -31,16 +31,16 @@ Feature: Validating the order information against the funds
       And the librarian has the print book "Tidewater Archives: Records of the Colonial Chesapeake" in the Harrassowitz cart
       And the cart line is charged to "<fund>"
       When the librarian checks out the Harrassowitz cart
-      Then the order is refused because the fund code is invalid
+      Then the order is refused because the fund code is invalid: <reason>
       And nothing changes in Alma
 
       Examples:
-        | fund           | why                                 |
-        | GEOG-MONO      | a fund Alma does not have           |
-        | MUSIC-MONO     | an inactive fund                    |
-        | HIST-MONO-FY26 | last fiscal year's fund             |
-        | HUMANITIES     | a summary fund                      |
-        | LAW-MONO       | a fund only the Law Library may use |
+        | fund           | why                                 | reason                                           |
+        | GEOG-MONO      | a fund Alma does not have           | the fund does not exist                          |
+        | MUSIC-MONO     | an inactive fund                    | the fund is inactive                             |
+        | HIST-MONO-FY26 | last fiscal year's fund             | the fund is not in the current fiscal year       |
+        | HUMANITIES     | a summary fund                      | the fund is a summary fund, not an allocated one |
+        | LAW-MONO       | a fund only the Law Library may use | the owning library may not order on the fund     |
 
     @generic
     Scenario Outline: With the check not ticked, an order on <why> waits In Review
@@ -48,15 +48,15 @@ Feature: Validating the order information against the funds
       And the librarian has the print book "Tidewater Archives: Records of the Colonial Chesapeake" in the Harrassowitz cart
       And the cart line is charged to "<fund>"
       When the librarian checks out the Harrassowitz cart
-      Then the PO line is In Review because the fund code is invalid
+      Then the PO line is In Review because the fund code is invalid: <reason>
 
       Examples:
-        | fund           | why                                 |
-        | GEOG-MONO      | a fund Alma does not have           |
-        | MUSIC-MONO     | an inactive fund                    |
-        | HIST-MONO-FY26 | last fiscal year's fund             |
-        | HUMANITIES     | a summary fund                      |
-        | LAW-MONO       | a fund only the Law Library may use |
+        | fund           | why                                 | reason                                           |
+        | GEOG-MONO      | a fund Alma does not have           | the fund does not exist                          |
+        | MUSIC-MONO     | an inactive fund                    | the fund is inactive                             |
+        | HIST-MONO-FY26 | last fiscal year's fund             | the fund is not in the current fiscal year       |
+        | HUMANITIES     | a summary fund                      | the fund is a summary fund, not an allocated one |
+        | LAW-MONO       | a fund only the Law Library may use | the owning library may not order on the fund     |
 
   Rule: Order is not fully funded
 

@@ -88,13 +88,13 @@ Feature: Real-time ordering from a vendor's cart
       Given the librarian has the print book "Tidewater Archives: Records of the Colonial Chesapeake" in the GOBI cart
       And the cart line is charged to "<fund>"
       When the librarian checks out the GOBI cart
-      Then the GOBI cart refuses the line because the owning library may not order on the fund
+      Then the GOBI cart refuses the line because <reason>
       And nothing changes in Alma
 
       Examples:
-        | fund      | why                                 |
-        | LAW-MONO  | a fund only the Law Library may use |
-        | GEOG-MONO | a fund Alma does not have           |
+        | fund      | why                                 | reason                                       |
+        | LAW-MONO  | a fund only the Law Library may use | the owning library may not order on the fund |
+        | GEOG-MONO | a fund Alma does not have           | Alma has no such fund                        |
 
     @gobi
     Scenario: The GOBI cart refuses a line for an owning library Alma does not have

@@ -95,6 +95,15 @@ REFUSALS = {
     "Add to Network Zone needs a profile that uses the Network Zone": Refusal(("401872",), "network zone"),
 }
 
+# Why a fund code is invalid, as Alma's refusal or alert says it (simulator.alma.funds): the words each must contain.
+INVALID_FUND_REASONS = {
+    "the fund does not exist": "does not exist",
+    "the fund is inactive": "is inactive",
+    "the fund is not in the current fiscal year": "not in the current fiscal period",
+    "the fund is a summary fund, not an allocated one": "summary fund, not an allocated fund",
+    "the owning library may not order on the fund": "is not available for library",
+}
+
 # The three "Do not create order in case of" checks of a New Order API profile (seed 001).
 FUND_CHECKS = {
     "the order is not fully funded": "block_not_fully_funded",
@@ -164,6 +173,7 @@ EXTRA_TYPES = {
     "Note": _choice(NOTES, "alert"),
     "Refusal": _choice(REFUSALS, "refusal"),
     "FundCheck": _choice(FUND_CHECKS, "fund check"),
+    "InvalidFund": _choice(INVALID_FUND_REASONS, "reason a fund code is invalid"),
     "ProfileField": _choice(PROFILE_FIELDS, "profile field"),
     "Tag": _choice(MANAGEMENT_TAGS, "management tag"),
     "MatchMethod": _choice(MATCH_METHODS, "match method"),

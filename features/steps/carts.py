@@ -148,6 +148,7 @@ def vendor_keeps_po_line_number(cart, vendor, outcome):
 # Why a vendor's own check refuses a cart line before checkout, in the librarian's words.
 VENDOR_REFUSALS = {"Alma has no such owning library": "LIBRARY_UNKNOWN",
                    "the owning library has no such location": "LOCATION_UNKNOWN",
+                   "Alma has no such fund": "FUND_UNKNOWN",
                    "the owning library may not order on the fund": "FUND_NOT_USABLE"}
 
 
