@@ -144,3 +144,20 @@ def portfolio_availability(alma, outcome, availability):
     line = current_line(alma, outcome)
     wanted = {"not yet available": "Not Available", "available": "Available"}[availability]
     assert alma.portfolio(portfolios_of(line)[0])["availability"]["desc"] == wanted
+
+
+@then(parsers.parse('the PO line is linked to the record "{title}" only, not to a portfolio'))
+def linked_to_record_only(alma, outcome, title):
+    line = current_line(alma, outcome)
+    assert alma.bib(mms_id_of(line))["title"] == title and portfolios_of(line) == [], line.get("portfolios")
+
+
+@then(parsers.parse('Alma notes that the "{platform}" portfolio is already ordered by another PO line, and names '
+                    'that PO line'))
+def portfolio_already_ordered(alma, outcome, platform):
+    line = current_line(alma, outcome)
+    portfolio = next(p for p in _portfolios(alma, mms_id_of(line)) if p["interface_name"] == platform)
+    other = portfolio["po_line"]
+    assert other and other != line["number"], f"the {platform} portfolio is ordered by {other!r}"
+    notes = [a["desc"] for a in line.get("alert", []) if a["value"] == "PORTFOLIO_HAS_PO_LINE"]
+    assert notes and other in notes[0], f"{line['number']} alerts: {line.get('alert')}"

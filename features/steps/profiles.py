@@ -32,7 +32,7 @@ def match_method(alma, vendor, kind, method):
 
 
 @given(parsers.parse('"Prefer record with the same inventory type" is {prefer:YesNo} in the {vendor:Vendor} '
-                     'integration profile, with inventory operations "{operations:Operations}"',
+                     'integration profile, with Inventory Operations "{operations:Operations}"',
                      extra_types=EXTRA_TYPES))
 def inventory_preference(alma, prefer, vendor, operations):
     edit_profile(alma, profile_code_for(alma, vendor), prefer_same_inventory_type=prefer,
