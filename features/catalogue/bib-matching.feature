@@ -56,7 +56,7 @@ Feature: Which bibliographic record a real-time order is attached to
 
     @generic
     Scenario: A profile that matches by the 035 other system number finds the record by its OCLC number
-      Given the Harrassowitz integration profile matches non-serial orders by 035 other system number
+      Given "Non Serial match method" is "035 other system number" in the Harrassowitz integration profile
       And the librarian has the print book "Sacred Geographies of the Mediterranean" in the Harrassowitz cart
       And the cart line sends the OCLC number "(OCoLC)987654321" and no ISBN
       When the librarian checks out the Harrassowitz cart
@@ -73,7 +73,7 @@ Feature: Which bibliographic record a real-time order is attached to
 
     @oasis
     Scenario: A journal subscription ignores the non-serial match method
-      Given the Oasis integration profile matches non-serial orders by 035 other system number
+      Given "Non Serial match method" is "035 other system number" in the Oasis integration profile
       And the librarian has the print journal subscription "Journal of Hudson Valley Studies" in the Oasis cart
       When the librarian checks out the Oasis cart
       Then the PO line is attached to the existing record "Journal of Hudson Valley Studies"

@@ -27,7 +27,7 @@ Feature: Validating the order information against the funds
 
     @generic
     Scenario Outline: With the check ticked, an order on <why> is refused and nothing changes
-      Given the Harrassowitz integration profile does not create the order when the fund code is invalid
+      Given "Do not create order in case of" "Invalid fund code" is ticked in the Harrassowitz integration profile
       And the librarian has the print book "Tidewater Archives: Records of the Colonial Chesapeake" in the Harrassowitz cart
       And the cart line is charged to "<fund>"
       When the librarian checks out the Harrassowitz cart
@@ -44,7 +44,7 @@ Feature: Validating the order information against the funds
 
     @generic
     Scenario Outline: With the check not ticked, an order on <why> waits In Review
-      Given the Harrassowitz integration profile creates the order even when the fund code is invalid
+      Given "Do not create order in case of" "Invalid fund code" is not ticked in the Harrassowitz integration profile
       And the librarian has the print book "Tidewater Archives: Records of the Colonial Chesapeake" in the Harrassowitz cart
       And the cart line is charged to "<fund>"
       When the librarian checks out the Harrassowitz cart
@@ -62,7 +62,7 @@ Feature: Validating the order information against the funds
 
     @generic
     Scenario: With the check ticked, an order charged for half its price is refused and nothing changes
-      Given the Harrassowitz integration profile does not create the order when the order is not fully funded
+      Given "Do not create order in case of" "Order is not fully funded" is ticked in the Harrassowitz integration profile
       And the librarian has the print book "Mapping the Catskills: Surveyors and the State, 1790-1880" in the Harrassowitz cart
       And the cart line charges 50% of its price to "HIST-MONO"
       When the librarian checks out the Harrassowitz cart
@@ -71,7 +71,7 @@ Feature: Validating the order information against the funds
 
     @generic
     Scenario: With the check not ticked, an order charged for half its price waits In Review
-      Given the Harrassowitz integration profile creates the order even when the order is not fully funded
+      Given "Do not create order in case of" "Order is not fully funded" is not ticked in the Harrassowitz integration profile
       And the librarian has the print book "Mapping the Catskills: Surveyors and the State, 1790-1880" in the Harrassowitz cart
       And the cart line charges 50% of its price to "HIST-MONO"
       When the librarian checks out the Harrassowitz cart
@@ -82,7 +82,7 @@ Feature: Validating the order information against the funds
 
     @gobi
     Scenario: With the check ticked, a title dearer than the fund balance is refused and the fund is untouched
-      Given the GOBI integration profile does not create the order when the fund balance is insufficient to cover the encumbrance
+      Given "Do not create order in case of" "Fund balance insufficient to cover encumbrance" is ticked in the GOBI integration profile
       And the fund "ART-MONO" has 40.00 USD available
       And the librarian has the print book "Tidewater Archives: Records of the Colonial Chesapeake" in the GOBI cart for 64.00 USD on "ART-MONO"
       When the librarian checks out the GOBI cart
@@ -92,7 +92,7 @@ Feature: Validating the order information against the funds
 
     @oasis
     Scenario: With the check not ticked, a title dearer than the fund balance waits In Review
-      Given the Oasis integration profile creates the order even when the fund balance is insufficient to cover the encumbrance
+      Given "Do not create order in case of" "Fund balance insufficient to cover encumbrance" is not ticked in the Oasis integration profile
       And the fund "ART-MONO" has 40.00 USD available
       And the librarian has the print book "Tidewater Archives: Records of the Colonial Chesapeake" in the Oasis cart for 64.00 USD on "ART-MONO"
       When the librarian checks out the Oasis cart
@@ -101,7 +101,7 @@ Feature: Validating the order information against the funds
 
     @gobi
     Scenario: A fund that may be over-encumbered covers an order within its allowance
-      Given the GOBI integration profile does not create the order when the fund balance is insufficient to cover the encumbrance
+      Given "Do not create order in case of" "Fund balance insufficient to cover encumbrance" is ticked in the GOBI integration profile
       And the fund "SCI-EBOOK" has 50.00 USD available
       And the fund "SCI-EBOOK" may be over-encumbered by 10% of its allocation
       And the librarian has the ebook "Soundscapes of the Industrial City" in the GOBI cart for 300.00 USD on "SCI-EBOOK"
@@ -111,7 +111,7 @@ Feature: Validating the order information against the funds
 
     @gobi
     Scenario: An order beyond a fund's over-encumbrance allowance is refused
-      Given the GOBI integration profile does not create the order when the fund balance is insufficient to cover the encumbrance
+      Given "Do not create order in case of" "Fund balance insufficient to cover encumbrance" is ticked in the GOBI integration profile
       And the fund "SCI-EBOOK" has 50.00 USD available
       And the fund "SCI-EBOOK" may be over-encumbered by 10% of its allocation
       And the librarian has the ebook "Soundscapes of the Industrial City" in the GOBI cart for 900.00 USD on "SCI-EBOOK"

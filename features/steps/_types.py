@@ -85,7 +85,7 @@ REFUSALS = {
                                                                          "fund balance insufficient"),
     "the owning library is missing": Refusal(("401664",), "owner"),
     "the ISBN is invalid": Refusal(("401872",), "isbn"),
-    "the profile code is unknown": Refusal(("401872",), "profile"),
+    "Alma has no integration profile of that code": Refusal(("401872",), "profile"),
     "a License Upgrade takes only an upgrade access model": Refusal(("401872",), "upgrade access model"),
     "a cancellation reason is required": Refusal(("401881",), "reason"),
     "the PO line is already cancelled": Refusal(("401884",), "already cancelled"),
@@ -105,10 +105,11 @@ INVALID_FUND_REASONS = {
 }
 
 # The three "Do not create order in case of" checks of a New Order API profile (seed 001).
+# By their labels on the profile's step 2, under "Do not create order in case of".
 FUND_CHECKS = {
-    "the order is not fully funded": "block_not_fully_funded",
-    "the fund code is invalid": "block_invalid_fund_code",
-    "the fund balance is insufficient to cover the encumbrance": "block_insufficient_balance",
+    "Order is not fully funded": "block_not_fully_funded",
+    "Invalid fund code": "block_invalid_fund_code",
+    "Fund balance insufficient to cover encumbrance": "block_insufficient_balance",
 }
 
 # Step 1's mandatory fields, by their label on the profile form.
