@@ -11,8 +11,9 @@ Feature: Validating the order information against the funds
   Decision of the simulator, not documented Alma behaviour: a ticked check refuses the order, the refusal says
   which check failed, and nothing is created — no PO line, no record, no encumbrance. A check that is not ticked
   lets the order through into In Review, with an alert saying what is wrong.
-  Decision of the simulator: a fund code is invalid when the fund is unknown, inactive, not in the current fiscal
-  year, a summary fund rather than an allocated fund, or not available for the owning library. A fund's balance
+  Decision of the simulator: a fund code is invalid when the fund does not exist, is inactive, is not in the
+  current fiscal year, is a summary fund rather than an allocated fund, or is not available for the owning
+  library; the refusal or the alert says which. A fund's balance
   covers an order when the net price fits in its available balance plus any over-encumbrance it allows.
   The check and the encumbrance are one step, so two orders at once never overspend a fund.
 
@@ -22,8 +23,9 @@ Feature: Validating the order information against the funds
   Rule: Invalid fund code
 
     GOBI and Oasis check the fund codes against Alma before checkout and never send these lines (see
-    "Real-time ordering from a vendor's cart"); a generic vendor such as Harrassowitz passes the fund code on as the
-    selector typed it, and Alma's check decides.
+    "Real-time ordering from a vendor's cart": a fund Alma does not have is refused because it does not exist, a
+    fund of another library because the owning library may not order on it); a generic vendor such as
+    Harrassowitz passes the fund code on as the selector typed it, and Alma's check decides.
 
     @generic
     Scenario Outline: With the check ticked, an order on <why> is refused and nothing changes
