@@ -82,8 +82,8 @@ def save_with_description(alma, code, text):
     return attempt(alma, lambda: alma.configure_profile(code, {**NEW_PROFILE, "description": text}))
 
 
-@when(parsers.parse('the librarian saves the integration profile "{code}" with "Upon no match" "Add to Network Zone" '
-                    'and "Use network zone" not ticked'), target_fixture="outcome")
+@when(parsers.parse('the librarian saves the integration profile "{code}" with "Upon no match" set to Add to Network '
+                    'Zone and "Use network zone" not ticked'), target_fixture="outcome")
 def save_add_to_nz_without_nz(alma, code):
     return attempt(alma, lambda: alma.configure_profile(code, {**NEW_PROFILE, "upon_no_match": "ADD_TO_NZ"}))
 
