@@ -56,7 +56,7 @@ Feature: Which bibliographic record a real-time order is attached to
 
     @generic
     Scenario: A profile that matches by the 035 other system number finds the record by its OCLC number
-      Given the Harrassowitz integration profile matches non-serial orders by 035 other system number
+      Given "Non Serial match method" is "035 other system number" in the Harrassowitz integration profile
       And the librarian has the print book "Sacred Geographies of the Mediterranean" in the Harrassowitz cart
       And the cart line sends the OCLC number "(OCoLC)987654321" and no ISBN
       When the librarian checks out the Harrassowitz cart
@@ -73,7 +73,7 @@ Feature: Which bibliographic record a real-time order is attached to
 
     @oasis
     Scenario: A journal subscription ignores the non-serial match method
-      Given the Oasis integration profile matches non-serial orders by 035 other system number
+      Given "Non Serial match method" is "035 other system number" in the Oasis integration profile
       And the librarian has the print journal subscription "Journal of Hudson Valley Studies" in the Oasis cart
       When the librarian checks out the Oasis cart
       Then the PO line is attached to the existing record "Journal of Hudson Valley Studies"
@@ -111,26 +111,40 @@ Feature: Which bibliographic record a real-time order is attached to
   Rule: With several matches, "Prefer record with the same inventory type" chooses by the rules of seed 001
 
     A record holding both print and electronic inventory counts as mixed. If exactly one matching record holds
-    only the order's inventory type, it wins. If several do, there is no preference. If none does and exactly one
-    record is mixed, the mixed record wins. Otherwise there is no preference. The order's inventory type comes
-    from its PO line type when the profile's Inventory Operations is Mixed, or is fixed by Physical / Electronic;
-    None means no preference.
+    only the order's inventory type, it wins. If several do, there is no preference. A mixed record wins only when
+    it is the one mixed record and no matching record holds only print or only electronic inventory — seed 001
+    read as written: "If only one of the matching records contains mixed inventory, and there are no matching
+    records that contain only electronic or physical records, the mixed record will be considered a match". So two
+    print records keep the mixed record of "Reading the Medieval Landscape" from winning even an ebook order. A
+    record with no inventory at all keeps nothing from winning. Otherwise there is no preference.
+
+    The profile's Inventory Operations says what type the order is: None means no preference; Physical or
+    Electronic fix it; Mixed reads P (physical) or E (electronic) from the order's resource type field.
+    Decision of the simulator, not documented Alma behaviour: an order sent through the Create PO line API has no
+    resource type field, so under Mixed the simulator takes the type from the PO line type — print types are P,
+    ebooks and electronic collections are E.
+
+    Hudson Valley University has "Cities of Salt and Steel" as one print and one electronic record; "Reading the
+    Medieval Landscape" as two print records and one print and electronic record; and "Canal Fever: The Erie Canal
+    and the Empire State" as one print and electronic record and one record that holds nothing.
 
     @generic
     Scenario Outline: A <format> of "<title>" with the preference <prefer> and inventory operations <operations> goes to the <kind> record
-      Given "Prefer record with the same inventory type" is <prefer> in the Harrassowitz integration profile, with inventory operations "<operations>"
+      Given "Prefer record with the same inventory type" is <prefer> in the Harrassowitz integration profile, with Inventory Operations "<operations>"
       And the librarian has the <format> "<title>" in the Harrassowitz cart
       When the librarian checks out the Harrassowitz cart
       Then the PO line is attached to the <kind> record "<record>"
       And Alma chose the record by <chosen by>
 
       Examples:
-        | format     | title                          | prefer | operations | kind                 | record                                        | chosen by      |
-        | print book | Cities of Salt and Steel       | yes    | Mixed      | print                | Cities of Salt and Steel                      | inventory type |
-        | ebook      | Cities of Salt and Steel       | yes    | Mixed      | electronic           | Cities of Salt and Steel [electronic resource] | inventory type |
-        | print book | Reading the Medieval Landscape | yes    | Mixed      | print                | Reading the Medieval Landscape                | lowest MMS ID  |
-        | ebook      | Reading the Medieval Landscape | yes    | Mixed      | print and electronic | Reading the Medieval Landscape                | inventory type |
-        | ebook      | Cities of Salt and Steel       | no     | Mixed      | print                | Cities of Salt and Steel                      | lowest MMS ID  |
-        | ebook      | Cities of Salt and Steel       | yes    | None       | print                | Cities of Salt and Steel                      | lowest MMS ID  |
-        | ebook      | Cities of Salt and Steel       | yes    | Physical   | print                | Cities of Salt and Steel                      | inventory type |
-        | print book | Cities of Salt and Steel       | yes    | Electronic | electronic           | Cities of Salt and Steel [electronic resource] | inventory type |
+        | format     | title                                                       | prefer     | operations | kind                 | record                                                      | chosen by      |
+        | print book | Cities of Salt and Steel                                    | ticked     | Mixed      | print                | Cities of Salt and Steel                                    | inventory type |
+        | ebook      | Cities of Salt and Steel                                    | ticked     | Mixed      | electronic           | Cities of Salt and Steel [electronic resource]              | inventory type |
+        | print book | Reading the Medieval Landscape                              | ticked     | Mixed      | print                | Reading the Medieval Landscape                              | lowest MMS ID  |
+        | ebook      | Reading the Medieval Landscape                              | ticked     | Mixed      | print                | Reading the Medieval Landscape                              | lowest MMS ID  |
+        | print book | Canal Fever: The Erie Canal and the Empire State, 1817-1862 | ticked     | Mixed      | print and electronic | Canal Fever: The Erie Canal and the Empire State, 1817-1862 | inventory type |
+        | ebook      | Canal Fever: The Erie Canal and the Empire State, 1817-1862 | ticked     | Mixed      | print and electronic | Canal Fever: The Erie Canal and the Empire State, 1817-1862 | inventory type |
+        | ebook      | Cities of Salt and Steel                                    | not ticked | Mixed      | print                | Cities of Salt and Steel                                    | lowest MMS ID  |
+        | ebook      | Cities of Salt and Steel                                    | ticked     | None       | print                | Cities of Salt and Steel                                    | lowest MMS ID  |
+        | ebook      | Cities of Salt and Steel                                    | ticked     | Physical   | print                | Cities of Salt and Steel                                    | inventory type |
+        | print book | Cities of Salt and Steel                                    | ticked     | Electronic | electronic           | Cities of Salt and Steel [electronic resource]              | inventory type |

@@ -17,7 +17,7 @@ Feature: Management tags on the records real-time orders bring
   Rule: A record the order creates carries the profile's management tag
 
     Scenario Outline: The librarian's choice of "<management tag>" is set on the brief record
-      Given the <vendor> integration profile synchronizes with the external catalog as "<management tag>"
+      Given "Synchronize with External Catalog?" is "<management tag>" in the <vendor> integration profile
       And the librarian has the ebook "The Printer's Devil: Apprentices and the Early American Press" in the <vendor> cart
       When the librarian checks out the <vendor> cart
       Then the record's management tag is "<management tag>"

@@ -49,5 +49,5 @@ Feature: Matching and adding records in the Network Zone
   Rule: Only a profile that uses the Network Zone may add records to it
 
     Scenario: A profile that adds unmatched records to the Network Zone without using it is refused
-      When the librarian saves the integration profile "RVC_JSTOR" to add unmatched records to the Network Zone without using the Network Zone
+      When the librarian saves the integration profile "RVC_JSTOR" with "Upon no match" set to Add to Network Zone and "Use network zone" not ticked
       Then Alma refuses because Add to Network Zone needs a profile that uses the Network Zone

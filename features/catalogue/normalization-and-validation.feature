@@ -71,7 +71,7 @@ Feature: Normalizing and validating the metadata of a real-time order
 
     @gobi
     Scenario: With "MarcXML Bib Import" an order with an invalid ISBN is kept for review
-      Given the GOBI integration profile handles invalid data using "MarcXML Bib Import"
+      Given "Handle invalid data using" is "MarcXML Bib Import" in the GOBI integration profile
       And the librarian has the print book "Iron and Ice: The Hudson River Ice Trade" in the GOBI cart
       And the cart line sends the ISBN as "9780801451271"
       When the librarian checks out the GOBI cart
@@ -79,7 +79,7 @@ Feature: Normalizing and validating the metadata of a real-time order
 
     @gobi
     Scenario: With "Strict" an order with an invalid ISBN is refused and nothing is created
-      Given the GOBI integration profile handles invalid data using "Strict"
+      Given "Handle invalid data using" is "Strict" in the GOBI integration profile
       And the librarian has the print book "Iron and Ice: The Hudson River Ice Trade" in the GOBI cart
       And the cart line sends the ISBN as "9780801451271"
       When the librarian checks out the GOBI cart
@@ -88,7 +88,7 @@ Feature: Normalizing and validating the metadata of a real-time order
 
     @gobi
     Scenario: With "Ignore" an order with an invalid ISBN is processed without an alert
-      Given the GOBI integration profile handles invalid data using "Ignore"
+      Given "Handle invalid data using" is "Ignore" in the GOBI integration profile
       And the librarian has the print book "Iron and Ice: The Hudson River Ice Trade" in the GOBI cart
       And the cart line sends the ISBN as "9780801451271"
       When the librarian checks out the GOBI cart

@@ -17,6 +17,11 @@ Feature: Real-time ordering from a vendor's cart
   Decision of the simulator: the fund is encumbered with the net price (price × copies, less the PO line's
   discount, or else the vendor account's), converted into the fund's currency at the institution's own exchange
   rates, when the PO line leaves In Review, not while it waits there; cancelling the PO line releases it.
+  Decision of the simulator: a GOBI or Oasis cart checks the owning library and the funds against what Alma reports
+  before checkout; a fund Alma does not have is refused because it does not exist, a fund Alma has but does not
+  offer for the owning library because the library may not order on it.
+  "Nothing changes in Alma" means the institution's whole state is as it was: records, holdings, items,
+  portfolios, PO lines and POs, the numbers consumed, funds with their balances and transactions.
   Decision of the simulator: identifiers are shaped like Alma's — PO line numbers POL-…, PO numbers PO-…, MMS IDs
   99…, holdings 22…, items 23…, portfolios 53… and collections 61…, each ending in the institution's four
   digits — and are never reused; a refused order consumes none.
@@ -88,13 +93,13 @@ Feature: Real-time ordering from a vendor's cart
       Given the librarian has the print book "Tidewater Archives: Records of the Colonial Chesapeake" in the GOBI cart
       And the cart line is charged to "<fund>"
       When the librarian checks out the GOBI cart
-      Then the GOBI cart refuses the line because the owning library may not order on the fund
+      Then the GOBI cart refuses the line because <reason>
       And nothing changes in Alma
 
       Examples:
-        | fund      | why                                 |
-        | LAW-MONO  | a fund only the Law Library may use |
-        | GEOG-MONO | a fund Alma does not have           |
+        | fund      | why                                 | reason                                       |
+        | LAW-MONO  | a fund only the Law Library may use | the owning library may not order on the fund |
+        | GEOG-MONO | a fund Alma does not have           | Alma has no such fund                        |
 
     @gobi
     Scenario: The GOBI cart refuses a line for an owning library Alma does not have

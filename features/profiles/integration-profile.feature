@@ -71,14 +71,14 @@ Feature: The New Order API integration profile
     Scenario: A vendor with no profile of its own is handled by the default profile
       Given Hudson Valley University has no integration profile for Oasis
       And the librarian has the print book "Tidewater Archives: Records of the Colonial Chesapeake" in the Oasis cart
-      And the Oasis cart sends no profile code
+      And the Oasis cart names no integration profile
       When the librarian checks out the Oasis cart
       Then the record's management tag is "Don't publish"
 
     Scenario: With no profile at all, Alma still matches the title by its ISBN
       Given Hudson Valley University has no New Order API integration profile at all
       And the librarian has the print book "Rivers of Empire: Water and Power in the Hudson Valley" in the Harrassowitz cart
-      And the Harrassowitz cart sends no profile code
+      And the Harrassowitz cart names no integration profile
       When the librarian checks out the Harrassowitz cart
       Then the PO line is attached to the existing record "Rivers of Empire: Water and Power in the Hudson Valley"
 
@@ -87,7 +87,7 @@ Feature: The New Order API integration profile
     @gobi
     Scenario: A GOBI order that names the default profile is handled by the default profile
       Given the librarian has the print book "Tidewater Archives: Records of the Colonial Chesapeake" in the GOBI cart
-      And the GOBI cart sends the profile code "DEFAULT_API"
+      And the GOBI cart names the integration profile "DEFAULT_API"
       When the librarian checks out the GOBI cart
       Then the record's management tag is "Don't publish"
       And the record carries no local note
@@ -95,7 +95,7 @@ Feature: The New Order API integration profile
     @gobi
     Scenario: An order that names a profile Alma does not have is refused and nothing is created
       Given the librarian has the print book "Tidewater Archives: Records of the Colonial Chesapeake" in the GOBI cart
-      And the GOBI cart sends the profile code "YBP_LEGACY"
+      And the GOBI cart names the integration profile "YBP_LEGACY"
       When the librarian checks out the GOBI cart
-      Then the order is refused because the profile code is unknown
+      Then the order is refused because Alma has no integration profile of that code
       And nothing changes in Alma

@@ -72,7 +72,7 @@ Feature: The In Review task list and approving PO lines
 
     @oasis
     Scenario: A PO line whose fund cannot cover it is not approved
-      Given the Oasis integration profile creates the order even when the fund balance is insufficient to cover the encumbrance
+      Given "Do not create order in case of" "Fund balance insufficient to cover encumbrance" is not ticked in the Oasis integration profile
       And the fund "ART-MONO" has 40.00 USD available
       And the librarian has ordered the print book "Tidewater Archives: Records of the Colonial Chesapeake" through Oasis for 64.00 USD on "ART-MONO"
       When the librarian approves the PO line

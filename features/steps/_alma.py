@@ -6,7 +6,6 @@ Everything here goes through the client, so it works on every backend.
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 
 from features.steps._types import Outcome, Snapshot
 from simulator.backends.base import AlmaClient
@@ -14,9 +13,8 @@ from simulator.errors import AlmaError
 
 
 def snapshot(alma: AlmaClient) -> Snapshot:
-    lines = alma.list_po_lines(status="ALL_WITH_CLOSED", limit=1)["total_record_count"]
-    funds = alma.funds(mode=None)["fund"]
-    return Snapshot(po_lines=lines, available={f["code"]: Decimal(str(f["available_balance"])) for f in funds})
+    """The institution's whole state now (AlmaClient.institution_state: the simulator's own export)."""
+    return Snapshot(alma.institution_state())
 
 
 def attempt(alma: AlmaClient, action: Callable[[], dict | None], *, number: str = "") -> Outcome:

@@ -58,6 +58,14 @@ NEW_TITLES = [
                "Cornell University Press", "Ithaca", "2026"),
 ]
 
+# A title Hudson Valley already holds (in print, and on EBSCOhost and ProQuest Ebook Central from an ebook package;
+# fixtures/institutions/hudson-valley.toml) that the shared vendor catalogue does not list: the features add it to
+# each vendor's catalogue like the new titles, so GOBI and Oasis orders can find its portfolios in the institution.
+HELD_TITLES = [
+    _new_title("Canal Fever: The Erie Canal and the Empire State, 1817-1862", "Whitford, Nathaniel",
+               "9781438492155", "SUNY Press", "Albany", "2022"),
+]
+
 # Step-side: the vendor carts sell print books and ebooks only, so a journal subscription is a print line whose
 # body the step turns into a subscription (see `journal_subscription`). Issue price of one year, in US dollars.
 JOURNALS = {"Journal of Hudson Valley Studies": ("2156-3713", "Hudson Valley University Press", Decimal("180.00"))}
@@ -73,10 +81,10 @@ def vendor_for(vendor_code: str, institution: str) -> Vendor:
 
 @functools.cache
 def catalogue(name: str, currency: str) -> Catalogue:
-    """The vendor's catalogue, in the currency it quotes the institution, with the new titles added."""
+    """The vendor's catalogue, in the currency it quotes the institution, with the new and held titles added."""
     vendor = VENDORS[name]
     built = Catalogue.build(vendor, currency=currency)
-    return Catalogue(vendor, built.titles + [replace(t, platforms=vendor.platforms) for t in NEW_TITLES])
+    return Catalogue(vendor, built.titles + [replace(t, platforms=vendor.platforms) for t in NEW_TITLES + HELD_TITLES])
 
 
 def find_title(cart: Cart, text: str) -> CatalogueTitle:

@@ -85,7 +85,7 @@ REFUSALS = {
                                                                          "fund balance insufficient"),
     "the owning library is missing": Refusal(("401664",), "owner"),
     "the ISBN is invalid": Refusal(("401872",), "isbn"),
-    "the profile code is unknown": Refusal(("401872",), "profile"),
+    "Alma has no integration profile of that code": Refusal(("401872",), "profile"),
     "a License Upgrade takes only an upgrade access model": Refusal(("401872",), "upgrade access model"),
     "a cancellation reason is required": Refusal(("401881",), "reason"),
     "the PO line is already cancelled": Refusal(("401884",), "already cancelled"),
@@ -95,11 +95,21 @@ REFUSALS = {
     "Add to Network Zone needs a profile that uses the Network Zone": Refusal(("401872",), "network zone"),
 }
 
+# Why a fund code is invalid, as Alma's refusal or alert says it (simulator.alma.funds): the words each must contain.
+INVALID_FUND_REASONS = {
+    "the fund does not exist": "does not exist",
+    "the fund is inactive": "is inactive",
+    "the fund is not in the current fiscal year": "not in the current fiscal period",
+    "the fund is a summary fund, not an allocated one": "summary fund, not an allocated fund",
+    "the owning library may not order on the fund": "is not available for library",
+}
+
 # The three "Do not create order in case of" checks of a New Order API profile (seed 001).
+# By their labels on the profile's step 2, under "Do not create order in case of".
 FUND_CHECKS = {
-    "the order is not fully funded": "block_not_fully_funded",
-    "the fund code is invalid": "block_invalid_fund_code",
-    "the fund balance is insufficient to cover the encumbrance": "block_insufficient_balance",
+    "Order is not fully funded": "block_not_fully_funded",
+    "Invalid fund code": "block_invalid_fund_code",
+    "Fund balance insufficient to cover encumbrance": "block_insufficient_balance",
 }
 
 # Step 1's mandatory fields, by their label on the profile form.
@@ -164,6 +174,7 @@ EXTRA_TYPES = {
     "Note": _choice(NOTES, "alert"),
     "Refusal": _choice(REFUSALS, "refusal"),
     "FundCheck": _choice(FUND_CHECKS, "fund check"),
+    "InvalidFund": _choice(INVALID_FUND_REASONS, "reason a fund code is invalid"),
     "ProfileField": _choice(PROFILE_FIELDS, "profile field"),
     "Tag": _choice(MANAGEMENT_TAGS, "management tag"),
     "MatchMethod": _choice(MATCH_METHODS, "match method"),
@@ -185,10 +196,30 @@ EXTRA_TYPES = {
 
 @dataclass(frozen=True)
 class Snapshot:
-    """What "nothing changes" compares: how many PO lines exist and every fund's available balance."""
+    """What "nothing changes in Alma" compares: the institution's whole state as the simulator exports it —
+    records, holdings, items, portfolios, PO lines and POs, the numbers consumed, funds with their balances (and
+    their transactions, once the state holds them) — and its Network Zone's."""
 
-    po_lines: int
-    available: dict[str, Decimal] = field(default_factory=dict)
+    state: dict = field(default_factory=dict)
+
+    def changes_since(self, before: Snapshot) -> list[str]:
+        """Where this state differs from `before`, as paths ("institution.funds.HIST-MONO.encumbered")."""
+        return _differences(before.state, self.state, "")
+
+
+def _differences(old: object, new: object, path: str) -> list[str]:
+    if isinstance(old, dict) and isinstance(new, dict):
+        found = []
+        for key in sorted(set(old) | set(new), key=str):
+            where = f"{path}.{key}" if path else str(key)
+            if key not in old or key not in new:
+                found.append(f"{where} {'added' if key in new else 'removed'}")
+            else:
+                found += _differences(old[key], new[key], where)
+        return found
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        return [d for i, (a, b) in enumerate(zip(old, new)) for d in _differences(a, b, f"{path}[{i}]")]
+    return [] if old == new else [f"{path}: {old!r:.80} → {new!r:.80}"]
 
 
 @dataclass(frozen=True)

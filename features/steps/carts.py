@@ -112,7 +112,7 @@ def manual_review(cart):
     cart.change(manual_review=True)
 
 
-@given(parsers.parse('the {vendor:Vendor} cart sends the profile code "{code}"', extra_types=EXTRA_TYPES))
+@given(parsers.parse('the {vendor:Vendor} cart names the integration profile "{code}"', extra_types=EXTRA_TYPES))
 def sends_profile_code(cart, vendor, code):
     """The vendor's setup worksheet for the institution names this New Order API profile."""
     assert cart.vendor.setup(cart.institution).vendor_code == vendor
@@ -148,6 +148,7 @@ def vendor_keeps_po_line_number(cart, vendor, outcome):
 # Why a vendor's own check refuses a cart line before checkout, in the librarian's words.
 VENDOR_REFUSALS = {"Alma has no such owning library": "LIBRARY_UNKNOWN",
                    "the owning library has no such location": "LOCATION_UNKNOWN",
+                   "Alma has no such fund": "FUND_UNKNOWN",
                    "the owning library may not order on the fund": "FUND_NOT_USABLE"}
 
 
@@ -177,7 +178,7 @@ def cart_does_not_offer(offered_funds, funds):
     assert unwanted and not set(unwanted) & set(offered_funds), f"offered: {offered_funds}"
 
 
-@given(parsers.parse("the {vendor:Vendor} cart sends no profile code", extra_types=EXTRA_TYPES))
+@given(parsers.parse("the {vendor:Vendor} cart names no integration profile", extra_types=EXTRA_TYPES))
 def sends_no_profile_code(cart, vendor):
     """The vendor's setup worksheet names no New Order API profile: Alma chooses one by the vendor's system."""
     sends_profile_code(cart, vendor, "")

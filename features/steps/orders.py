@@ -48,6 +48,23 @@ def in_review_because(alma, outcome, reason):
     assert reason in alert_codes(line), f"{line['number']} alerts: {line.get('alert')}"
 
 
+@then(parsers.parse("the PO line is In Review because the fund code is invalid: {why:InvalidFund}",
+                    extra_types=EXTRA_TYPES))
+def in_review_invalid_fund(alma, outcome, why):
+    line = current_line(alma, outcome)
+    assert line["status"]["value"] == "INREVIEW", f"{line['number']} is {line['status']['desc']}"
+    said = [a["desc"] for a in line.get("alert", []) if a["value"] == "FUND_CODE_INVALID"]
+    assert said and why in said[0], f"{line['number']} alerts: {line.get('alert')}"
+
+
+@then(parsers.parse("the order is refused because the fund code is invalid: {why:InvalidFund}",
+                    extra_types=EXTRA_TYPES))
+def refused_invalid_fund(outcome, why):
+    assert outcome.error is not None, f"Alma accepted it: {outcome.value and outcome.value.get('number')}"
+    assert outcome.error.code == "401872" and "invalid fund code" in outcome.error.message.lower(), str(outcome.error)
+    assert why in outcome.error.message, f"refused with {outcome.error}"
+
+
 @then(parsers.parse("Alma notes that {note:Note}", extra_types=EXTRA_TYPES))
 def alma_notes(alma, outcome, note):
     line = current_line(alma, outcome)
@@ -70,7 +87,9 @@ def refused_because(outcome, reason):
 
 @then("nothing changes in Alma")
 def nothing_changes(alma, outcome):
-    assert snapshot(alma) == outcome.before
+    """The institution's whole state is as it was before the action (see `Snapshot`)."""
+    changes = snapshot(alma).changes_since(outcome.before)
+    assert not changes, "Alma changed:\n  " + "\n  ".join(changes[:20])
 
 
 @then(parsers.parse('the PO line keeps the vendor reference number "{number}"'))

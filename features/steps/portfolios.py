@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from pytest_bdd import given, parsers, then, when
 
@@ -33,12 +34,26 @@ def _code(alma, table: str, label: str) -> str:
 
 
 def _librarian_order(alma, line_type: str, platform: str, access_model: str) -> dict:
+    """The order form the librarian fills after clicking Order: the first library, the fund with most money left
+    for it, GOBI as the vendor, purchase at 150.00 USD."""
+    owner = alma.libraries()["library"][0]["code"]
+    funds = alma.funds(mode="POL", library=owner)["fund"]
+    fund = max(funds, key=lambda f: Decimal(str(f["available_balance"])))["code"]
     account = alma.vendor("GOBI")["account"][0]["code"]
-    return {"owner": {"value": "MAIN"}, "type": {"value": line_type}, "vendor": {"value": "GOBI"},
+    return {"owner": {"value": owner}, "type": {"value": line_type}, "vendor": {"value": "GOBI"},
             "vendor_account": account, "acquisition_method": {"value": "PURCHASE"},
             "price": {"sum": "150.00", "currency": {"value": "USD"}},
-            "fund_distribution": [{"fund_code": {"value": "EBOOKS-GEN"}, "percent": "100"}],
+            "fund_distribution": [{"fund_code": {"value": fund}, "percent": "100"}],
             "access_provider": platform, "access_model": {"value": access_model}}
+
+
+@dataclass(frozen=True)
+class CommunityRecord:
+    """A record the librarian located in the Community Zone, with its Portfolio List (one portfolio per platform)."""
+
+    mms_id: str
+    title: str
+    portfolio_list: list[dict]
 
 
 @given(parsers.parse('the librarian locates "{title}" in the Institution Zone'), target_fixture="record")
@@ -47,38 +62,44 @@ def locate(alma, title):
     return Record(bib=bib, portfolios=_portfolios(alma, bib["mms_id"]))
 
 
-@when(parsers.parse('the librarian orders it as a License Upgrade to "{model}" with "Assign inventory manually" '
-                    '{ticked:YesNo}', extra_types=EXTRA_TYPES), target_fixture="outcome")
-def order_license_upgrade(alma, record, model, ticked):
-    body = _librarian_order(alma, "LICENSE_UPGRADE", "", _code(alma, "AccessModel", model))
-    return attempt(alma, lambda: alma.order_from_bib(record.bib["mms_id"], body, assign_inventory_manually=ticked))
+@given(parsers.parse('the librarian locates "{title}" in the Community Zone'), target_fixture="community_record")
+def locate_in_community_zone(alma, title):
+    found = [p for p in alma.community_zone_portfolios(f"title~{title}")["portfolio"]
+             if p["resource_metadata"]["title"] == title]
+    records = {p["resource_metadata"]["mms_id"]["value"] for p in found}
+    assert len(records) == 1, f"the Community Zone has {len(records)} records titled {title!r}"
+    return CommunityRecord(mms_id=records.pop(), title=title, portfolio_list=found)
 
 
-@when(parsers.parse('the librarian orders it again as an ebook on "{platform}" with "Assign inventory manually" '
-                    '{ticked:YesNo}', extra_types=EXTRA_TYPES), target_fixture="outcome")
-def order_again_same_platform(alma, record, platform, ticked):
-    body = _librarian_order(alma, "E_BOOK_OT", platform, "3U")
-    return attempt(alma, lambda: alma.order_from_bib(record.bib["mms_id"], body, assign_inventory_manually=ticked))
-
-
-@when(parsers.parse('the librarian orders the "{platform}" portfolio from its Community Zone portfolio list'),
+@when(parsers.parse('the librarian clicks Order and assigns the PO line type "License Upgrade" and the access model '
+                    '"{model}", with "Assign inventory manually" {ticked:YesNo}', extra_types=EXTRA_TYPES),
       target_fixture="outcome")
-def order_from_portfolio_list(alma, record, platform):
-    listed = alma.community_zone_portfolios(f"isbn~{record.bib['isbn']}")["portfolio"]
-    chosen = next(p for p in listed if p["interface_name"] == platform)
-    body = _librarian_order(alma, "E_BOOK_OT", platform, "1U")
-    return attempt(alma, lambda: alma.order_from_community_portfolio(chosen["id"], body))
+def order_license_upgrade(alma, record, model, ticked):
+    body = _librarian_order(alma, _code(alma, "PurchaseType", "License Upgrade"), "",
+                            _code(alma, "AccessModel", model))
+    return attempt(alma, lambda: alma.order_from_bib(record.bib["mms_id"], body, assign_inventory_manually=ticked))
+
+
+@when(parsers.parse('the librarian clicks Order and creates an ebook order on "{platform}", with "Assign inventory '
+                    'manually" {ticked:YesNo}', extra_types=EXTRA_TYPES), target_fixture="outcome")
+def order_again_same_platform(alma, record, platform, ticked):
+    body = _librarian_order(alma, "E_BOOK_OT", platform, _code(alma, "AccessModel", "3 concurrent users"))
+    return attempt(alma, lambda: alma.order_from_bib(record.bib["mms_id"], body, assign_inventory_manually=ticked))
+
+
+@when(parsers.parse('the librarian clicks Portfolio List, finds "{platform}" and clicks Order'),
+      target_fixture="outcome")
+def order_from_portfolio_list(alma, community_record, platform):
+    listed = [p for p in community_record.portfolio_list if p["interface_name"] == platform]
+    assert listed, f"the Portfolio List has {[p['interface_name'] for p in community_record.portfolio_list]}"
+    body = _librarian_order(alma, "E_BOOK_OT", platform, _code(alma, "AccessModel", "Single user"))
+    return attempt(alma, lambda: alma.order_from_community_portfolio(listed[0]["id"], body))
 
 
 @then("no new portfolio is created for the record")
 def no_new_portfolio(alma, record):
     now = _portfolios(alma, record.bib["mms_id"])
     assert [p["id"] for p in now] == [p["id"] for p in record.portfolios], now
-
-
-@then(parsers.parse("the record has {count:d} portfolios"))
-def portfolio_count(alma, record, count):
-    assert len(_portfolios(alma, record.bib["mms_id"])) == count
 
 
 @then(parsers.parse('the PO line is an additional PO line of the "{platform}" portfolio'))
@@ -112,9 +133,21 @@ def second_portfolio(alma, outcome, record, platform):
     assert [(p["interface_name"], p["po_line"]) for p in new] == [(platform, outcome.po_line["number"])], new
 
 
-@then("each portfolio of the record has its own PO line")
-def one_line_each(alma, record):
-    lines = [p["po_line"] for p in _portfolios(alma, record.bib["mms_id"])]
+def _institution_record(alma, outcome, title: str) -> str:
+    mms_id = mms_id_of(current_line(alma, outcome))
+    assert alma.bib(mms_id)["title"] == title, f"the PO line is on {alma.bib(mms_id)['title']!r}"
+    return mms_id
+
+
+@then(parsers.parse('the institution\'s record "{title}" has a portfolio on "{first}" and one on "{second}"'))
+def one_portfolio_per_platform(alma, outcome, title, first, second):
+    platforms = sorted(p["interface_name"] for p in _portfolios(alma, _institution_record(alma, outcome, title)))
+    assert platforms == sorted([first, second]), platforms
+
+
+@then("each of the record's portfolios has its own PO line")
+def one_line_each(alma, outcome):
+    lines = [p["po_line"] for p in _portfolios(alma, mms_id_of(current_line(alma, outcome)))]
     assert all(lines) and len(set(lines)) == len(lines), lines
 
 
@@ -144,3 +177,20 @@ def portfolio_availability(alma, outcome, availability):
     line = current_line(alma, outcome)
     wanted = {"not yet available": "Not Available", "available": "Available"}[availability]
     assert alma.portfolio(portfolios_of(line)[0])["availability"]["desc"] == wanted
+
+
+@then(parsers.parse('the PO line is linked to the record "{title}" only, not to a portfolio'))
+def linked_to_record_only(alma, outcome, title):
+    line = current_line(alma, outcome)
+    assert alma.bib(mms_id_of(line))["title"] == title and portfolios_of(line) == [], line.get("portfolios")
+
+
+@then(parsers.parse('Alma notes that the "{platform}" portfolio is already ordered by another PO line, and names '
+                    'that PO line'))
+def portfolio_already_ordered(alma, outcome, platform):
+    line = current_line(alma, outcome)
+    portfolio = next(p for p in _portfolios(alma, mms_id_of(line)) if p["interface_name"] == platform)
+    other = portfolio["po_line"]
+    assert other and other != line["number"], f"the {platform} portfolio is ordered by {other!r}"
+    notes = [a["desc"] for a in line.get("alert", []) if a["value"] == "PORTFOLIO_HAS_PO_LINE"]
+    assert notes and other in notes[0], f"{line['number']} alerts: {line.get('alert')}"

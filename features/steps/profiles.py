@@ -12,41 +12,42 @@ NEW_PROFILE = {"name": "JSTOR ebook orders", "integration_type": "NEW_ORDER_API"
                "description": "Real-time orders for JSTOR ebooks"}
 
 
-@given(parsers.parse("the {vendor:Vendor} integration profile does not create the order when {check:FundCheck}",
-                     extra_types=EXTRA_TYPES))
+@given(parsers.parse('"Do not create order in case of" "{check:FundCheck}" is ticked in the {vendor:Vendor} '
+                     'integration profile', extra_types=EXTRA_TYPES))
 def check_ticked(alma, vendor, check):
+    """Only this check is at play: the profile's other two checks are left not ticked."""
     edit_profile(alma, profile_code_for(alma, vendor), **{c: c == check for c in FUND_CHECKS.values()})
 
 
-@given(parsers.parse("the {vendor:Vendor} integration profile creates the order even when {check:FundCheck}",
-                     extra_types=EXTRA_TYPES))
+@given(parsers.parse('"Do not create order in case of" "{check:FundCheck}" is not ticked in the {vendor:Vendor} '
+                     'integration profile', extra_types=EXTRA_TYPES))
 def check_not_ticked(alma, vendor, check):
     edit_profile(alma, profile_code_for(alma, vendor), **{c: False for c in FUND_CHECKS.values()})
 
 
-@given(parsers.parse("the {vendor:Vendor} integration profile matches {kind} orders by {method:MatchMethod}",
+@given(parsers.parse('"{kind} match method" is "{method:MatchMethod}" in the {vendor:Vendor} integration profile',
                      extra_types=EXTRA_TYPES))
 def match_method(alma, vendor, kind, method):
-    setting = {"non-serial": "non_serial_match_method", "serial": "serial_match_method"}[kind]
+    setting = {"Non Serial": "non_serial_match_method", "Serial": "serial_match_method"}[kind]
     edit_profile(alma, profile_code_for(alma, vendor), **{setting: method})
 
 
 @given(parsers.parse('"Prefer record with the same inventory type" is {prefer:YesNo} in the {vendor:Vendor} '
-                     'integration profile, with inventory operations "{operations:Operations}"',
+                     'integration profile, with Inventory Operations "{operations:Operations}"',
                      extra_types=EXTRA_TYPES))
 def inventory_preference(alma, prefer, vendor, operations):
     edit_profile(alma, profile_code_for(alma, vendor), prefer_same_inventory_type=prefer,
                  inventory_operations=operations)
 
 
-@given(parsers.parse('the {vendor:Vendor} integration profile handles invalid data using "{policy:Policy}"',
+@given(parsers.parse('"Handle invalid data using" is "{policy:Policy}" in the {vendor:Vendor} integration profile',
                      extra_types=EXTRA_TYPES))
 def validation_policy(alma, vendor, policy):
     edit_profile(alma, profile_code_for(alma, vendor), validation_exception_profile=policy)
 
 
-@given(parsers.parse('the {vendor:Vendor} integration profile synchronizes with the external catalog as '
-                     '"{tag:Tag}"', extra_types=EXTRA_TYPES))
+@given(parsers.parse('"Synchronize with External Catalog?" is "{tag:Tag}" in the {vendor:Vendor} integration '
+                     'profile', extra_types=EXTRA_TYPES))
 def management_tag(alma, vendor, tag):
     edit_profile(alma, profile_code_for(alma, vendor), sync_with_external_catalog=tag)
 
@@ -81,8 +82,8 @@ def save_with_description(alma, code, text):
     return attempt(alma, lambda: alma.configure_profile(code, {**NEW_PROFILE, "description": text}))
 
 
-@when(parsers.parse('the librarian saves the integration profile "{code}" to add unmatched records to the '
-                    'Network Zone without using the Network Zone'), target_fixture="outcome")
+@when(parsers.parse('the librarian saves the integration profile "{code}" with "Upon no match" set to Add to Network '
+                    'Zone and "Use network zone" not ticked'), target_fixture="outcome")
 def save_add_to_nz_without_nz(alma, code):
     return attempt(alma, lambda: alma.configure_profile(code, {**NEW_PROFILE, "upon_no_match": "ADD_TO_NZ"}))
 

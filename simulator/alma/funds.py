@@ -93,7 +93,7 @@ def plan_funds(institution: Institution, draft: POLineDraft, owner_library: str,
 def _why_fund_is_invalid(institution: Institution, fund: Fund | None, code: str, library: str,
                          fiscal_period) -> str:
     if fund is None:
-        return f"{institution.name} has no fund {code!r}."
+        return f"Fund {code} does not exist in {institution.name}."
     if not fund.active:
         return f"Fund {code} is inactive."
     if fund.entity_type != "ALLOCATED":

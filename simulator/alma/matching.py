@@ -57,7 +57,10 @@ def match_by_vendor_title_number(catalogue: Catalogue, record: ResourceMetadata)
 
 
 def order_inventory(operations: InventoryOperations, line_inventory: Inventory) -> Inventory:
-    """The inventory type the preference works with: fixed by the profile, or taken from the PO line type."""
+    """The inventory type the preference works with (seed 001's Inventory Operations): None → no preference;
+    Physical or Electronic fix it; Mixed reads P or E from the order's resource-type field. An API order has no
+    resource-type field (Create PO line carries none), so under Mixed the simulator takes the type from the PO
+    line type [decision]: physical types P, electronic titles and collections E."""
     if operations is InventoryOperations.NONE:
         return Inventory.NONE
     if operations is InventoryOperations.PHYSICAL:
@@ -78,7 +81,14 @@ class Choice:
 
 def choose(candidates: list[Bib], wanted: Inventory, inventory_of: Callable[[Bib], Inventory],
            prefer_same_inventory_type: bool) -> Choice:
-    """Seed 001's tie-break, then the lowest MMS ID [decision] when there is no preference."""
+    """Seed 001's tie-break, then the lowest MMS ID [decision] when there is no preference.
+
+    Exactly one candidate holding only the order's type wins; several such → no preference. A mixed record
+    (both types) wins only when it is the single mixed candidate *and no candidate holds only physical or only
+    electronic inventory* — seed 001 read literally ("If only one of the matching records contains mixed
+    inventory, and there are no matching records that contain only electronic or physical records"), so a
+    print-only candidate blocks the mixed record for an ebook order. Candidates without inventory block nothing.
+    """
     ordered = sorted(candidates, key=lambda b: b.mms_id)
     if len(ordered) == 1:
         return Choice(ordered[0], [], False)
@@ -87,8 +97,8 @@ def choose(candidates: list[Bib], wanted: Inventory, inventory_of: Callable[[Bib
         same_only = [b for b in ordered if kinds[b.mms_id] is wanted]
         if len(same_only) == 1:
             return Choice(same_only[0], [b for b in ordered if b is not same_only[0]], True)
-        if not same_only:
-            mixed = [b for b in ordered if kinds[b.mms_id] is Inventory.MIXED]
-            if len(mixed) == 1:
-                return Choice(mixed[0], [b for b in ordered if b is not mixed[0]], True)
+        single_type = [b for b in ordered if kinds[b.mms_id] in (Inventory.PHYSICAL, Inventory.ELECTRONIC)]
+        mixed = [b for b in ordered if kinds[b.mms_id] is Inventory.MIXED]
+        if len(mixed) == 1 and not single_type:
+            return Choice(mixed[0], [b for b in ordered if b is not mixed[0]], True)
     return Choice(ordered[0], ordered[1:], False)

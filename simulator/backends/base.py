@@ -218,3 +218,14 @@ class AlmaClient:
     def time_out_after(self, seconds: float) -> None:
         """Wait at most `seconds` for each answer from now on; a later answer raises TimedOut."""
         self.backend.set_timeout(seconds)
+
+    def institution_state(self) -> dict:
+        """This client's institution exactly as the simulator exports it (GET /almasim/v1/admin/state): records,
+        holdings, items, portfolios, PO lines and POs, the number sequences, funds and whatever else the
+        institution holds, plus its Network Zone's state when it belongs to one — what "nothing changes in Alma"
+        compares. Whatever the export holds is compared, so fund transactions count once the state holds them.
+        A real Alma has no such call. The institution is the one this client's API key belongs to."""
+        state = self.backend.admin("GET", "/state")
+        institution = state["institutions"][self.institution()]
+        network = state.get("networks", {}).get(institution.get("network") or "")
+        return {"institution": institution, "network_zone": network}

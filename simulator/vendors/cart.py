@@ -41,7 +41,7 @@ UNCERTAIN = (NoAnswer,)
 
 
 class LineRefused(VendorError):
-    """The vendor's own check refused a cart line before it was sent (LIBRARY_UNKNOWN, FUND_NOT_USABLE …)."""
+    """The vendor's own check refused a cart line before it was sent (LIBRARY_UNKNOWN, FUND_UNKNOWN, FUND_NOT_USABLE …)."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
@@ -179,6 +179,7 @@ class Cart:
         self._libraries: set[str] | None = None
         self._locations: dict[str, set[str]] = {}
         self._funds: dict[str, set[str]] = {}
+        self._all_funds: set[str] | None = None
 
     # -- filling the cart ------------------------------------------------------------------------------------------
     def add(self, title: CatalogueTitle, format: str = "print", *, owning_library: str, location: str = "",
@@ -224,6 +225,8 @@ class Cart:
         if "funds" in checks:
             usable = self.usable_funds(line.owning_library)
             for code in line.funds:
+                if code not in usable and code not in self._known_funds():
+                    raise LineRefused("FUND_UNKNOWN", f"Alma has no fund {code!r} in {self.institution}.")
                 if code not in usable:
                     raise LineRefused("FUND_NOT_USABLE", f"Fund {code} cannot be used on a PO line for library "
                                                          f"{line.owning_library} (Alma lists "
@@ -238,6 +241,12 @@ class Cart:
         if library not in self._locations:
             self._locations[library] = {loc["code"] for loc in self.alma.locations(library).get("location", [])}
         return self._locations[library]
+
+    def _known_funds(self) -> set[str]:
+        """Every fund Alma has for the institution, usable or not (mode=ALL), asked once."""
+        if self._all_funds is None:
+            self._all_funds = {f["code"] for f in self.alma.funds(mode="ALL").get("fund", []) if f.get("code")}
+        return self._all_funds
 
     def usable_funds(self, library: str) -> set[str]:
         """The funds the cart offers for an owning library: those Alma lists for its PO lines (mode=POL)."""

@@ -39,10 +39,16 @@ TABLE = [
     ([P, E], E, 1),
     ([E, P], P, 1),
     ([P, P, M], P, None),      # several same-only candidates → no preference
-    ([P, P, M], E, 2),         # no same-only, exactly one mixed → the mixed record
+    ([P, P, M], E, None),      # one mixed, but print-only candidates exist → no preference (seed 001, literally)
     ([M, E], E, 1),            # same-only beats mixed
-    ([M, E], P, 0),            # no physical-only: the one mixed record
+    ([M, E], P, None),         # one mixed, but an electronic-only candidate exists → no preference
+    ([N, M], P, 1),            # one mixed and no candidate with only one type → the mixed record
+    ([M, N], E, 0),
+    ([N, M, N], E, 1),
+    ([N, M, P], E, None),      # a print-only candidate blocks the mixed record for an ebook order
+    ([N, M, E], P, None),      # an electronic-only candidate blocks it for a print order
     ([M, M], P, None),         # two mixed and no same-only → no preference
+    ([M, N, M], E, None),
     ([E, E], P, None),         # neither same-only nor mixed → no preference
     ([N, P], P, 1),
     ([N, N], E, None),
@@ -87,15 +93,18 @@ def test_inventory_operations_choose_the_type(world, hvu, order, operations, lin
     assert ("SEVERAL_MATCHES" in codes(line)) is (winner is None)
 
 
-def test_seed_medieval_landscape(world, hvu, order):
-    """ORDERING-RULES §2.8: seed 001's two print records and one mixed: a print order has no preference
-    (lowest MMS ID, alert); an electronic order gets the mixed record."""
+@pytest.mark.parametrize("draft", [print_draft, ebook_draft], ids=["print order", "ebook order"])
+def test_seed_medieval_landscape(world, hvu, order, draft):
+    """ORDERING-RULES §2.8: two print records and one mixed record. A print order has two print-only candidates;
+    an ebook order has one mixed candidate, but the print-only records block it (seed 001 read literally). Either
+    way there is no preference: the lowest MMS ID, and an alert naming the other two."""
     a, b, mixed = sorted(hvu.catalogue.lookup("isbn", MEDIEVAL), key=lambda x: x.mms_id)
-    assert hvu.inventory_of(mixed.mms_id) is Inventory.MIXED
-    line = order(print_draft(isbn=MEDIEVAL))
+    assert [hvu.inventory_of(x.mms_id) for x in (a, b, mixed)] == [Inventory.PHYSICAL, Inventory.PHYSICAL,
+                                                                   Inventory.MIXED]
+    line = order(draft(isbn=MEDIEVAL))
     assert line.mms_id == a.mms_id and "SEVERAL_MATCHES" in codes(line)
-    assert b.mms_id in line.alerts[codes(line).index("SEVERAL_MATCHES")].text
-    assert order(ebook_draft(isbn=MEDIEVAL)).mms_id == mixed.mms_id
+    alert = line.alerts[codes(line).index("SEVERAL_MATCHES")].text
+    assert b.mms_id in alert and mixed.mms_id in alert
 
 
 def test_preference_switched_off_picks_lowest_mms_id(world, hvu, order):

@@ -85,6 +85,16 @@ def test_verification_refuses_a_fund_the_library_cannot_use(alma, catalogues):
     assert alma.list_po_lines(q="vendor_code~GOBI")["total_record_count"] == 1  # only the seed's order
 
 
+def test_verification_refuses_a_fund_alma_does_not_have_as_unknown(alma, catalogues):
+    cart = open_cart("gobi", alma)
+    cart.add(catalogues["gobi"].bulk[0], "print", owning_library="MAIN", location="STACKS", funds="GEOG-MONO")
+    cart.add(catalogues["gobi"].bulk[1], "print", owning_library="MAIN", location="STACKS", funds="MUSIC-MONO")
+    results = [line.result for line in cart.checkout().lines]
+    assert [(r.outcome, r.code, r.attempts) for r in results] == [
+        ("refused", "FUND_UNKNOWN", 0), ("refused", "FUND_NOT_USABLE", 0)]  # an inactive fund exists
+    assert "GEOG-MONO" in results[0].message
+
+
 def test_a_refusal_by_alma_is_reported_with_its_code(alma, catalogues):
     # GOBI_API blocks orders its fund cannot cover: ART-MONO has 40.00 USD left.
     title = next(t for t in catalogues["gobi"].bulk if t.print_price and t.print_price.amount > 40)

@@ -27,7 +27,7 @@ OUTCOMES = ("created", "In Review", "refused", "refused by vendor", "throttled",
 THROTTLED_CODES = frozenset({"PER_SECOND_THRESHOLD", "DAILY_THRESHOLD"})
 
 #: The cart's own refusals, made before anything is sent to Alma (simulator.vendors.cart.Cart.verify).
-VENDOR_REFUSALS = frozenset({"LIBRARY_UNKNOWN", "LOCATION_UNKNOWN", "FUND_NOT_USABLE"})
+VENDOR_REFUSALS = frozenset({"LIBRARY_UNKNOWN", "LOCATION_UNKNOWN", "FUND_UNKNOWN", "FUND_NOT_USABLE"})
 
 #: Locust User class per vendor profile in the locustfile.
 USER_CLASSES = {"gobi": "GobiUser", "oasis": "OasisUser", "generic": "GenericUser"}
