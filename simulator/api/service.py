@@ -170,9 +170,10 @@ class AlmaService:
         now on every committed change is logged before it is answered. Returns the number of entries replayed."""
         store = Store(path)
         with self.lock:
-            if store.legacy is not None:
+            if store.legacy is not None:  # a JSON state file of before: loaded, then kept beside
                 self.world = snapshot.load(store.legacy)
                 self._suffixes = None
+                store.connect()
             base = store.base()
             if base is not None:
                 self.world = snapshot.load(base.world)
@@ -181,7 +182,13 @@ class AlmaService:
                 self._continue_clock(dt.datetime.fromisoformat(base.at))
             replayed = 0
             for entry in store.entries(base.seq if base is not None else 0):
-                self._replay(entry)
+                try:
+                    self._replay(entry)
+                except HarnessError:
+                    raise
+                except Exception as exc:  # a damaged entry: say which, never a traceback
+                    raise HarnessError(f"state file {store.path}: log entry {entry.seq} cannot be replayed "
+                                       f"({type(exc).__name__}: {exc})") from None
                 replayed += 1
             self.store = store
             self.checkpoint()

@@ -53,12 +53,31 @@ class Entry:
 
 class Store:
     def __init__(self, path: Path | str) -> None:
+        """Open (or create) the state database at `path`. A JSON state file there is read into `legacy` and only
+        moved aside by `connect`, once the caller has loaded it without error."""
         self.path = Path(path)
         self.legacy: dict | None = None  # a JSON state file found at `path` (the format before SQLite)
-        if self.path.exists() and self.path.stat().st_size and self.path.read_bytes()[:16] != _SQLITE_MAGIC:
-            self.legacy = _read_legacy(self.path)
-            self.path.replace(self.path.with_name(self.path.name + ".pre-sqlite.json"))
         self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+        self.seq = 0
+        self.since_snapshot = 0
+        if self.path.exists():
+            if self.path.is_dir():
+                raise HarnessError(f"state file {self.path} is a directory")
+            with self.path.open("rb") as handle:
+                head = handle.read(16)
+            if not head:
+                raise HarnessError(f"state file {self.path} is empty (a lost file?); remove it to start afresh")
+            if head != _SQLITE_MAGIC:
+                self.legacy = _read_legacy(self.path)
+                return
+        self.connect()
+
+    def connect(self) -> None:
+        if self._db is not None:
+            return
+        if self.legacy is not None:
+            self.path.replace(self.path.with_name(self.path.name + ".pre-sqlite.json"))
         try:
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -71,28 +90,38 @@ class Store:
             self._db.execute("CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, "
                              "kind TEXT NOT NULL, entry TEXT NOT NULL)")
             self._db.execute(f"PRAGMA user_version = {_VERSION}")
-            row = self._db.execute("SELECT max(seq) FROM log").fetchone()
-            base = self._db.execute("SELECT seq FROM snapshot WHERE id = 1").fetchone()
+            last = self._db.execute("SELECT max(seq) FROM log").fetchone()[0] or 0
+            row = self._db.execute("SELECT seq FROM snapshot WHERE id = 1").fetchone()
         except sqlite3.DatabaseError as exc:
-            raise HarnessError(f"state file {self.path} is not an almasim state database: {exc}") from None
-        self.seq = max(row[0] or 0, base[0] if base else 0)
-        self.since_snapshot = (row[0] or 0) - (base[0] if base else 0) if row[0] else 0
+            raise HarnessError(f"state file {self.path} is not a readable almasim state database: {exc}") from None
+        covered = row[0] if row else 0
+        self.seq = max(last, covered)
+        self.since_snapshot = max(0, last - covered)
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise HarnessError("the state database is not open")
+        return self._db
 
     # -- reading at start -----------------------------------------------------------------------------------------
     def base(self) -> Base | None:
-        row = self._db.execute("SELECT seq, at, tenants, world FROM snapshot WHERE id = 1").fetchone()
-        if row is None:
-            return None
         try:
+            row = self.db.execute("SELECT seq, at, tenants, world FROM snapshot WHERE id = 1").fetchone()
+            if row is None:
+                return None
             world = json.loads(row[3])
-        except json.JSONDecodeError as exc:
+        except (sqlite3.DatabaseError, json.JSONDecodeError) as exc:
             raise HarnessError(f"state file {self.path}: the snapshot is damaged: {exc}") from None
         return Base(seq=row[0], at=row[1], tenants=row[2], world=world)
 
     def entries(self, after: int) -> Iterator[Entry]:
-        rows = self._db.execute("SELECT seq, at, kind, entry FROM log WHERE seq > ? ORDER BY seq", (after,))
-        for seq, at, kind, text in rows.fetchall():
-            yield Entry(seq, at, kind, json.loads(text))
+        try:
+            rows = self.db.execute("SELECT seq, at, kind, entry FROM log WHERE seq > ? ORDER BY seq", (after,)).fetchall()
+            entries = [Entry(seq, at, kind, json.loads(text)) for seq, at, kind, text in rows]
+        except (sqlite3.DatabaseError, json.JSONDecodeError) as exc:
+            raise HarnessError(f"state file {self.path}: the log is damaged: {exc}") from None
+        yield from entries
 
     # -- writing ------------------------------------------------------------------------------------------------
     def append(self, kind: str, at: str, entry: dict[str, Any]) -> int:
@@ -101,7 +130,7 @@ class Store:
         text = json.dumps(entry, ensure_ascii=True, separators=(",", ":"))
         with self._lock:
             seq = self.seq + 1
-            self._db.execute("INSERT INTO log (seq, at, kind, entry) VALUES (?, ?, ?, ?)", (seq, at, kind, text))
+            self.db.execute("INSERT INTO log (seq, at, kind, entry) VALUES (?, ?, ?, ?)", (seq, at, kind, text))
             self.seq = seq
             self.since_snapshot += 1
             return seq
@@ -110,23 +139,27 @@ class Store:
         """A new snapshot covering every entry so far; the entries it covers are dropped (one transaction)."""
         text = json.dumps(world, ensure_ascii=True, separators=(",", ":"))
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            db = self.db
+            db.execute("BEGIN IMMEDIATE")
             try:
-                self._db.execute("INSERT OR REPLACE INTO snapshot (id, seq, at, tenants, world) VALUES (1, ?, ?, ?, ?)",
+                db.execute("INSERT OR REPLACE INTO snapshot (id, seq, at, tenants, world) VALUES (1, ?, ?, ?, ?)",
                                  (self.seq, at, tenants, text))
-                self._db.execute("DELETE FROM log WHERE seq <= ?", (self.seq,))
-                self._db.execute("COMMIT")
+                db.execute("DELETE FROM log WHERE seq <= ?", (self.seq,))
+                db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                db.execute("ROLLBACK")
                 raise
             self.since_snapshot = 0
 
     def close(self) -> None:
         with self._lock:
+            if self._db is None:
+                return
             try:
                 self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
                 self._db.close()
+                self._db = None
 
 
 def _read_legacy(path: Path) -> dict:
