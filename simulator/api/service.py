@@ -387,6 +387,11 @@ class AlmaService:
         are kept in a heap (the lowest free one is taken; a dropped tenant's is free again)."""
         if not isinstance(template, str) or not isinstance(code, str) or not isinstance(name, str):
             raise HarnessError("template, code and name are strings")
+        for field, text in (("template", template), ("code", code), ("name", name)):
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                raise HarnessError(f"the tenant's {field} holds a character that cannot be stored") from None
         with self.lock:
             number = next(self._tenants)
             code = code or f"{template}_T{number:04d}"
