@@ -18,6 +18,7 @@ import gc
 import socket
 import threading
 import time
+from typing import Any
 
 import uvicorn
 from uvicorn.protocols.http.auto import AutoHTTPProtocol
@@ -37,8 +38,10 @@ def _bounded_protocol(request_timeout: float) -> type:
     """uvicorn's HTTP protocol, plus the request time-out it lacks: a once-a-second look at each connection
     closes one that has waited for its client's request longer than `request_timeout`."""
 
-    class BoundedProtocol(AutoHTTPProtocol):  # type: ignore[misc, valid-type]
-        def connection_made(self, transport) -> None:  # type: ignore[override]
+    base: Any = AutoHTTPProtocol  # h11's or httptools' protocol, whichever uvicorn picked
+
+    class BoundedProtocol(base):
+        def connection_made(self, transport) -> None:
             super().connection_made(transport)
             self._waiting_since: float | None = self.loop.time()
             self._seen = None  # the request cycle seen at the last look: a new one is progress
