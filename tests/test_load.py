@@ -76,7 +76,7 @@ def _run_and_check(server: ThreadedServer, key: str, alma: AlmaClient, tmp_path:
     before = _vendor_codes(alma)
     summary_file = tmp_path / "summary.json"
     command = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--users", "4",
-               "--spawn-rate", "4", "--run-time", "5s", "--host", server.base_url, "--orders-per-s", "2",
+               "--spawn-rate", "4", "--run-time", "10s", "--host", server.base_url, "--orders-per-s", "2",
                "--only-summary", "--alma-summary", str(summary_file)]
     done = subprocess.run(command, env=_env(ALMASIM_API_KEY=key), cwd=tmp_path, capture_output=True, text=True,
                           timeout=300)  # generous: a busy machine starts locust slowly; nothing here is timed
@@ -104,7 +104,7 @@ def _run_and_check(server: ThreadedServer, key: str, alma: AlmaClient, tmp_path:
 @needs_locust
 def test_almasim_load_serve_headless():
     done = subprocess.run([sys.executable, "-m", "simulator.cli", "load", "--serve", "--headless", "--run-time",
-                           "3s", "--users", "3", "--rate", "2", "--json"],
+                           "8s", "--users", "3", "--rate", "2", "--json"],
                           env=_env(), cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     summary = json.loads(done.stdout.strip().splitlines()[-1])
