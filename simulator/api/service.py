@@ -10,7 +10,10 @@ Tenants are copies of an institution of the default world under a new code and n
 scenario gives parallel runs isolation without resets. They share the Community Zone and the Network
 Zone, as real member institutions do.
 
-Imports the domain (model, seed, snapshot), simulator.clock/errors, and this package's wire, journal and faults.
+With a store (`open_store`, `almasim serve --state`), `execute` makes every write durable before it is answered:
+see store.py and docs/http-api.md, Durability.
+Imports the domain (model, seed, snapshot), simulator.clock/errors, and this package's wire, store, journal and
+faults.
 """
 
 from __future__ import annotations
