@@ -74,6 +74,28 @@ def test_the_table_shows_every_bar_and_the_machine(tiny_report):
     assert "left out in tiny mode" in text
 
 
+def test_the_cost_of_state_and_tenant_creation_at_scale_are_rows_or_reasons(tiny_report):
+    text = benchmark.table(tiny_report)
+    if "durable_http" in tiny_report["details"]:
+        got = tiny_report["details"]["durable_http"]
+        assert got["memory"]["ok"] > 0 and got["durable"]["ok"] > 0
+        assert "HTTP orders/s, with --state" in text
+    else:
+        assert tiny_report["reasons"]["durable_http"] in text
+    assert set(tiny_report["details"]["tenants"]["ms_per_tenant"]) == {"100", "300"}
+    assert "Create a tenant at 300 tenants" in text
+
+
+def test_a_failed_measurement_is_a_row_with_its_reason_never_a_crash():
+    plan = benchmark.Plan.tiny()
+    plan.sizes, plan.http, plan.features = (0, 200), False, False  # an empty catalogue cannot be measured
+    report = benchmark.run(plan)
+    assert "catalogues failed" in report["reasons"]["catalogue_0"]
+    assert report["inprocess_orders_per_s"] is not None  # the others still ran
+    assert "Catalogue of 0 bibs | — (failed: catalogues failed" in benchmark.table(report)
+    json.dumps(report)
+
+
 def test_the_command_prints_one_json_object(capsys):
     assert main(["bench", "--json", "--sizes", "100,300", "--seconds", "0.2", "--no-http", "--no-features"]) == 0
     report = json.loads(capsys.readouterr().out)

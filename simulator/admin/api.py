@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import json
 import re
+import sys
+import traceback
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -113,17 +115,26 @@ def handle(service: AlmaService, raw: RawRequest) -> tuple[int, str, bytes]:
     except (SimulatorError, ValueError, KeyError, TypeError, AttributeError, ArithmeticError) as exc:
         # a body of the wrong shape ([] for an object, 1e400 for a count) is the caller's mistake, never a 500
         message = str(exc) if not isinstance(exc, KeyError) else f"unknown {exc}"
+        message = " ".join(message.split()) or type(exc).__name__  # one line, never empty
         return _json({"error": message if message.startswith("SIMULATOR:") else f"SIMULATOR: {message}"}, 400)
+    except Exception as exc:  # a bug: a JSON 500 naming it; the traceback goes to stderr only, never to the caller
+        print(f"almasim: admin {method} {raw.path} failed:", file=sys.stderr)
+        traceback.print_exception(exc, file=sys.stderr)
+        return _json({"error": f"SIMULATOR: internal error in {method} {raw.path} ({type(exc).__name__}); "
+                               "see the server's log"}, 500)
     if not isinstance(reply, Reply):
         reply = Reply(reply)
     if reply.content_type == _JSON:
         return _json(reply.body, reply.status)
-    body = reply.body.encode("utf-8") if isinstance(reply.body, str) else reply.body
+    body = reply.body.encode("utf-8", "backslashreplace") if isinstance(reply.body, str) else reply.body
     return reply.status, reply.content_type, body
 
 
 def _json(body: Any, status: int = 200) -> tuple[int, str, bytes]:
-    return status, _JSON, json.dumps(body, ensure_ascii=False).encode("utf-8")
+    try:
+        return status, _JSON, json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate somewhere: JSON's \u escapes carry it
+        return status, _JSON, json.dumps(body).encode("ascii")
 
 
 # ---------------------------------------------------------------- the world ------------------------------------
@@ -162,12 +173,13 @@ def institutions(service: AlmaService, request: Request) -> list:
 @_admin("POST", "/tenants")
 def add_tenant(service: AlmaService, request: Request) -> Reply:
     spec = request.json(default={})
+    if not isinstance(spec, dict):
+        raise HarnessError("a tenant is a JSON object: {\"template\", \"code\"?, \"name\"?}")
     unknown = set(spec) - {"template", "code", "name"}
     if unknown:
         raise HarnessError(f"unknown tenant field(s) {', '.join(sorted(unknown))}; use template, code, name")
-    tenant = service.add_tenant(spec.get("template", "01TRLC_HVU"), spec.get("code", ""), spec.get("name", ""))
-    found = next(i for i in service.institutions_json() if i["code"] == tenant.code)
-    return Reply(found, 201)
+    return Reply(service.tenant_json(spec.get("template", "01TRLC_HVU"), spec.get("code", ""), spec.get("name", "")),
+                 201)
 
 
 @_admin("DELETE", "/tenants/{code}")

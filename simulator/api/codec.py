@@ -194,9 +194,35 @@ def parse_body(body: bytes, content_type: str | None) -> dict[str, Any]:
     if not stripped:
         raise BodyNotFound("Request body not found.")
     is_json = stripped[0] in "{[" or (content_type is not None and "json" in content_type.lower())
-    if is_json:
-        return _parse_json(stripped)
-    return _parse_xml_text(stripped)[1]
+    parsed = _parse_json(stripped) if is_json else _parse_xml_text(stripped)[1]
+    refuse_unstorable(parsed)
+    return parsed
+
+
+#: Characters Alma cannot store or answer: lone surrogates (no UTF-8 form), the C0 controls XML 1.0 forbids
+#: (NUL included; tab, line feed and carriage return are text) and Unicode's non-characters.
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+                         + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}"
+                                   for plane in range(1, 17)) + "]")
+
+
+def refuse_unstorable(value: Any, field: str = "") -> None:
+    """Raise 402119 naming the first field (`resource_metadata.title`, `location[0].library`) whose name or text
+    holds a character that could not be answered in JSON and XML; nothing is committed before this check."""
+    if isinstance(value, str):
+        found = _UNSTORABLE.search(value)
+        if found:
+            raise GeneralError(f"General error. The field {field or '(body)'} holds a character Alma cannot store "
+                               f"(U+{ord(found.group()):04X} at position {found.start()}).")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{field}.{key}" if field else str(key)
+            if isinstance(key, str) and _UNSTORABLE.search(key):
+                refuse_unstorable(key, name)
+            refuse_unstorable(item, name)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            refuse_unstorable(item, f"{field}[{index}]")
 
 
 def _decode(body: bytes) -> str:

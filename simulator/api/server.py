@@ -5,6 +5,10 @@
 
 Port 0 takes a free port; `port` and `base_url` report the real one once `start` returns. `stop` asks
 uvicorn to finish and joins the thread, so a test never leaves a server behind.
+
+Connections are bounded in time: one idle between requests is closed after `keep_alive` seconds (uvicorn's
+keep-alive time-out), and one that has not delivered a whole request (its head and body) `request_timeout`
+seconds after it opened or after its last answer — silent, trickling or stalled — is closed without an answer.
 Imports uvicorn, simulator.errors and this package's asgi, handlers and service modules.
 """
 
@@ -14,15 +18,58 @@ import gc
 import socket
 import threading
 import time
+from typing import Any
 
 import uvicorn
+from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
 from simulator.api.asgi import create_app
 from simulator.api.handlers import ALMA
 from simulator.api.service import AlmaService
 from simulator.errors import HarnessError
 
-__all__ = ["ThreadedServer"]
+__all__ = ["ThreadedServer", "KEEP_ALIVE_SECONDS", "REQUEST_TIMEOUT_SECONDS"]
+
+KEEP_ALIVE_SECONDS = 5.0  # an idle keep-alive connection is closed after this long
+REQUEST_TIMEOUT_SECONDS = 10.0  # a request's head and body must have arrived within this long
+
+
+def _bounded_protocol(request_timeout: float) -> type:
+    """uvicorn's HTTP protocol, plus the request time-out it lacks: a once-a-second look at each connection
+    closes one that has waited for its client's request longer than `request_timeout`."""
+
+    base: Any = AutoHTTPProtocol  # h11's or httptools' protocol, whichever uvicorn picked
+
+    class BoundedProtocol(base):
+        def connection_made(self, transport) -> None:
+            super().connection_made(transport)
+            self._waiting_since: float | None = self.loop.time()
+            self._seen = None  # the request cycle seen at the last look: a new one is progress
+            self._watch = self.loop.call_later(1.0, self._look)
+
+        def connection_lost(self, exc) -> None:
+            self._watch.cancel()
+            super().connection_lost(exc)
+
+        def _look(self) -> None:
+            if self.transport.is_closing():
+                return
+            cycle = self.cycle
+            waiting = cycle is None or cycle.response_complete or (cycle.more_body and not cycle.response_started)
+            now = self.loop.time()
+            if cycle is not self._seen:
+                self._seen = cycle
+                self._waiting_since = now if waiting else None
+            elif not waiting:
+                self._waiting_since = None
+            elif self._waiting_since is None:
+                self._waiting_since = now
+            elif now - self._waiting_since > request_timeout:
+                self.transport.close()
+                return
+            self._watch = self.loop.call_later(1.0, self._look)
+
+    return BoundedProtocol
 
 
 _COLLECTOR_TUNED = False
@@ -40,11 +87,14 @@ def _tune_collector() -> None:
 
 
 class ThreadedServer:
-    def __init__(self, service: AlmaService | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, service: AlmaService | None = None, host: str = "127.0.0.1", port: int = 0, *,
+                 keep_alive: float = KEEP_ALIVE_SECONDS, request_timeout: float = REQUEST_TIMEOUT_SECONDS) -> None:
         self.service = service or AlmaService()
         self.host = host
         config = uvicorn.Config(create_app(self.service), host=host, port=port, log_level="warning",
-                                access_log=False, server_header=False, lifespan="off")
+                                access_log=False, server_header=False, lifespan="off",
+                                timeout_keep_alive=max(1, round(keep_alive)),
+                                http=_bounded_protocol(request_timeout))
         self._server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
         self.port = port

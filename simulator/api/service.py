@@ -10,15 +10,25 @@ Tenants are copies of an institution of the default world under a new code and n
 scenario gives parallel runs isolation without resets. They share the Community Zone and the Network
 Zone, as real member institutions do.
 
-Imports the domain (model, seed, snapshot), simulator.clock/errors, and this package's wire, journal and faults.
+With a store (`open_store`, `almasim serve --state`), `execute` makes every write durable before it is answered:
+see store.py and docs/http-api.md, Durability.
+Imports the domain (model, seed, snapshot), simulator.clock/errors, and this package's wire, store, journal and
+faults.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import gc
+import heapq
 import itertools
+import sys
+import traceback
 from collections import deque
+from functools import lru_cache
 import json
+import pickle
 import os
 import tempfile
 import threading
@@ -30,13 +40,14 @@ from typing import Any
 
 from simulator.alma import snapshot
 from simulator.api import wire
-from simulator.api.handlers import Answer, Call, Route
+from simulator.api.handlers import ROUTES, Answer, Call, Route
+from simulator.api.store import Entry, Store
 from simulator.admin.faults import FaultBook
 from simulator.admin.journal import Journal
 from simulator.alma.model import ApiKey, Institution, World
 from simulator.alma.seed import ALL_AREAS, DEFAULT_WORLD, load_institution, load_world, read_toml
 from simulator.clock import Clock, FixedClock
-from simulator.errors import HarnessError, Throttled
+from simulator.errors import AlmaError, HarnessError, InternalError, Throttled, Unauthorized
 
 __all__ = ["AlmaService", "Settings", "Throttle"]
 
@@ -65,17 +76,19 @@ class Settings:
 
 
 class Throttle:
-    """Per-institution call counts for the per-second and daily thresholds (wall-clock windows)."""
+    """Per-institution call counts for the per-second and daily thresholds, in windows of the service's clock
+    (a fixed clock never rolls over to a new second: tests advance it, never wait)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
         self.settings = settings
+        self.clock: Clock = clock or FixedClock()
         self._lock = threading.Lock()
         self._second: dict[str, tuple[int, int]] = {}
         self._day: dict[str, tuple[int, int]] = {}
 
     def admit(self, institution: str) -> int:
         """Count one call; returns the calls left today. Raises Throttled past a threshold."""
-        now = time.time()
+        now = self.clock.now().timestamp()
         second, day = int(now), int(now // 86400)
         per_second, daily = self.settings.per_second_threshold, self.settings.daily_threshold
         with self._lock:
@@ -98,7 +111,7 @@ class Throttle:
         if not daily:
             return 1_000_000_000
         window, used = self._day.get(institution, (0, 0))
-        return daily - (used if window == int(time.time() // 86400) else 0)
+        return daily - (used if window == int(self.clock.now().timestamp() // 86400) else 0)
 
     def reset(self) -> None:
         with self._lock:
@@ -118,10 +131,13 @@ class AlmaService:
         self.journal = Journal(self.settings.journal_cap, self.settings.journal_body_cap)
         self.faults = FaultBook()
         self.unmatched: deque[dict] = deque(maxlen=200)  # unexpected calls, newest last (strict.py)
-        self.throttle = Throttle(self.settings)
+        self.throttle = Throttle(self.settings, self.clock)
         self.lock = threading.RLock()
         self._requests = itertools.count(1)
         self._tenants = itertools.count(1)
+        self._suffixes: _Suffixes | None = None  # free MMS ID suffixes of this world, built on first need
+        self.store: Store | None = None  # with --state: every committed write is logged here before its answer
+        self.compact_every = 10_000  # log entries between snapshots
 
     # -- requests -------------------------------------------------------------------------------------------------
     def handle(self, raw: wire.RawRequest) -> wire.RawResponse:
@@ -129,8 +145,119 @@ class AlmaService:
 
     def execute(self, route: Route, call: Call) -> Answer:
         """Run one admitted call's handler. Every backend's edge calls this and nothing else to reach a handler,
-        so what a write must do besides (durability, see --state) happens here, once."""
-        return route.handler(call)
+        so what a write must do besides (durability, see --state) happens here, once.
+
+        With a store, writes are serialized: the handler runs on the service's clock stopped at one moment, and the
+        call (route, parameters, query, parsed body, that moment) is appended to the log before the answer leaves,
+        in commit order, so replaying the log gives the same world, the same numbers and the same dates."""
+        store = self.store
+        if store is None or not route.write:
+            return route.handler(call)
+        with self.lock:
+            if call.world is not self.world:  # the world was replaced while this call waited for the lock
+                institution = self.world.institutions.get(call.institution.code)
+                if institution is None:
+                    raise Unauthorized("API-key not defined or not configured to allow this API.")
+                call = dataclasses.replace(call, world=self.world, institution=institution)
+            moment = self.clock.now()
+            call = dataclasses.replace(call, clock=FixedClock(moment))
+            try:
+                return route.handler(call)
+            finally:
+                entry = {"institution": call.institution.code, "method": route.method, "route": route.template,
+                         "params": call.params, "query": dict(call.query), "body": call.body, "base": call.base}
+                self._log("call", moment, entry)
+
+    # -- durability ---------------------------------------------------------------------------------------------------
+    def open_store(self, path: Path | str) -> int:
+        """Persist to `path` (a SQLite database, see store.py): start from its snapshot and replay its log; from
+        now on every committed change is logged before it is answered. Returns the number of entries replayed."""
+        store = Store(path)
+        with self.lock:
+            if store.legacy is not None:  # a JSON state file of before: loaded, then kept beside
+                self.world = snapshot.load(store.legacy)
+                self._suffixes = None
+                store.connect()
+            base = store.base()
+            if base is not None:
+                self.world = snapshot.load(base.world)
+                self._suffixes = None
+                self._tenants = itertools.count(base.tenants)
+                self._continue_clock(dt.datetime.fromisoformat(base.at))
+            replayed = 0
+            for entry in store.entries(base.seq if base is not None else 0):
+                try:
+                    self._replay(entry)
+                except HarnessError:
+                    raise
+                except Exception as exc:  # a damaged entry: say which, never a traceback
+                    raise HarnessError(f"state file {store.path}: log entry {entry.seq} cannot be replayed "
+                                       f"({type(exc).__name__}: {exc})") from None
+                replayed += 1
+            self.store = store
+            self.checkpoint()
+            return replayed
+
+    def checkpoint(self) -> None:
+        """Compact: a snapshot of the world now replaces the log (also forced by admin calls that replace the world,
+        change processing or move the clock)."""
+        with self.lock:
+            if self.store is not None:
+                tenants = next(self._tenants)
+                self._tenants = itertools.count(tenants)
+                self.store.compact(snapshot.dump(self.world), self.clock.now().isoformat(), tenants)
+
+    def close(self) -> None:
+        """A clean stop: a last snapshot, then the store is closed."""
+        with self.lock:
+            if self.store is not None:
+                try:
+                    self.checkpoint()
+                finally:
+                    self.store.close()
+                    self.store = None
+
+    def _log(self, kind: str, moment: dt.datetime, entry: dict) -> None:
+        store = self.store
+        if store is None:
+            return
+        try:
+            store.append(kind, moment.isoformat(), entry)
+        except Exception as exc:  # the change is not durable: it must not be acknowledged
+            print(f"almasim: the state file could not be written: {exc}", file=sys.stderr)
+            raise InternalError("Internal server error: the change could not be saved.") from None
+        if store.since_snapshot >= self.compact_every:
+            try:
+                self.checkpoint()
+            except Exception:  # the log still holds everything; compaction is tried again later
+                traceback.print_exc(file=sys.stderr)
+
+    def _replay(self, entry: Entry) -> None:
+        moment = dt.datetime.fromisoformat(entry.at)
+        data = entry.entry
+        if entry.kind == "call":
+            route = _ROUTE_BY_TEMPLATE[(data["method"], data["route"])]
+            institution = self.world.institutions.get(data["institution"])
+            if institution is not None:
+                call = Call(world=self.world, institution=institution, clock=FixedClock(moment), params=data["params"],
+                            query=data["query"], body=data["body"], base=data["base"])
+                try:
+                    route.handler(call)
+                except AlmaError:
+                    pass  # refused the first time too, with the same effect (none, or the same partial one)
+        elif entry.kind == "tenant_add":
+            self._add_tenant(data["template"], data["code"], data["name"], data["suffix"], data["number"])
+        elif entry.kind == "tenant_remove":
+            self._remove_tenant(data["code"])
+        else:
+            raise HarnessError(f"state file: unknown log entry kind {entry.kind!r} (seq {entry.seq})")
+        self._continue_clock(moment)
+
+    def _continue_clock(self, moment: dt.datetime) -> None:
+        ahead = (moment - self.clock.now()).total_seconds()
+        advance = getattr(self.clock, "advance", None)
+        if ahead > 0 and advance is not None:
+            advance(seconds=ahead)
 
     def next_request_number(self) -> int:
         return next(self._requests)
@@ -160,6 +287,8 @@ class AlmaService:
             self.faults.clear()
             self.unmatched.clear()
             self.throttle.reset()
+            self._suffixes = None
+            self.checkpoint()
             return world
 
     def reset(self) -> World:
@@ -223,6 +352,7 @@ class AlmaService:
             targets = [self.world.institution(institution)] if institution else list(self.world.institutions.values())
             for inst in targets:
                 inst.asynchronous_processing_seconds = value
+            self.checkpoint()
             return [inst.code for inst in targets]
 
     def processing_json(self) -> dict:
@@ -236,6 +366,7 @@ class AlmaService:
             raise HarnessError("this simulator's clock cannot be advanced")
         with self.lock:
             advance(seconds=seconds)
+            self.checkpoint()
             return self.clock.now()
 
     # -- institutions and tenants ---------------------------------------------------------------------------------
@@ -243,39 +374,119 @@ class AlmaService:
         keys: dict[str, list[ApiKey]] = {}
         for key in self.world.api_keys.values():
             keys.setdefault(key.institution, []).append(key)
-        return [{"code": inst.code, "name": inst.name, "api_key": full_key(self.world, inst.code),
-                 "api_keys": [{"key": k.key, "areas": sorted(k.areas), "write": k.write}
-                              for k in keys.get(inst.code, [])]}
-                for inst in self.world.institutions.values()]
+        return [_institution_json(inst, keys.get(inst.code, [])) for inst in self.world.institutions.values()]
 
     def add_tenant(self, template: str = "01TRLC_HVU", code: str = "", name: str = "") -> Institution:
-        """A new institution copied from `template` in the default world, with its own API keys."""
-        spec, defaults = _template_spec(template)
+        return self.create_tenant(template, code, name)[0]
+
+    def tenant_json(self, template: str = "01TRLC_HVU", code: str = "", name: str = "") -> dict:
+        """A new tenant (see create_tenant) as `institutions_json` shows it, without a scan of the world."""
+        with self.lock:
+            tenant, keys = self.create_tenant(template, code, name)
+            return _institution_json(tenant, [self.world.api_keys[k] for k in keys])
+
+    def create_tenant(self, template: str = "01TRLC_HVU", code: str = "", name: str = "") -> tuple[Institution, list[str]]:
+        """A new institution copied from `template` in the default world, with its own API keys (returned too).
+        Costs the same whatever the number of institutions: the template is read once, the free MMS ID suffixes
+        are kept in a heap (the lowest free one is taken; a dropped tenant's is free again)."""
+        if not isinstance(template, str) or not isinstance(code, str) or not isinstance(name, str):
+            raise HarnessError("template, code and name are strings")
+        for field, text in (("template", template), ("code", code), ("name", name)):
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                raise HarnessError(f"the tenant's {field} holds a character that cannot be stored") from None
         with self.lock:
             number = next(self._tenants)
             code = code or f"{template}_T{number:04d}"
             if code in self.world.institutions:
                 raise HarnessError(f"institution {code} already exists")
-            used = {inst.mms_suffix for inst in self.world.institutions.values()}
-            suffix = next(s for s in (f"{9000 + (number + i) % 1000:04d}" for i in range(1000)) if s not in used)
-            slug = code.lower().replace("_", "-")
-            keys = [{"key": f"l8xx-{slug}-read-write", "write": True},
-                    {"key": f"l8xx-{slug}-read-only", "write": False}]
-            tenant = {**spec, "code": code, "name": name or f"{spec['name']} (tenant {code})", "mms_suffix": suffix,
-                      "api_keys": keys}
-            world = self.world
+            suffix = self._free_suffixes().take()
+            if suffix is None:
+                raise HarnessError(f"no MMS ID suffix left: all {_SUFFIXES} four-digit suffixes are in use; "
+                                   "drop a tenant (DELETE /almasim/v1/admin/tenants/{code}) first")
             try:
-                return load_institution(world, tenant, defaults, self.clock)
-            except HarnessError:
+                tenant, keys = self._add_tenant(template, code, name, suffix, number)
+            except BaseException:
+                self._free_suffixes().give_back(suffix)
                 raise
-            except Exception as exc:  # a half-built tenant must not stay behind
-                _forget_institution(world, code)
-                raise HarnessError(f"tenant {code} could not be made from {template}: {exc}") from None
+            self._log("tenant_add", self.clock.now(), {"template": template, "code": code, "name": name,
+                                                       "suffix": suffix, "number": number})
+            return tenant, keys
+
+    def _add_tenant(self, template: str, code: str, name: str, suffix: str, number: int) -> tuple[Institution, list[str]]:
+        spec, defaults = _template_spec(template)
+        self._tenants = itertools.count(max(number + 1, next(self._tenants)))
+        self._free_suffixes().claim(suffix)
+        slug = code.lower().replace("_", "-")
+        keys = [{"key": f"l8xx-{slug}-read-write", "write": True},
+                {"key": f"l8xx-{slug}-read-only", "write": False}]
+        tenant = {**spec, "code": code, "name": name or f"{spec['name']} (tenant {code})", "mms_suffix": suffix,
+                  "api_keys": keys}
+        world = self.world
+        try:
+            institution = load_institution(world, tenant, defaults, self.clock)
+        except HarnessError:
+            _forget_institution(world, code)
+            raise
+        except Exception as exc:  # a half-built tenant must not stay behind
+            _forget_institution(world, code)
+            raise HarnessError(f"tenant {code} could not be made from {template}: {exc}") from None
+        # A tenant lives as long as the world: out of the cyclic collector's way, so that full collections do not
+        # re-scan every tenant made before and creating one costs the same at the 10th and the 9,000th.
+        gc.freeze()
+        return institution, [str(k["key"]) for k in keys]
 
     def remove_tenant(self, code: str) -> None:
         with self.lock:
             self.world.institution(code)
+            self._remove_tenant(code)
+            self._log("tenant_remove", self.clock.now(), {"code": code})
+
+    def _remove_tenant(self, code: str) -> None:
+        institution = self.world.institutions.get(code)
+        if institution is not None:
             _forget_institution(self.world, code)
+            self._free_suffixes().give_back(institution.mms_suffix)
+
+    def _free_suffixes(self) -> _Suffixes:
+        if self._suffixes is None:
+            self._suffixes = _Suffixes({inst.mms_suffix for inst in self.world.institutions.values()})
+        return self._suffixes
+
+
+_SUFFIXES = 10_000  # Alma's MMS ID suffixes have four digits
+_ROUTE_BY_TEMPLATE = {(route.method, route.template): route for route in ROUTES}
+
+
+class _Suffixes:
+    """The free four-digit MMS ID suffixes of one world, lowest first."""
+
+    def __init__(self, used: set[str]) -> None:
+        self.used = set(used)
+        self.free = [f"{n:04d}" for n in range(_SUFFIXES) if f"{n:04d}" not in self.used]  # sorted: a heap
+
+    def take(self) -> str | None:
+        while self.free:
+            suffix = heapq.heappop(self.free)
+            if suffix not in self.used:
+                self.used.add(suffix)
+                return suffix
+        return None
+
+    def claim(self, suffix: str) -> None:
+        self.used.add(suffix)  # a heap entry for it is skipped when popped
+
+    def give_back(self, suffix: str) -> None:
+        if suffix in self.used:
+            self.used.discard(suffix)
+            heapq.heappush(self.free, suffix)
+
+
+def _institution_json(inst: Institution, keys: list[ApiKey]) -> dict:
+    full = next((k.key for k in keys if k.write and k.areas >= ALL_AREAS), "")
+    return {"code": inst.code, "name": inst.name, "api_key": full,
+            "api_keys": [{"key": k.key, "areas": sorted(k.areas), "write": k.write} for k in keys]}
 
 
 def full_key(world: World, institution: str) -> str:
@@ -296,6 +507,15 @@ def _forget_institution(world: World, code: str) -> None:
 
 
 def _template_spec(code: str) -> tuple[dict, dict]:
+    return pickle.loads(_read_template(code))  # a fresh copy each time (faster than deepcopy)
+
+
+@lru_cache(maxsize=32)
+def _read_template(code: str) -> bytes:
+    return pickle.dumps(_find_template(code))
+
+
+def _find_template(code: str) -> tuple[dict, dict]:
     spec = read_toml(DEFAULT_WORLD)
     base = DEFAULT_WORLD.parent
     defaults = read_toml(base / spec["defaults"]) if "defaults" in spec else {}

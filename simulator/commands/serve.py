@@ -1,8 +1,9 @@
 """`almasim serve`: the simulated Alma as a real HTTP server on 127.0.0.1, until Ctrl-C or SIGTERM.
 
 Prints the base URL and each institution's API keys (or, with --json, exactly one JSON object on the first
-line of stdout: {"base_url": …, "institutions": [{"code", "name", "api_key"}]}). --state FILE restores the
-world from FILE when it exists and writes it back on shutdown, atomically.
+line of stdout: {"base_url": …, "institutions": [{"code", "name", "api_key"}]}). --state FILE makes the world
+durable: FILE is a SQLite database (store.py) holding a snapshot and a log of every committed change, each on
+disk before its answer is sent; a start replays it, so a crash (even kill -9) loses nothing acknowledged.
 Imports simulator.api (server, service) and simulator.errors.
 """
 
@@ -15,7 +16,7 @@ import sys
 import threading
 from pathlib import Path
 
-from simulator.api.server import ThreadedServer
+from simulator.api.server import KEEP_ALIVE_SECONDS, REQUEST_TIMEOUT_SECONDS, ThreadedServer
 from simulator.api.service import AlmaService, Settings
 from simulator.clock import RunningClock
 from simulator.errors import HarnessError
@@ -25,7 +26,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (0: any free port; default 8765)")
     parser.add_argument("--world", type=Path, default=None, help="a world file (default: fixtures/world.toml)")
     parser.add_argument("--state", type=Path, default=None,
-                        help="restore the world from this JSON snapshot at start (if it exists), save it on exit")
+                        help="keep the world durably in this SQLite file: every acknowledged write is on disk "
+                             "before its answer; restarts continue from it (an older JSON state file is imported)")
+    parser.add_argument("--keep-alive", type=float, default=KEEP_ALIVE_SECONDS, metavar="SECONDS",
+                        help=f"close a connection idle between requests after SECONDS (default {KEEP_ALIVE_SECONDS:g})")
+    parser.add_argument("--request-timeout", type=float, default=REQUEST_TIMEOUT_SECONDS, metavar="SECONDS",
+                        help="close a connection that has not sent a whole request within SECONDS "
+                             f"(default {REQUEST_TIMEOUT_SECONDS:g})")
     parser.add_argument("--json", action="store_true", help="print the base URL and keys as one JSON line")
     parser.add_argument("--strict", action="store_true",
                         help="refuse calls with query parameters no simulated route reads, and explain the near miss")
@@ -41,12 +48,16 @@ def run(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         raise HarnessError(f"--port {args.port} is not a port number")
     settings = Settings(per_second_threshold=args.per_second, daily_threshold=args.daily, strict=int(args.strict))
+    if not (args.keep_alive > 0 and args.request_timeout > 0):
+        raise HarnessError("--keep-alive and --request-timeout must be positive numbers of seconds")
     service = AlmaService(clock=RunningClock(), settings=settings, world_file=args.world)
-    if args.state is not None and args.state.exists():
-        service.restore(args.state)
+    if args.state is not None:
+        if args.state.is_dir():
+            raise HarnessError(f"--state {args.state} is a directory; give a file name inside it")
+        service.open_store(args.state)
     if args.asynchronous:
         service.set_processing("asynchronous", args.asynchronous)
-    server = ThreadedServer(service, port=args.port)
+    server = ThreadedServer(service, port=args.port, keep_alive=args.keep_alive, request_timeout=args.request_timeout)
     stop = threading.Event()
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
@@ -60,8 +71,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         server.stop()
         signal.signal(signal.SIGTERM, previous)
-        if args.state is not None:
-            service.save(args.state)
+        service.close()  # with --state: a last snapshot (everything was already on disk)
     if not args.json:
         print("almasim serve: stopped" + (f"; state saved to {args.state}" if args.state else ""), flush=True)
     return 0

@@ -415,7 +415,9 @@ def http_clients(base_url: str, bare_path: str, kind: str, seconds: float, threa
 
     def drive(deadline: float) -> None:
         with httpx.Client(base_url=base_url, headers=headers, timeout=30) as client:
-            while time.perf_counter() < deadline:
+            first = True  # every client sends at least one request, however busy the machine (no empty rounds)
+            while first or time.perf_counter() < deadline:
+                first = False
                 with lock:
                     payload = payloads[next(cursor) % len(payloads)]
                 response = client.post(path, content=payload)
@@ -452,7 +454,58 @@ def measure_features(directory: str = "", timeout: float = 600) -> dict[str, Any
     return {"wall_s": wall, "exit_code": done.returncode, "summary": tail[0]}
 
 
+def measure_durable_http(seconds: float = 4.0, threads: int = 4, seed: int = 2027) -> dict[str, Any]:
+    """HTTP orders/s on the `almasim serve` stack without persistence and with `--state` (every acknowledged
+    order on disk before its answer: a SQLite WAL commit with synchronous=FULL per write), equally long each."""
+    import tempfile
+
+    from simulator.api.server import ThreadedServer
+    from simulator.api.service import AlmaService
+
+    pool = TitlePool(seed)
+    bodies = order_bodies(2000, pool, catalogued=2000, seed=seed)
+    out: dict[str, Any] = {"threads": threads}
+    with tempfile.TemporaryDirectory() as directory:
+        for mode in ("memory", "durable"):
+            service = AlmaService(bench_world(2000, pool))
+            if mode == "durable":
+                service.open_store(Path(directory) / "bench.state")
+            with ThreadedServer(service) as server:
+                spec = {"base_url": server.url, "bare_path": BARE_PATH, "threads": threads, "key": READ_WRITE_KEY,
+                        "bodies": bodies}
+                _worker("http_clients", {**spec, "kind": "po", "seconds": min(0.5, seconds / 4)}, timeout=120)
+                got = _worker("http_clients", {**spec, "kind": "po", "seconds": seconds}, timeout=seconds + 120)
+            service.close()
+            out[mode] = {"orders_per_s": got["ok"] / got["seconds"], "ok": got["ok"], "failed": got["failed"]}
+    out["cost"] = 1 - out["durable"]["orders_per_s"] / out["memory"]["orders_per_s"] if out["memory"]["orders_per_s"] else None
+    return out
+
+
+def measure_tenants(counts: tuple[int, ...] = (100, 5000), block: int = 100) -> dict[str, Any]:
+    """Mean time to create a tenant (admin API's POST /tenants, in-process) around each count in `counts`:
+    the `block` creations ending at that count."""
+    from simulator.api.service import AlmaService
+    from simulator.api.wire import RawRequest, handle
+
+    service = AlmaService()
+    request = RawRequest("POST", "/almasim/v1/admin/tenants", [], {"content-type": "application/json"},
+                         b'{"template": "01TRLC_HVU"}')
+    made, started, out = 0, 0.0, {}
+    for target in sorted(counts):
+        while made < target:
+            if made == target - block:
+                started = time.perf_counter()
+            answer = handle(service, request)
+            if answer.status != 201:
+                raise MeasurementFailed(f"tenant {made + 1}: {answer.status} {answer.body[:200]!r}")
+            made += 1
+        out[str(target)] = (time.perf_counter() - started) / block * 1000
+    return {"ms_per_tenant": out, "block": block}
+
+
 MEASUREMENTS: dict[str, Callable[..., dict[str, Any]]] = {
+    "durable_http": measure_durable_http,
+    "tenants": measure_tenants,
     "inprocess": measure_inprocess,
     "catalogues": measure_catalogues,
     "http": measure_http,
@@ -536,8 +589,8 @@ def run(plan: Plan | None = None, progress: Callable[[str], None] | None = None)
                                     "orders": 2000 if plan.mode == "tiny" else 20_000}, timeout=600)
         report["inprocess_orders_per_s"] = got["orders_per_s"]
         details["inprocess"] = got
-    except MeasurementFailed as exc:
-        reasons["inprocess_orders_per_s"] = str(exc)
+    except Exception as exc:  # one failed measurement never ends the run
+        reasons["inprocess_orders_per_s"] = _why(exc)
 
     say("HTTP POST /acq/po-lines vs a bare endpoint …")
     if not plan.http:
@@ -558,17 +611,17 @@ def run(plan: Plan | None = None, progress: Callable[[str], None] | None = None)
                                                      f"{got['counts']['bare']['failed']} bare requests failed")
                 else:
                     report["http_ratio_vs_bare"] = got["ratio"]
-            except MeasurementFailed as exc:
-                reasons["http_ratio_vs_bare"] = str(exc)
+            except Exception as exc:  # one failed measurement never ends the run
+                reasons["http_ratio_vs_bare"] = _why(exc)
 
     say(f"catalogues of {', '.join(f'{n:,}' for n in plan.sizes)} bibs: load, memory, lookups …")
     lookups: dict[int, dict[str, Any]] = {}
     try:
         got = _worker("catalogues", {"sizes": list(plan.sizes), "queries": plan.lookups}, timeout=1800)
         lookups = {int(k): v for k, v in got.items()}
-    except MeasurementFailed as exc:
+    except Exception as exc:  # one failed measurement never ends the run
         for size in plan.sizes:
-            reasons[f"catalogue_{size}"] = str(exc)
+            reasons[f"catalogue_{size}"] = _why(exc)
     details["catalogue"] = {str(k): v for k, v in lookups.items()}
     first = lookups.get(plan.sizes[0])
     report["lookup_us"] = {str(k): v["lookup_us"] for k, v in lookups.items()}
@@ -588,6 +641,24 @@ def run(plan: Plan | None = None, progress: Callable[[str], None] | None = None)
             report["load_largest_bibs_s"] = largest["load_s"]
             report["peak_memory_largest_bibs_mb"] = largest["peak_memory_mb"]
 
+    say("HTTP orders/s with and without --state …")
+    if not plan.http:
+        reasons["durable_http"] = "left out by request"
+    else:
+        try:
+            details["durable_http"] = _worker("durable_http", {"seconds": plan.http_seconds,
+                                                              "threads": plan.http_threads}, timeout=900)
+        except Exception as exc:  # one failed measurement is a row that says why, never a crashed run
+            reasons["durable_http"] = _why(exc)
+
+    counts = (100, 300) if plan.mode == "tiny" else (100, 5000)
+    say(f"tenant creation at {counts[0]:,} and {counts[1]:,} tenants …")
+    try:
+        details["tenants"] = _worker("tenants", {"counts": list(counts), "block": 50 if plan.mode == "tiny" else 100},
+                                     timeout=1800)
+    except Exception as exc:
+        reasons["tenants"] = _why(exc)
+
     say("Feature suite in-process …")
     if not plan.features:
         reasons["features_wall_s"] = "left out by request"
@@ -601,13 +672,18 @@ def run(plan: Plan | None = None, progress: Callable[[str], None] | None = None)
                 report["features_wall_s"] = got["wall_s"]
                 if got["exit_code"] != 0:
                     reasons["features_wall_s"] = f"the suite did not pass: {got['summary']}"
-        except MeasurementFailed as exc:
-            reasons["features_wall_s"] = str(exc)
+        except Exception as exc:  # one failed measurement never ends the run
+            reasons["features_wall_s"] = _why(exc)
 
     report["verdicts"] = {bar.key: (None if report[bar.key] is None else
                                     "PASS" if bar.passes(report[bar.key]) else "MISS") for bar in BARS}
     report["bars"] = {bar.key: bar.text for bar in BARS}
     return report
+
+
+def _why(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if isinstance(exc, MeasurementFailed) else f"{type(exc).__name__}: {text}"
 
 
 def _http_missing() -> str:
@@ -687,7 +763,34 @@ def table(report: dict[str, Any]) -> str:
                      f"rates: {http['po_lines_per_s']:,.0f} vs {http['bare_per_s']:,.0f} requests/s "
                      f"({http['throughput_ratio']:.2f} ×), the server busy {busy['po']:.0%} vs {busy['bare']:.0%} "
                      f"of the time.")
+    lines += _extra_rows(report)
     return "\n".join(lines)
+
+
+def _extra_rows(report: dict[str, Any]) -> list[str]:
+    """Measurements without a bar of PRODUCT.md: the cost of --state, tenant creation at scale."""
+    details, reasons = report.get("details", {}), report.get("reasons", {})
+    rows = ["", "| Measurement | Result |", "|---|---|"]
+    durable = details.get("durable_http")
+    if durable:
+        memory, disk = durable["memory"], durable["durable"]
+        cost = f" (durability costs {durable['cost']:.0%})" if durable.get("cost") is not None else ""
+        rows.append(f"| HTTP orders/s, in memory | {memory['orders_per_s']:,.0f} orders/s ({memory['failed']} failed) |")
+        rows.append(f"| HTTP orders/s, with --state | {disk['orders_per_s']:,.0f} orders/s ({disk['failed']} failed)"
+                    f"{cost} |")
+    else:
+        rows.append(f"| HTTP orders/s with and without --state | — ({reasons.get('durable_http', 'not measured')}) |")
+    tenants = details.get("tenants")
+    if tenants:
+        for count, ms in tenants["ms_per_tenant"].items():
+            rows.append(f"| Create a tenant at {int(count):,} tenants | {ms:.1f} ms "
+                        f"(mean of the {tenants['block']} creations up to it) |")
+    else:
+        rows.append(f"| Tenant creation at scale | — ({reasons.get('tenants', 'not measured')}) |")
+    for key, why in reasons.items():  # failures of measurements without a row of their own
+        if key.startswith("catalogue_"):
+            rows.append(f"| Catalogue of {int(key.removeprefix('catalogue_')):,} bibs | — (failed: {why}) |")
+    return rows
 
 
 if __name__ == "__main__":
