@@ -18,6 +18,7 @@ COMMANDS = {
     "report": "turn a test run into one offline HTML living-documentation page",
     "bench": "measure the simulator against the quality bars and print the table",
     "load": "drive vendor carts against a server with Locust (distributed load rehearsal)",
+    "ui": "the librarian's view: a fresh simulated Alma in the browser (In Review, PO lines, funds)",
 }
 
 

@@ -16,11 +16,12 @@ from urllib.parse import parse_qsl
 
 import anyio
 from starlette.applications import Starlette
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
 from simulator.api.handlers import ALMA
 from simulator.api.service import AlmaService
 from simulator.api.wire import RawRequest, handle
+from simulator.ui import create_ui  # the librarian's view at /almasim/ui/ (not Alma's API; docs/librarian-ui.md)
 
 __all__ = ["ConnectionDropped", "create_app"]
 
@@ -75,6 +76,7 @@ def create_app(service: AlmaService) -> Starlette:
     server_log = logging.getLogger("uvicorn.error")
     if not any(isinstance(f, _QuietDrops) for f in server_log.filters):
         server_log.addFilter(_QuietDrops())
-    app = Starlette(routes=[Route("/{path:path}", _Endpoint(service), methods=_METHODS)])
+    app = Starlette(routes=[Mount("/almasim/ui", app=create_ui(service)),
+                            Route("/{path:path}", _Endpoint(service), methods=_METHODS)])
     app.state.service = service
     return app
