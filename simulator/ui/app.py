@@ -17,7 +17,6 @@ Imports starlette, jinja2, the domain (lifecycle, model), simulator.admin.journa
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import deque
 from collections.abc import Callable
 from typing import Any
@@ -210,7 +209,7 @@ class LibrarianView:
         except (AlmaError, HarnessError) as refusal_:
             message = getattr(refusal_, "message", str(refusal_))
             return RedirectResponse(f"{back}{'&' if '?' in back else '?'}refused={quote(message)}", status_code=303)
-        self.actions.append({"at": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S"),
+        self.actions.append({"at": self.service.clock.now().strftime("%Y-%m-%d %H:%M:%S"),
                              "institution": inst.code, "po_line": number, "text": f"{done} (librarian, here)"})
         return RedirectResponse(f"{back}{'&' if '?' in back else '?'}done={quote(done)}", status_code=303)
 

@@ -312,10 +312,13 @@ def _vendor_of(exchange: Exchange) -> str:
 
 def history(exchanges: Iterable[Exchange], actions: Iterable[dict[str, str]], line: POLine) -> list[dict[str, str]]:
     """What happened to a PO line: the calls that named it (the journal) and the librarian's actions here."""
-    found = [{"at": line.created_date, "text": f"Created ({'by the API' if line.draft.source_type == 'API' else line.draft.source_type})"}]
+    found = []
     for exchange in exchanges:
         if line.number in exchange.summary or exchange.params.get("po_line_id") == line.number:
             at = exchange.at.strftime("%Y-%m-%d %H:%M:%S") if hasattr(exchange.at, "strftime") else str(exchange.at)
             found.append({"at": at, "text": exchange.summary})
     found += [a for a in actions if a.get("po_line") == line.number]
+    if not any("created" in event["text"] or "ordered" in event["text"] for event in found):
+        how = "by the API" if line.draft.source_type == "API" else f"({line.draft.source_type.lower()})"
+        found.append({"at": line.created_date.rstrip("Z"), "text": f"PO line {line.number} created {how}"})
     return sorted(found, key=lambda h: h["at"])

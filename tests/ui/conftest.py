@@ -64,3 +64,59 @@ def order(alma: AlmaClient, *, vendor: str = "gobi", fmt: str = "print", review:
     assert line.result is not None and line.po_line_number, line.result
     return line.po_line_number
 
+
+
+# -- a real browser: Playwright driving Debian's Chromium --------------------------------------------------------
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Chromium under Playwright. Without one the browser tests skip with one line, and fail under CI."""
+    import os
+    import shutil
+    missing = ""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing = "the playwright package is not installed (pip install -e '.[test]')"
+    if not missing and not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        missing = f"no Chromium at {CHROMIUM} (apt-get install -y chromium)"
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"browser tests need a browser under CI: {missing}")
+        pytest.skip(f"browser tests skipped: {missing}")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM if os.path.exists(CHROMIUM)
+                                              else shutil.which("chromium"), args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser page; every console error and page error is collected in `page.problems`."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    opened = context.new_page()
+    problems: list[str] = []
+    opened.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    opened.on("pageerror", lambda error: problems.append(str(error)))
+    opened.problems = problems  # type: ignore[attr-defined]
+    try:
+        yield opened
+    finally:
+        context.close()
+
+
+def screenshot(page, name: str) -> None:
+    """With ALMASIM_SCREENSHOTS=DIR set, keep a PNG of the page as DIR/NAME.png (how docs/*.png are made)."""
+    import os
+    from pathlib import Path
+    folder = os.environ.get("ALMASIM_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
