@@ -316,5 +316,5 @@ def test_raw_bodies_are_cut_so_the_page_stays_small():
                                             "request": None, "answer": huge, "summary": "looked up the funds"}]}]}
     html = render(build_run(None, evidence))
     assert "x" * (RAW_CHARS - 20) in html and "x" * RAW_CHARS not in html
-    assert html.count("x" * 100) == 2  # the POST's request and answer; a look-up's answer is not kept
+    assert len(re.findall(r"x{100,}", html)) == 2  # the POST's request and answer; a look-up's answer is not kept
     assert len(html.encode()) < 100_000
