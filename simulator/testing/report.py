@@ -506,11 +506,14 @@ def setup_tables(institution: str = "01TRLC_HVU") -> dict[str, Any]:
                       "available": f"{f.available:,.2f}", "active": f.active, "type": f.entity_type.lower(),
                       "current": (inst.current_fiscal_period is not None
                                   and f.fiscal_period == inst.current_fiscal_period.id),
-                      "encumbered_pct": float(min(100, max(0, f.encumbered * 100 / allocated))),
-                      "spent_pct": float(min(100, max(0, f.expended * 100 / allocated)))})
+                      "encumbered_pct": _percent(f.encumbered, allocated), "spent_pct": _percent(f.expended, allocated)})
     vendors = [{"code": v.code, "name": v.name, "system": v.system, "active": v.active,
                 "accounts": ", ".join(v.accounts)} for v in inst.vendors.values()]
     return {"institution": inst.name, "code": inst.code, "profiles": profiles, "funds": funds, "vendors": vendors}
+
+
+def _percent(part: Any, whole: Any) -> float:
+    return max(0.0, min(100.0, float(part) * 100 / float(whole)))
 
 
 # -- the evidence, in library words ------------------------------------------------------------------------------
@@ -577,9 +580,10 @@ def evidence_view(scenario: Scenario) -> dict[str, Any]:
     exchanges = []
     for exchange in scenario.exchanges:
         index = exchange.get("step")
-        inside = isinstance(index, int) and 0 <= index < len(scenario.steps)
-        exchanges.append(exchange_view(exchange, phases[index] if inside else "",
-                                       scenario.steps[index] if inside else None))
+        if isinstance(index, int) and 0 <= index < len(scenario.steps):
+            exchanges.append(exchange_view(exchange, phases[index], scenario.steps[index]))
+        else:
+            exchanges.append(exchange_view(exchange, "", None))
     cards = _latest_cards(scenario.exchanges)
     for card in cards:
         card["effects"] = fund_effects(card)
@@ -604,11 +608,11 @@ def vendor_outcomes(run: Run) -> list[dict[str, Any]]:
         for exchange in scenario.exchanges:
             if str(exchange.get("method")) != "POST" or not str(exchange.get("path", "")).endswith("/acq/po-lines"):
                 continue
-            request = exchange.get("request") if isinstance(exchange.get("request"), dict) else {}
+            request: dict[str, Any] = exchange["request"] if isinstance(exchange.get("request"), dict) else {}
             vendor = request.get("vendor")
             name = str((vendor.get("value") if isinstance(vendor, dict) else vendor) or "no vendor named")
             row = counts.setdefault(name, {"created": 0, "in_review": 0, "refused": 0})
-            card = exchange.get("po_line") if isinstance(exchange.get("po_line"), dict) else {}
+            card: dict[str, Any] = exchange["po_line"] if isinstance(exchange.get("po_line"), dict) else {}
             if exchange.get("error"):
                 row["refused"] += 1
             elif str(card.get("status_code", "")).upper() == "INREVIEW":
