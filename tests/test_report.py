@@ -284,6 +284,9 @@ def test_the_run_is_recorded_and_the_setup_is_in_plain_tables(sample):
     assert "<svg" in setup  # a fund's encumbered and spent, as a picture
     outcomes = page[page.index('id="outcomes"'):page.index('id="setup"')]
     assert "<svg" in outcomes and "GOBI" in outcomes and "refused" in outcomes
+    effects = outcomes[outcomes.index('id="funds"'):]
+    music = re.search(r"<tr><td>MUSIC-MONO.*?</tr>", effects, re.S).group(0)
+    assert [re.sub(r"<[^>]+>", "", c) for c in re.findall(r'<td class="num">(.*?)</td>', music)] == ["0", "—", "1", "0"]
     assert "no scenario" in page and "hatch" not in page  # the empty cells say so in words
     assert "How to read this page" in page
 

@@ -631,6 +631,38 @@ def vendor_outcomes(run: Run) -> list[dict[str, Any]]:
     return rows
 
 
+def fund_totals(run: Run) -> list[dict[str, Any]]:
+    """Per fund, what the run's PO lines did to it: lines encumbering it (and how much, per currency), lines held
+    In Review on it, lines whose encumbrance a cancellation released. Every scenario starts from the set-up afresh,
+    so these add up the scenarios, not one history."""
+    from decimal import Decimal, InvalidOperation
+
+    totals: dict[str, dict[str, Any]] = {}
+    for scenario in run.scenarios:
+        for card in _latest_cards(scenario.exchanges):
+            status = str(card.get("status_code") or "").upper()
+            for share in card.get("fund_shares") or []:
+                fund = str(share.get("fund") or "")
+                if not fund:
+                    continue
+                row = totals.setdefault(fund, {"fund": fund, "name": share.get("name") or "", "encumbering": 0,
+                                               "in_review": 0, "released": 0, "amounts": {}})
+                if status == "INREVIEW":
+                    row["in_review"] += 1
+                elif status == "CANCELLED":
+                    row["released"] += 1
+                elif status:
+                    row["encumbering"] += 1
+                    amount, _, currency = str(share.get("amount") or "").partition(" ")
+                    try:
+                        row["amounts"][currency] = row["amounts"].get(currency, Decimal(0)) + Decimal(amount)
+                    except InvalidOperation:
+                        pass
+    for row in totals.values():
+        row["encumbered"] = ", ".join(f"{v:,.2f} {c}" for c, v in sorted(row.pop("amounts").items())) or "—"
+    return sorted(totals.values(), key=lambda r: r["fund"])
+
+
 def svg_bar(counts: dict[str, int], total: int) -> list[dict[str, Any]]:
     x, out = 0.0, []
     for status, n in counts.items():
@@ -730,7 +762,7 @@ def render(run: Run, *, generated: datetime | None = None, sources: Path | None 
     return _environment().get_template("report.html").render(
         run=run, facts=facts, total=total, counts=counts, bar=svg_bar(counts, total),
         documented=[b for b in found if b.kind == "documented"], decisions=[b for b in found if b.kind == "decision"],
-        sources=cited, sources_of=by_feature, source_ids={s.citation: s.id for s in cited}, outcomes=vendor_outcomes(run), setup=setup_tables(),
+        sources=cited, sources_of=by_feature, source_ids={s.citation: s.id for s in cited}, outcomes=vendor_outcomes(run), fund_rows=fund_totals(run), setup=setup_tables(),
         columns=columns, coverage=coverage, evidence=evidence_view)
 
 

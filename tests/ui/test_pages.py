@@ -144,3 +144,26 @@ def test_the_funds_page_is_a_ledger_tree_with_a_picture(running, session):
     page = session().get(f"{UI}/funds").text
     assert "Ledger total" in page and 'data-fund="HIST-MONO"' in page and "<svg" in page
     assert "http://" not in page.replace(running.url, "") and "https://" not in page  # nothing external
+
+
+def test_almasim_ui_serves_a_fresh_world_and_prints_the_page_url():
+    import signal
+    import subprocess
+    import sys
+
+    import httpx
+
+    command = [sys.executable, "-m", "simulator.cli", "ui", "--port", "0", "--no-browser"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        process.stdout.readline()
+        url = process.stdout.readline().strip()
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+/almasim/ui/sign-in\?key=l8xx-hvu-0000-read-write", url), url
+        with httpx.Client(timeout=30, follow_redirects=True) as http:
+            page = http.get(url)
+        assert page.status_code == 200 and "No PO lines are waiting in review." in page.text
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0 and "almasim ui: stopped" in out, err
