@@ -67,7 +67,7 @@ def order(alma: AlmaClient, *, vendor: str = "gobi", fmt: str = "print", review:
 
 
 # -- a real browser: Playwright driving Debian's Chromium --------------------------------------------------------
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = "/usr/bin/chromium"  # Debian's; ALMASIM_CHROMIUM names another (a missing one shows the skip/fail path)
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -77,20 +77,21 @@ def browser():
     """Chromium under Playwright. Without one the browser tests skip with one line, and fail under CI."""
     import os
     import shutil
+    chromium = os.environ.get("ALMASIM_CHROMIUM") or (CHROMIUM if os.path.exists(CHROMIUM) else
+                                                       shutil.which("chromium") or CHROMIUM)
     missing = ""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         missing = "the playwright package is not installed (pip install -e '.[test]')"
-    if not missing and not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
-        missing = f"no Chromium at {CHROMIUM} (apt-get install -y chromium)"
+    if not missing and not os.path.exists(chromium):
+        missing = f"no Chromium at {chromium} (apt-get install -y chromium)"
     if missing:
         if os.environ.get("CI"):
             pytest.fail(f"browser tests need a browser under CI: {missing}")
         pytest.skip(f"browser tests skipped: {missing}")
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM if os.path.exists(CHROMIUM)
-                                              else shutil.which("chromium"), args=CHROMIUM_ARGS)
+        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             yield launched
         finally:
