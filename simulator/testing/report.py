@@ -759,7 +759,7 @@ def render(run: Run, *, generated: datetime | None = None, sources: Path | None 
         for feature in source.features:
             by_feature.setdefault(feature.anchor, []).append(source)
     columns, coverage = coverage_rows(run)
-    return _environment().get_template("report.html").render(
+    return _environment().get_template("living-documentation.html").render(
         run=run, facts=facts, total=total, counts=counts, bar=svg_bar(counts, total),
         documented=[b for b in found if b.kind == "documented"], decisions=[b for b in found if b.kind == "decision"],
         sources=cited, sources_of=by_feature, source_ids={s.citation: s.id for s in cited}, outcomes=vendor_outcomes(run), fund_rows=fund_totals(run), setup=setup_tables(),

@@ -113,11 +113,11 @@ def page(browser):
         context.close()
 
 
-def screenshot(page, name: str) -> None:
+def screenshot(page, name: str, *, full_page: bool = True) -> None:
     """With ALMASIM_SCREENSHOTS=DIR set, keep a PNG of the page as DIR/NAME.png (how docs/*.png are made)."""
     import os
     from pathlib import Path
     folder = os.environ.get("ALMASIM_SCREENSHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=full_page)

@@ -33,7 +33,7 @@ def test_a_scenario_leads_to_the_passage_of_its_source(report, page):
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
     page.goto(report.as_uri())
-    screenshot(page, "report-front")
+    screenshot(page, "report-front", full_page=False)
     scenario = page.locator("details.scenario", has_text="GOBI orders on an inactive fund")
     scenario.locator(".scenario-sources a").first.click()
     anchor = page.evaluate("location.hash")
@@ -59,7 +59,7 @@ def test_the_evidence_opens_and_shows_the_po_line_and_its_fund(report, page):
     page.get_by_role("radio", name="✗ failed").check()
     visible = page.locator("details.scenario:not(.hidden)")
     assert visible.count() == 1 and "OASIS orders more than" in visible.inner_text()
-    screenshot(page, "report-failed-only")
+    screenshot(page, "report-failed-only", full_page=False)
     assert page.problems == []  # type: ignore[attr-defined]
 
 
