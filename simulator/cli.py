@@ -19,6 +19,7 @@ COMMANDS = {
     "bench": "measure the simulator against the quality bars and print the table",
     "load": "drive vendor carts against a server with Locust (distributed load rehearsal)",
     "clone": "read an institution's acquisitions set-up from any Alma (read-only) into a world file",
+    "ui": "the librarian's view: a fresh simulated Alma in the browser (In Review, PO lines, funds)",
 }
 
 
