@@ -19,6 +19,7 @@ COMMANDS = {
     "bench": "measure the simulator against the quality bars and print the table",
     "load": "drive vendor carts against a server with Locust (distributed load rehearsal)",
     "clone": "read an institution's acquisitions set-up from any Alma (read-only) into a world file",
+    "init": "write a folder of your own Gherkin scenarios (world file, example feature) that runs with pytest",
 }
 
 

@@ -19,14 +19,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from decimal import Decimal
 
-from features.steps._alma import snapshot
-from features.steps._types import Outcome
+from simulator.testing.steps._alma import snapshot
+from simulator.testing.steps._types import Outcome
 from simulator.backends import AlmaClient
 from simulator.errors import AlmaError
 from simulator.money import Money
 from simulator.vendors import VENDORS, Cart, CartLine, Catalogue, CatalogueTitle, Vendor, VendorOrder, order_numbers
 
-# The cart's formats, by the PO line type a Gherkin format stands for (features.steps._types.FORMATS).
+# The cart's formats, by the PO line type a Gherkin format stands for (simulator.testing.steps._types.FORMATS).
 CART_FORMATS = {"PRINTED_BOOK_OT": "print", "E_BOOK_OT": "ebook"}
 # The fund a selector picks when the scenario does not say: the library's obvious fund for the format.
 DEFAULT_FUND = {"print": "HIST-MONO", "ebook": "EBOOKS-GEN", "journal": "SERIALS"}
@@ -195,5 +195,5 @@ def check_out(alma: AlmaClient, cart: ScenarioCart) -> Outcome:
     if result.outcome == "refused":  # the vendor's own verification refused it: nothing was sent
         return Outcome(before=before, checkout=result)
     # failed (Alma busy or failing beyond the retries) or possible_duplicate (Alma had created it): the Then steps
-    # of features.steps.trouble read these; any other Then fails on `Outcome.po_line`, naming the checkout.
+    # of simulator.testing.steps.trouble read these; any other Then fails on `Outcome.po_line`, naming the checkout.
     return Outcome(before=before, number=result.po_line_number, checkout=result)
