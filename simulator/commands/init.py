@@ -17,6 +17,7 @@ import shutil
 from decimal import Decimal
 from pathlib import Path
 from string import Template
+from typing import Any
 
 from simulator.errors import AlmaError, HarnessError
 
@@ -95,7 +96,7 @@ def _example_values(world, code: str) -> tuple[dict[str, str], list[str]]:
     # the fund with most money available, in US dollars if there is one (the vendors quote US libraries in USD)
     funds.sort(key=lambda f: (f.get("currency", {}).get("value") == "USD", Decimal(str(f.get("available_balance", 0)))),
                reverse=True)
-    fund = funds[0] if funds else {"code": "FUND-CODE", "currency": {"value": "USD"}}
+    fund: dict[str, Any] = funds[0] if funds else {"code": "FUND-CODE", "currency": {"value": "USD"}}
     if not funds:
         warnings.append("no fund is open for the first library's orders: the example names FUND-CODE")
     currency = fund.get("currency", {}).get("value", "USD")

@@ -8,17 +8,18 @@ listed here; an unknown phrase fails with the list of known ones. `EXTRA_TYPES` 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from parse import with_pattern
+from parse import with_pattern  # type: ignore[import-untyped]  # pytest-bdd's parser, untyped
 
 from simulator.errors import AlmaError
 from simulator.money import Money
 from simulator.vendors import CheckoutResult
 
 
-def _choice(table: dict[str, object], what: str):
+def _choice(table: Mapping[str, object], what: str):
     """A converter that accepts exactly the phrases of `table`, matched case-sensitively."""
     pattern = "|".join(sorted((_escape(k) for k in table), key=len, reverse=True))
 
