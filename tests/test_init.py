@@ -9,6 +9,7 @@ default consortium, which has no such fund. Each test starts its servers on 127.
 from __future__ import annotations
 
 import ast
+import json
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -107,10 +108,17 @@ def test_init_writes_a_folder_that_needs_no_copy_of_the_steps(folder):
 
 
 @pytest.mark.parametrize("backend", ["inprocess", "mocked", "server"])
-def test_a_users_feature_for_a_cloned_institution_runs_outside_the_repository(folder, cloned, backend):
-    done = pytest_in(folder, f"--alma-backend={backend}", f"--alma-world={cloned}")
+def test_a_users_feature_for_a_cloned_institution_runs_outside_the_repository(folder, cloned, backend, tmp_path):
+    evidence = tmp_path / "evidence.json"
+    done = pytest_in(folder, f"--alma-backend={backend}", f"--alma-world={cloned}",
+                     "-p", "simulator.testing.evidence_plugin", f"--almasim-evidence={evidence}")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "3 passed" in done.stdout  # the example's two scenarios and the user's own
+    # the shipped steps record the evidence of a user's scenarios too (what `almasim report` shows)
+    items = {item["name"]: item for item in json.loads(evidence.read_text(encoding="utf-8"))["items"]}
+    own = items["test_an_oasis_order_on_our_own_fund_encumbers_it"]
+    assert own["feature"]["name"] == "Orders on our own fund" and [s["status"] for s in own["steps"]] == ["passed"] * 6
+    assert any(e["method"] == "POST" and e["path"].endswith("/acq/po-lines") for e in own["exchanges"])
 
 
 def test_the_folders_own_pytest_ini_points_at_the_cloned_world(folder):
