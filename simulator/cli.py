@@ -20,6 +20,7 @@ COMMANDS = {
     "load": "drive vendor carts against a server with Locust (distributed load rehearsal)",
     "clone": "read an institution's acquisitions set-up from any Alma (read-only) into a world file",
     "ui": "the librarian's view: a fresh simulated Alma in the browser (In Review, PO lines, funds)",
+    "init": "write a folder of your own Gherkin scenarios (world file, example feature) that runs with pytest",
 }
 
 

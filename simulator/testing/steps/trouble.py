@@ -1,6 +1,6 @@
 """Steps about checking out while Alma is busy, failing, slow or out of calls for the day.
 
-The trouble is the simulator's own fault injection, set through the scenario's client (features.steps._trouble),
+The trouble is the simulator's own fault injection, set through the scenario's client (simulator.testing.steps._trouble),
 so it works on every backend; the cart is the real vendor cart with its real retry policy, and records its waits
 instead of sleeping. What the cart sent is read from the simulator's request journal. The Then steps read Alma
 through the client: the PO lines carrying the order's vendor reference number (found by the title's ISBN, as the
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then
 
-from features.steps._trouble import DAILY_LIMIT, FAILING, described, orders, orders_and_searches, trouble
-from features.steps._types import EXTRA_TYPES
+from simulator.testing.steps._trouble import DAILY_LIMIT, FAILING, described, orders, orders_and_searches, trouble
+from simulator.testing.steps._types import EXTRA_TYPES
 
 
 @given(parsers.parse("Alma {kind:Trouble} for the next {count:Orders}", extra_types=EXTRA_TYPES))

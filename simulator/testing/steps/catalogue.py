@@ -6,8 +6,8 @@ import re
 
 from pytest_bdd import parsers, then
 
-from features.steps._alma import alert_codes, current_line, mms_id_of, portfolios_of
-from features.steps._types import EXTRA_TYPES
+from simulator.testing.steps._alma import alert_codes, current_line, mms_id_of, portfolios_of
+from simulator.testing.steps._types import EXTRA_TYPES
 
 
 def _record(alma, outcome) -> tuple[dict, dict]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
-from features.steps._alma import attempt, edit_profile, integration_profiles, profile_code_for
-from features.steps._types import EXTRA_TYPES, FUND_CHECKS
+from simulator.testing.steps._alma import attempt, edit_profile, integration_profiles, profile_code_for
+from simulator.testing.steps._types import EXTRA_TYPES, FUND_CHECKS
 
 # A complete, valid profile a librarian might add for JSTOR's ebooks (step 1 and step 2 left at defaults).
 NEW_PROFILE = {"name": "JSTOR ebook orders", "integration_type": "NEW_ORDER_API", "system": "JSTOR",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
-from features.steps._alma import attempt, current_line
-from features.steps._types import EXTRA_TYPES
+from simulator.testing.steps._alma import attempt, current_line
+from simulator.testing.steps._types import EXTRA_TYPES
 
 
 @when("the librarian opens the In Review task list", target_fixture="task_list")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
-from features.steps._alma import attempt, current_line, portfolios_of
+from simulator.testing.steps._alma import attempt, current_line, portfolios_of
 
 
 def _reason_code(alma, label: str) -> str:

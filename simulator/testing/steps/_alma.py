@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from features.steps._types import Outcome, Snapshot
 from simulator.backends.base import AlmaClient
 from simulator.errors import AlmaError
+from simulator.testing.steps._types import Outcome, Snapshot
 
 
 def snapshot(alma: AlmaClient) -> Snapshot:

@@ -1,6 +1,6 @@
 """Steps about a vendor's cart: what the selector puts in it, and the checkout that sends it to Alma.
 
-The cart is a real `simulator.vendors` cart (features.steps._cart). Steps marked "step-side" describe an order
+The cart is a real `simulator.vendors` cart (simulator.testing.steps._cart). Steps marked "step-side" describe an order
 no real cart sends; they adjust the body the cart built, and say why.
 """
 
@@ -11,10 +11,10 @@ from dataclasses import replace
 
 from pytest_bdd import given, parsers, then, when
 
-from features.steps._alma import locate_record
-from features.steps._cart import check_out, fill_cart, open_cart
-from features.steps._types import EXTRA_TYPES
-from features.steps.institution import institution_of
+from simulator.testing.steps._alma import locate_record
+from simulator.testing.steps._cart import check_out, fill_cart, open_cart
+from simulator.testing.steps._types import EXTRA_TYPES
+from simulator.testing.steps.institution import institution_of
 
 
 @given(parsers.parse('the librarian has the {line_type:Format} "{title}" in the {vendor:Vendor} cart',

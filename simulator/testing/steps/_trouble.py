@@ -25,6 +25,8 @@ saw, on every backend.
 
 from __future__ import annotations
 
+from typing import Any
+
 from simulator.backends import AlmaClient
 
 BUSY, FAILING, TOO_LATE, DAILY_LIMIT = "busy", "failing", "too late", "daily limit"
@@ -32,7 +34,7 @@ PO_LINES = "/almaws/v1/acq/po-lines"
 PATIENCE = 2.0  # seconds the cart's client waits for an answer once Alma is slow
 LATE = 6.0  # seconds Alma takes to answer when it answers too late: longer than the client waits
 
-RULES = {
+RULES: dict[str, dict[str, Any]] = {
     BUSY: {"code": "PER_SECOND_THRESHOLD",
            "message": "Per-second threshold exceeded for this institution. Please try again later."},
     FAILING: {"status": 500},

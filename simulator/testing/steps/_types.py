@@ -8,17 +8,18 @@ listed here; an unknown phrase fails with the list of known ones. `EXTRA_TYPES` 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from parse import with_pattern
+from parse import with_pattern  # type: ignore[import-untyped]  # pytest-bdd's parser, untyped
 
 from simulator.errors import AlmaError
 from simulator.money import Money
 from simulator.vendors import CheckoutResult
 
 
-def _choice(table: dict[str, object], what: str):
+def _choice(table: Mapping[str, object], what: str):
     """A converter that accepts exactly the phrases of `table`, matched case-sensitively."""
     pattern = "|".join(sorted((_escape(k) for k in table), key=len, reverse=True))
 
@@ -38,7 +39,7 @@ def _escape(text: str) -> str:
 # ---------------------------------------------------------------- vocabulary --------------------------------------
 
 # The vendors of the seed, by the name a librarian uses (Examples tables carry these names), as Alma's vendor
-# records. A cart finds its vendor profile by the record (features.steps._cart.vendor_for): at Hudson Valley
+# records. A cart finds its vendor profile by the record (simulator.testing.steps._cart.vendor_for): at Hudson Valley
 # HARRASSOWITZ is the generic profile (simulator/vendors/profiles/generic.toml).
 VENDORS = {"GOBI": "GOBI", "Oasis": "OASIS", "Harrassowitz": "HARRASSOWITZ"}
 
@@ -146,7 +147,7 @@ ZONES = {"Institution Zone": "IZ", "Network Zone": "NZ"}
 
 YES_NO = {"yes": True, "no": False, "ticked": True, "not ticked": False}
 
-# What goes wrong between the cart and Alma, in the librarian's words (features.steps._trouble says how each is
+# What goes wrong between the cart and Alma, in the librarian's words (simulator.testing.steps._trouble says how each is
 # made, in Alma's dialect): too many requests per second, a server fault, an answer lost after Alma did the work.
 TROUBLES = {"is busy": "busy", "is temporarily failing": "failing",
             "creates the PO line but answers too late": "too late"}

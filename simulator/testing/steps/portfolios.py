@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from pytest_bdd import given, parsers, then, when
 
-from features.steps._alma import attempt, current_line, locate_record, mms_id_of, portfolios_of
-from features.steps._types import EXTRA_TYPES
+from simulator.testing.steps._alma import attempt, current_line, locate_record, mms_id_of, portfolios_of
+from simulator.testing.steps._types import EXTRA_TYPES
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then
 
-from features.steps._alma import alert_codes, current_line, snapshot
-from features.steps._cart import check_out, fill_cart
-from features.steps._types import EXTRA_TYPES, STATUSES
-from features.steps.carts import quote_price
-from features.steps.institution import institution_of
+from simulator.testing.steps._alma import alert_codes, current_line, snapshot
+from simulator.testing.steps._cart import check_out, fill_cart
+from simulator.testing.steps._types import EXTRA_TYPES, STATUSES
+from simulator.testing.steps.carts import quote_price
+from simulator.testing.steps.institution import institution_of
 
 
 @given(parsers.parse('the librarian has ordered the {line_type:Format} "{title}" through {vendor:Vendor}',

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from pytest_bdd import given, parsers, then
 
-from features.steps._types import EXTRA_TYPES
+from simulator.testing.steps._types import EXTRA_TYPES
 
 
 def _available(alma, code: str) -> Decimal:

@@ -18,15 +18,16 @@ import functools
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from decimal import Decimal
+from typing import Any
 
-from features.steps._alma import snapshot
-from features.steps._types import Outcome
 from simulator.backends import AlmaClient
 from simulator.errors import AlmaError
 from simulator.money import Money
+from simulator.testing.steps._alma import snapshot
+from simulator.testing.steps._types import Outcome
 from simulator.vendors import VENDORS, Cart, CartLine, Catalogue, CatalogueTitle, Vendor, VendorOrder, order_numbers
 
-# The cart's formats, by the PO line type a Gherkin format stands for (features.steps._types.FORMATS).
+# The cart's formats, by the PO line type a Gherkin format stands for (simulator.testing.steps._types.FORMATS).
 CART_FORMATS = {"PRINTED_BOOK_OT": "print", "E_BOOK_OT": "ebook"}
 # The fund a selector picks when the scenario does not say: the library's obvious fund for the format.
 DEFAULT_FUND = {"print": "HIST-MONO", "ebook": "EBOOKS-GEN", "journal": "SERIALS"}
@@ -123,7 +124,7 @@ class ScenarioCart(Cart):
         assert self.lines, "the cart is empty"
         return self.lines[-1]
 
-    def change(self, **changes: object) -> CartLine:
+    def change(self, **changes: Any) -> CartLine:
         """Change the last line as the selector would in the cart: take it out and add it again, changed."""
         line = self.lines.pop()
         wanted: dict = dict(title=line.title, format=line.format, owning_library=line.owning_library,
@@ -132,7 +133,7 @@ class ScenarioCart(Cart):
         wanted.update(changes)
         return self.add(wanted.pop("title"), wanted.pop("format"), **wanted)
 
-    def change_title(self, **changes: object) -> CartLine:
+    def change_title(self, **changes: Any) -> CartLine:
         """The vendor's record of the title says something else (its ISBN, its title as keyed, its price)."""
         return self.change(title=replace(self.line.title, **changes))
 
@@ -151,7 +152,7 @@ def open_cart(alma: AlmaClient, vendor_code: str, institution: str) -> ScenarioC
 
 
 def fill_cart(alma: AlmaClient, vendor_code: str, institution: str, line_type: str, title: str,
-              **options: object) -> ScenarioCart:
+              **options: Any) -> ScenarioCart:
     """The selector's cart with one title: the institution's first library and shelving location (as Alma lists
     them), and the obvious fund for the format unless the scenario names one."""
     cart = open_cart(alma, vendor_code, institution)
@@ -195,5 +196,5 @@ def check_out(alma: AlmaClient, cart: ScenarioCart) -> Outcome:
     if result.outcome == "refused":  # the vendor's own verification refused it: nothing was sent
         return Outcome(before=before, checkout=result)
     # failed (Alma busy or failing beyond the retries) or possible_duplicate (Alma had created it): the Then steps
-    # of features.steps.trouble read these; any other Then fails on `Outcome.po_line`, naming the checkout.
+    # of simulator.testing.steps.trouble read these; any other Then fails on `Outcome.po_line`, naming the checkout.
     return Outcome(before=before, number=result.po_line_number, checkout=result)
