@@ -1,10 +1,14 @@
 """The librarian's view as an ASGI application: pages and the librarian's actions on one `AlmaService`.
 
 Owns the routes under /almasim/ui/, who may see and do what, and the actions (approve from In Review, cancel
-with a reason, receive an item, activate a portfolio). Every action calls the domain's lifecycle — the same
-engine the API's handlers call — under the service's lock; pages read the domain through
-`simulator.ui.pages`. This is not Alma's API: it never goes through the wire, and its refusals are pages,
-not error envelopes.
+with a reason, receive an item, activate a portfolio). Every action is one call through the edge every backend
+uses (`wire.serve` → `AlmaService.execute`), made with the signed-in librarian's own API key by an `AlmaClient`
+over the in-process backend — an API call without the bytes. So an action is admitted as an API call is (the
+key's scopes, strict mode, thresholds, injected faults), it is in the request journal, and with
+`almasim serve --state FILE` it is in the durable command log before the page says it is done. A refusal is the
+`AlmaError` Alma answers with, shown on the page as "Not done: …" with Alma's own sentence. Pages read the
+domain through `simulator.ui.pages` (reads never change the world, so they need not take the edge).
+This is not Alma's API: its answers are pages, not error envelopes.
 
 Access [decision]: the view is scoped to one institution by an API key, as a vendor's integration is. The
 librarian signs in with a key (a form, or `?key=` on /almasim/ui/sign-in, which `almasim ui` prints); the key
@@ -12,26 +16,28 @@ is kept in a cookie (HttpOnly, SameSite=Strict). Pages show only that key's inst
 key without the acquisitions area) sees the pages without their buttons, and a post from it is refused (403).
 Cross-site posts [decision]: every POST must carry an Origin (or, failing that, a Referer) of this very host;
 anything else is refused (403) before it is read. With the SameSite=Strict cookie this is two locks on one door.
-Imports starlette, jinja2, the domain (lifecycle, model), simulator.admin.journal (read) and this package.
+Imports starlette, jinja2, the domain model (read), simulator.backends (AlmaClient, the in-process backend),
+simulator.admin.journal (read, through pages) and this package.
 """
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from simulator.alma import lifecycle
-from simulator.alma.model import ApiKey, Institution
+from simulator.alma.model import ApiKey, Institution, POLine
 from simulator.api.service import AlmaService
-from simulator.errors import AlmaError, HarnessError
+from simulator.backends.base import AlmaClient
+from simulator.backends.inprocess import InProcessBackend
+from simulator.errors import AlmaError, HarnessError, NoAnswer
 from simulator.ui import pages
 
 __all__ = ["PREFIX", "COOKIE", "create_ui"]
@@ -49,7 +55,6 @@ class LibrarianView:
 
     def __init__(self, service: AlmaService) -> None:
         self.service = service
-        self.actions: deque[dict[str, str]] = deque(maxlen=2000)  # what librarians did here, newest last
 
     # -- who is looking --------------------------------------------------------------------------------------------
     def key_of(self, request: Request) -> ApiKey | None:
@@ -125,8 +130,7 @@ class LibrarianView:
         if found is None:
             return self.page(request, "message.html", status=404, title="No such PO line",
                              message=f"{inst.name} has no PO line {number}.")
-        history = pages.history(self.service.journal.entries(institution=inst.code),
-                                [a for a in self.actions if a["institution"] == inst.code], found)
+        history = pages.history(self.service.journal.entries(institution=inst.code), found)
         return self.page(request, "line.html", line=pages.po_line(self.service.world, inst, found, history),
                          title=f"PO line {number}")
 
@@ -203,41 +207,58 @@ class LibrarianView:
         back = form.get("back") or f"{PREFIX}/po-lines/{quote(number)}"
         if not back.startswith(PREFIX + "/"):
             back = f"{PREFIX}/po-lines/{quote(number)}"
+        alma = AlmaClient(InProcessBackend(service=self.service, institution=inst.code, api_key=key.key))
         try:
-            with self.service.lock:
-                done = perform(inst, number, form)
+            # in a worker thread, as the in-process backend waits out an injected delay by sleeping; the domain
+            # takes the institution's lock and a durable service its own, as for every API call
+            done = await run_in_threadpool(perform, alma, number, form)
         except (AlmaError, HarnessError) as refusal_:
             message = getattr(refusal_, "message", str(refusal_))
             return RedirectResponse(f"{back}{'&' if '?' in back else '?'}refused={quote(message)}", status_code=303)
-        self.actions.append({"at": self.service.clock.now().strftime("%Y-%m-%d %H:%M:%S"),
-                             "institution": inst.code, "po_line": number, "text": f"{done} (librarian, here)"})
+        except NoAnswer as lost:  # an injected dropped connection or a delay past the time-out [decision]
+            message = f"{lost} Alma may have done it: look at the PO line."
+            return RedirectResponse(f"{back}{'&' if '?' in back else '?'}refused={quote(message)}", status_code=303)
         return RedirectResponse(f"{back}{'&' if '?' in back else '?'}done={quote(done)}", status_code=303)
 
-    def _actions(self) -> dict[str, Callable[[Institution, str, dict[str, str]], str]]:
-        service = self.service
+    def _line(self, number: str, code: str) -> tuple[Institution | None, POLine | None]:
+        """The PO line as it is now (read after the call; the world may have been replaced meanwhile)."""
+        inst = self.service.world.institutions.get(code)
+        return inst, inst.po_lines.get(number) if inst else None
 
-        def approve(inst: Institution, number: str, form: dict[str, str]) -> str:
-            line = lifecycle.approve(service.world, inst.code, number, service.clock)
-            return f"PO line {number} approved: now {pages.status_label(line.status)}"
+    def _actions(self) -> dict[str, Callable[[AlmaClient, str, dict[str, str]], str]]:
+        """Each action: one call of Alma's API (or the simulator's librarian path where Alma has no REST one),
+        then the sentence the page shows, read from the domain."""
 
-        def cancel(inst: Institution, number: str, form: dict[str, str]) -> str:
+        def status(alma: AlmaClient, number: str) -> str:
+            _, line = self._line(number, alma.institution())
+            return pages.status_label(line.status) if line else "gone"
+
+        def approve(alma: AlmaClient, number: str, form: dict[str, str]) -> str:
+            alma.approve_po_line(number)
+            return f"PO line {number} approved: now {status(alma, number)}"
+
+        def cancel(alma: AlmaClient, number: str, form: dict[str, str]) -> str:
             reason = form.get("reason", "")
-            lifecycle.cancel(service.world, inst.code, number, reason, service.clock, comment=form.get("comment", ""),
-                             inform_vendor=form.get("inform_vendor") == "yes")
-            return f"PO line {number} cancelled: {inst.cancellation_reasons.get(reason, reason)}"
+            alma.cancel_po_line(number, reason, comment=form.get("comment") or None,
+                                inform_vendor=form.get("inform_vendor") == "yes")
+            inst, _ = self._line(number, alma.institution())
+            return f"PO line {number} cancelled: {inst.cancellation_reasons.get(reason, reason) if inst else reason}"
 
-        def receive(inst: Institution, number: str, form: dict[str, str]) -> str:
-            item = lifecycle.receive(service.world, inst.code, number, service.clock, item_id=form.get("item", ""))
-            line = inst.po_lines[number]
-            return f"Item {item.barcode or item.id} of PO line {number} received: line {pages.status_label(line.status)}"
+        def receive(alma: AlmaClient, number: str, form: dict[str, str]) -> str:
+            item_id = form.get("item", "")
+            alma.receive_item(number, item_id or None)
+            inst, _ = self._line(number, alma.institution())
+            item = inst.items.get(item_id) if inst and item_id else None
+            what = f"Item {item.barcode or item.id}" if item else "A new item"
+            return f"{what} of PO line {number} received: line {status(alma, number)}"
 
-        def activate(inst: Institution, number: str, form: dict[str, str]) -> str:
+        def activate(alma: AlmaClient, number: str, form: dict[str, str]) -> str:
             portfolio_id = form.get("portfolio", "")
-            line = inst.po_lines.get(number)
+            _, line = self._line(number, alma.institution())
             if line is None or portfolio_id not in line.portfolio_ids:
                 raise HarnessError(f"Portfolio {portfolio_id} is not a portfolio of PO line {number}.")
-            lifecycle.activate_portfolio(service.world, inst.code, portfolio_id, service.clock)
-            return f"Portfolio {portfolio_id} of PO line {number} activated: line {pages.status_label(line.status)}"
+            alma.activate_portfolio(portfolio_id)
+            return f"Portfolio {portfolio_id} of PO line {number} activated: line {status(alma, number)}"
 
         return {"approve": approve, "cancel": cancel, "receive": receive, "activate": activate}
 

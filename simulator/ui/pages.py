@@ -2,7 +2,7 @@
 
 Owns the view models of the librarian's view: plain dicts and lists built from an `Institution` (and the
 request journal for a vendor key's activity), ready for the templates. Nothing here changes the world; the
-actions are in `simulator.ui.app`, through `simulator.alma.lifecycle`.
+actions are in `simulator.ui.app`, through the API's edge.
 Imports the domain (model, queries, alerts), simulator.money and simulator.admin.journal (to read it).
 """
 
@@ -310,14 +310,15 @@ def _vendor_of(exchange: Exchange) -> str:
     return ""
 
 
-def history(exchanges: Iterable[Exchange], actions: Iterable[dict[str, str]], line: POLine) -> list[dict[str, str]]:
-    """What happened to a PO line: the calls that named it (the journal) and the librarian's actions here."""
+def history(exchanges: Iterable[Exchange], line: POLine) -> list[dict[str, str]]:
+    """What happened to a PO line: the calls that named it or one of its portfolios, from the request journal —
+    the vendor's and the librarian's alike, as the view's actions are API calls too."""
     found = []
     for exchange in exchanges:
-        if line.number in exchange.summary or exchange.params.get("po_line_id") == line.number:
+        if (line.number in exchange.summary or exchange.params.get("po_line_id") == line.number
+                or exchange.params.get("portfolio_id") in line.portfolio_ids):
             at = exchange.at.strftime("%Y-%m-%d %H:%M:%S") if hasattr(exchange.at, "strftime") else str(exchange.at)
             found.append({"at": at, "text": exchange.summary})
-    found += [a for a in actions if a.get("po_line") == line.number]
     if not any("created" in event["text"] or "ordered" in event["text"] for event in found):
         how = "by the API" if line.draft.source_type == "API" else f"({line.draft.source_type.lower()})"
         found.append({"at": line.created_date.rstrip("Z"), "text": f"PO line {line.number} created {how}"})

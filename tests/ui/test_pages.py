@@ -37,7 +37,7 @@ def test_approving_from_in_review_sends_the_line_and_encumbers_the_fund(running,
     assert f'data-po-line="{number}"' not in http.get(f"{UI}/review").text
     assert fund_encumbered(http, "HIST-MONO") != before
     line_page = http.get(f"{UI}/po-lines/{number}").text
-    assert "approved" in line_page  # the status history keeps the librarian's action
+    assert f"PO line {number} approved" in line_page  # the status history: the action, from the journal
 
 
 def test_a_po_line_page_reads_like_alma(running, alma, session):
