@@ -312,6 +312,9 @@ ERRORS.update({
     ("GET", f"{ALMA}/acq/vendors/{{vendor_code}}/invoices"): ("401871", "402119"),
     ("GET", f"{ALMA}/acq/funds/{{fund_id}}/transactions"): ("401873", "40166404", "60106", "402119"),
     ("POST", _ITEM): ("40166410", "402204", "402203", "402208", "401689", "401877"),
+    ("POST", f"{ALMA}/acq/funds/{{fund_id}}/transactions"): ("4018841", "4018842", "4018843", "4018845",
+                                                             "4018846", "4018847", "4018848", "4018851", "401873",
+                                                             "402119", "401676"),
 })
 DECISIONS.update({
     ("POST", _INV): {"401676": _BODY},
@@ -321,6 +324,10 @@ DECISIONS.update({
                          "60284": "an invoice line the invoice does not have is refused with 60284 'Invoice line "
                                   "not valid', as on PUT."},
     ("PUT", _INV_LINE): {"401676": _BODY},
+    ("POST", f"{ALMA}/acq/funds/{{fund_id}}/transactions"): {
+        "401676": _BODY, "401873": "an unknown fund is refused as on GET …/transactions.",
+        "402119": "a transfer larger than the fund's available balance, or an allocation below zero, is refused "
+                  "with Alma's general error."},
     ("POST", _ITEM): {
         "40166410": "an op other than scan is refused with the general 'parameter not valid' code.",
         "402204": _NOT_NUMERIC, "402203": _NO_BIB, "402208": _NO_HOLDING,

@@ -879,6 +879,24 @@ def fund_transactions(call: Call) -> Answer:
     return Answer(s.list_json("fund_transaction", bodies, total), plural="fund_transactions")
 
 
+@_route("POST", f"{ALMA}/acq/funds/{{fund_id}}/transactions", "acq", write=True)
+def add_fund_transaction(call: Call) -> Answer:
+    """An ALLOCATION (negative takes allocation back) or a TRANSFER to `related_fund`."""
+    body = _body(call)
+    amount = body.get("amount")
+    raw = amount.get("sum") if isinstance(amount, dict) else amount
+    value = to_decimal(raw) if raw not in (None, "") and not isinstance(raw, bool) else None
+    if raw not in (None, "") and value is None:
+        raise IllegalValue(f"Given amount is illegal: {raw!r}.", code="4018843")
+    related = body.get("related_fund")
+    related_code = s.code_of(related) if related else ""
+    posted = _funds.add_fund_transaction(call.world, call.institution.code, call.params["fund_id"],
+                                         s.code_of(body.get("type")), value, call.clock, related_fund=related_code,
+                                         note=s.text_of(body.get("note")))
+    fund = _funds.find_fund(call.institution, call.params["fund_id"])
+    return Answer(s.fund_transaction_to_json(posted[0], fund, call.institution, call.base), root="fund_transaction")
+
+
 @_route("POST", f"{ALMA}/bibs/{{mms_id}}/holdings/{{holding_id}}/items/{{item_pid}}", "bibs", write=True)
 def scan_in_item(call: Call) -> Answer:
     """Alma's scan-in (op=scan): for an item still in acquisition, scanning it in receives it, as the receiving

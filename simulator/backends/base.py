@@ -267,6 +267,16 @@ class AlmaClient:
         return self._call("GET", f"{ALMA}/acq/funds/{fund_id}/transactions", filter=filter, q=q, limit=limit,
                           offset=offset)
 
+    def add_fund_transaction(self, fund_id: str, kind: str, amount: float | str, *,
+                             related_fund: str | None = None, note: str | None = None) -> dict:
+        """POST /acq/funds/{fund_id}/transactions: ALLOCATION, or TRANSFER to `related_fund`."""
+        body: dict[str, Any] = {"type": {"value": kind}, "amount": {"sum": str(amount)}}
+        if related_fund:
+            body["related_fund"] = {"value": related_fund}
+        if note:
+            body["note"] = note
+        return self._call("POST", f"{ALMA}/acq/funds/{fund_id}/transactions", body)
+
     def scan_in_item(self, mms_id: str, holding_id: str, item_pid: str) -> dict:
         """Alma's scan-in (op=scan); an item still in acquisition is received by it."""
         return self._call("POST", f"{ALMA}/bibs/{mms_id}/holdings/{holding_id}/items/{item_pid}", {}, op="scan")

@@ -219,3 +219,15 @@ def test_cancelling_with_inform_vendor_writes_the_vendor_an_ordchg(alma):
     assert len(messages) == 1
     read = edifact.read(messages[0])
     assert [c.po_line for c in read.cancellations] == [line["number"]]
+
+
+def test_an_allocation_and_a_transfer_are_fund_transactions(alma):
+    before = alma.fund("HIST-MONO")
+    posted = alma.add_fund_transaction("HIST-MONO", "ALLOCATION", "1000.00", note="Rehearsal budget")
+    assert posted["type"]["value"] == "ALLOCATION" and posted["amount"]["sum"] == 1000
+    after = alma.fund("HIST-MONO")
+    assert after["allocated_balance"] == before["allocated_balance"] + 1000
+    assert refusal_code(lambda: alma.add_fund_transaction("HIST-MONO", "EXPENDITURE", "1")) == "4018842"
+    assert refusal_code(lambda: alma.add_fund_transaction("HIST-MONO", "TRANSFER", "1")) == "4018845"
+    assert alma.fund_transactions("HIST-MONO", filter="ALLOCATION")["fund_transaction"][-1]["note"] == \
+        "Rehearsal budget"

@@ -161,6 +161,7 @@ _REFUSALS = [
     ("GET", "/acq/funds/HIST-MONO/transactions", {"filter": "GIFT"}, b"", "40166404"),
     ("GET", "/acq/funds/HIST-MONO/transactions", {"q": "colour~red"}, b"", "60106"),
     ("POST", "/bibs/123/holdings/1/items/1", {"op": "loan"}, b"", "40166410"),
+    ("POST", "/acq/funds/HIST-MONO/transactions", {}, b'{"amount": {"sum": "1"}}', "4018841"),
 ]
 
 
