@@ -19,6 +19,7 @@ COMMANDS = {
     "bench": "measure the simulator against the quality bars and print the table",
     "load": "drive vendor carts against a server with Locust (distributed load rehearsal)",
     "clone": "read an institution's acquisitions set-up from any Alma (read-only) into a world file",
+    "edi": "load a vendor's EDIFACT invoice file (Alma's FTP pick-up, simulated) or read a vendor's EDI outbox",
 }
 
 
