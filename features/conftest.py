@@ -26,6 +26,7 @@ pytest_plugins = [
     "features.steps.portfolios",
     "features.steps.review",
     "features.steps.lifecycle",
+    "features.steps.invoicing",
     "features.steps.trouble",
 ]
 
