@@ -230,9 +230,9 @@ def _allocated_funds(alma: AlmaClient) -> list[dict]:
 
 def budget_factor(orders: int, budget: float | str | None = "auto") -> float:
     """The factor the everyday funds are scaled by: `budget` when given, else orders / BASE_ORDERS (at least 1)."""
-    if budget not in (None, "auto"):
-        return float(budget)
-    return max(1.0, orders / BASE_ORDERS)
+    if budget is None or budget == "auto":
+        return max(1.0, orders / BASE_ORDERS)
+    return float(budget)
 
 
 def scale_budget(alma: AlmaClient, factor: float) -> None:
