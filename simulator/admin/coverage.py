@@ -298,6 +298,7 @@ QUERY.update({
     ("GET", f"{ALMA}/acq/vendors/{{vendor_code}}/invoices"): _PAGE,
     ("GET", f"{ALMA}/acq/funds/{{fund_id}}/transactions"): ("q", "filter", *_PAGE),
     ("POST", _ITEM): ("op",),
+    ("POST", f"{LIBRARIAN}/receiving/scan"): ("barcode", "receive_date"),
 })
 ERRORS.update({
     ("POST", _INV): ("402119", "401676", *_HEADER),

@@ -913,3 +913,12 @@ def scan_in_item(call: Call) -> Answer:
         if line is not None:
             item = lifecycle.receive(call.world, call.institution.code, line.number, call.clock, item_id=item.id)
     return Answer(s.alma_item_to_json(item, call.institution, call.base, call.institution.network), root="item")
+
+
+@_route("POST", f"{LIBRARIAN}/receiving/scan", "librarian", write=True)
+def scan_barcode(call: Call) -> Answer:
+    """The receiving desk scans a barcode (`?barcode=`): the ordered item carrying it is received — a shelf-ready
+    item arrives with the vendor's barcode on it. Alma's scan-in takes the item's PID; this finds it by barcode."""
+    item = lifecycle.receive_by_barcode(call.world, call.institution.code, call.arg("barcode"), call.clock,
+                                        receive_date=call.arg("receive_date"))
+    return Answer(s.item_to_json(item, call.institution, call.base), root="item")

@@ -281,6 +281,10 @@ class AlmaClient:
         """Alma's scan-in (op=scan); an item still in acquisition is received by it."""
         return self._call("POST", f"{ALMA}/bibs/{mms_id}/holdings/{holding_id}/items/{item_pid}", {}, op="scan")
 
+    def receive_by_barcode(self, barcode: str, *, receive_date: str | None = None) -> dict:
+        """The librarian scans an arrived item's barcode at the receiving desk (a shelf-ready item); the item."""
+        return self._call("POST", f"{LIBRARIAN}/receiving/scan", {}, barcode=barcode, receive_date=receive_date)
+
     def send_edi_file(self, text: str, *, vendor: str | None = None, name: str | None = None) -> dict:
         """Drop an EDIFACT file on the institution's EDI account (the simulator's admin API; Alma's FTP pick-up
         has no REST call). The invoices it loaded; a refused file raises HarnessError and loads nothing."""

@@ -231,3 +231,12 @@ def test_an_allocation_and_a_transfer_are_fund_transactions(alma):
     assert refusal_code(lambda: alma.add_fund_transaction("HIST-MONO", "TRANSFER", "1")) == "4018845"
     assert alma.fund_transactions("HIST-MONO", filter="ALLOCATION")["fund_transaction"][-1]["note"] == \
         "Rehearsal budget"
+
+
+def test_the_receiving_desk_scans_a_shelf_ready_barcode(alma):
+    line = alma.create_po_line(po_line())
+    barcode = alma.po_line_items(line["number"])["item"][0]["barcode"]
+    assert barcode
+    scanned = alma.receive_by_barcode(barcode)
+    assert scanned["receive_date"]
+    assert refusal_code(lambda: alma.receive_by_barcode("NO-SUCH-BARCODE")) == "401877"
