@@ -922,3 +922,13 @@ def scan_barcode(call: Call) -> Answer:
     item = lifecycle.receive_by_barcode(call.world, call.institution.code, call.arg("barcode"), call.clock,
                                         receive_date=call.arg("receive_date"))
     return Answer(s.item_to_json(item, call.institution, call.base), root="item")
+
+
+@_route("GET", f"{LIBRARIAN}/purchase-orders/{{po_number}}", "librarian")
+def librarian_purchase_order(call: Call) -> Answer:
+    """A PO as the librarian's PO screen shows it: its status (SENT, CLOSED once every line is closed or
+    cancelled, CANCELLED) and its lines. Alma's REST API has no PO call."""
+    po = call.institution.purchase_orders.get(call.params["po_number"])
+    if po is None:
+        raise NotFound(f"No purchase order {call.params['po_number']}.", code="402119")
+    return Answer(s.purchase_order_to_json(po, call.institution), root="purchase_order")

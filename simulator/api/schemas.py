@@ -837,3 +837,13 @@ def fund_transaction_to_json(transaction: FundTransaction, fund: Fund, inst: Ins
         result["related_fund"] = {"value": related.id if related else transaction.related_fund,
                                   "desc": transaction.related_fund}
     return result
+
+
+def purchase_order_to_json(po, inst: Institution) -> dict:
+    """A purchase order for the librarian's view [decision: Alma's REST API has no PO object; the fields are the
+    PO screen's]: number, vendor, status, sent date and its lines with their statuses."""
+    lines = [inst.po_lines[n] for n in po.po_lines if n in inst.po_lines]
+    return {"number": po.number, "vendor": coded(po.vendor), "status": coded(po.status, po.status.title()),
+            "sent_date": po.sent_date,
+            "po_line": [{"number": l.number, "status": coded(l.status.value, STATUS_LABELS.get(l.status, ""))}
+                        for l in lines]}

@@ -285,6 +285,10 @@ class AlmaClient:
         """The librarian scans an arrived item's barcode at the receiving desk (a shelf-ready item); the item."""
         return self._call("POST", f"{LIBRARIAN}/receiving/scan", {}, barcode=barcode, receive_date=receive_date)
 
+    def purchase_order(self, po_number: str) -> dict:
+        """The PO a PO line is on, as the librarian's PO screen shows it (status, lines); Alma has no REST call."""
+        return self._call("GET", f"{LIBRARIAN}/purchase-orders/{po_number}")
+
     def send_edi_file(self, text: str, *, vendor: str | None = None, name: str | None = None) -> dict:
         """Drop an EDIFACT file on the institution's EDI account (the simulator's admin API; Alma's FTP pick-up
         has no REST call). The invoices it loaded; a refused file raises HarnessError and loads nothing."""

@@ -30,9 +30,9 @@ def header(**changes) -> dict:
 
 
 def state_of(alma) -> dict:
-    """What a refused invoice call must leave untouched: invoices, fund transactions, the id sequence."""
-    state = alma.institution_state()["institution"]
-    return {key: state.get(key) for key in ("invoices", "funds", "ids", "po_lines")}
+    """What a refused invoice call must leave untouched: the institution's whole state (invoices, funds with their
+    transactions, the id sequences, PO lines, the EDI outbox …)."""
+    return alma.institution_state()
 
 
 def refusal_code(call) -> str:
@@ -56,6 +56,9 @@ def test_an_invoice_by_api_pays_a_po_line_and_closes_it_once_received(alma):
     assert alma.get_po_line(number)["status"]["value"] == "SENT"  # invoiced, not yet received
     alma.receive_item(number, alma.po_line_items(number)["item"][0]["pid"])
     assert alma.get_po_line(number)["status"]["value"] == "CLOSED"
+    po = alma.purchase_order(line["po_number"])
+    assert po["status"]["value"] == "CLOSED" and po["po_line"] == [{"number": number,
+                                                                    "status": {"value": "CLOSED", "desc": "Closed"}}]
     paid = alma.invoice_operation(invoice["id"], "paid")
     assert paid["invoice_status"]["value"] == "CLOSED" and paid["payment"]["payment_status"]["value"] == "PAID"
     assert paid["invoice_workflow_status"] == {}

@@ -104,7 +104,7 @@ def test_the_declared_query_parameters_are_the_ones_handlers_read():
                "library_code": "MAIN", "location_code": "STACKS", "code_table": "PurchaseType", "id": "GOBI_API",
                "mms_id": line.mms_id, "portfolio_id": "x", "collection_id": "x", "service_id": "x", "code": "X",
                "fund_code": "HIST-MONO", "holding_id": "x", "item_pid": "x", "invoice_id": "x",
-               "invoice_line_id": "x"}
+               "invoice_line_id": "x", "po_number": "x"}
     for route in ROUTES:
         query = RecordingQuery()
         query.read = set()
