@@ -11,6 +11,7 @@ import pytest
 
 from simulator.backends import AlmaClient, InProcessBackend
 from simulator.cli import main
+from simulator.errors import HarnessError
 from simulator.vendors import VENDORS
 from simulator.vendors.rehearsal import budget_factor, rehearse
 
@@ -81,3 +82,18 @@ def test_almasim_edi_load_and_outbox_against_a_server(capsys):
         assert json.loads(capsys.readouterr().out)["messages"] == []
     finally:
         running.stop()
+
+
+def test_an_invoice_alma_cannot_take_leaves_the_orders_uninvoiced_not_the_rehearsal_broken():
+    """Against an Alma without the simulator's EDI drop (a real one), the EDI vendors' invoices cannot be sent:
+    the rehearsal still finishes and says so."""
+
+    class NoEdiDrop(InProcessBackend):
+        def admin(self, method, path, body=None, query=None):
+            if path.startswith("/edi/"):
+                raise HarnessError(f"{method} {path} is the simulator's own admin API; a real Alma has none")
+            return super().admin(method, path, body, query)
+
+    result = rehearse(AlmaClient(NoEdiDrop()), ORDERED[:1], orders=3, seed=5).as_json()
+    gobi = result["vendors"]["gobi"]
+    assert gobi["invoiced"] == 0 and gobi["reasons"]["failed"]["INVOICE_NOT_SENT"] == gobi["created"] > 0
