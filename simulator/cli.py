@@ -21,6 +21,7 @@ COMMANDS = {
     "clone": "read an institution's acquisitions set-up from any Alma (read-only) into a world file",
     "ui": "the librarian's view: a fresh simulated Alma in the browser (In Review, PO lines, funds)",
     "init": "write a folder of your own Gherkin scenarios (world file, example feature) that runs with pytest",
+    "edi": "load a vendor's EDIFACT invoice file (Alma's FTP pick-up, simulated) or read a vendor's EDI outbox",
 }
 
 

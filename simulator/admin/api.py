@@ -18,10 +18,12 @@
     GET|PUT /almasim/v1/admin/state                 export / import the whole world as a JSON snapshot
     GET    /almasim/v1/admin/openapi.json           OpenAPI 3 of what the simulator serves
     GET    /almasim/v1/admin/coverage               the coverage page (?format=json|md)
+    POST   /almasim/v1/admin/edi/{institution}/invoices        an EDIFACT INVOIC file, as Alma's FTP pick-up
+    GET    /almasim/v1/admin/edi/{institution}/outbox/{vendor} what Alma sent the vendor by EDI (ORDCHG)
 
 (/almasim/v1/admin/bare, any method, answers a tiny JSON object and nothing else: the benchmark's baseline.)
-Misuse is answered 400 `{"error": "SIMULATOR: …"}`. Imports coverage, faults and simulator.errors (service and
-wire for typing only).
+Misuse is answered 400 `{"error": "SIMULATOR: …"}`. Imports coverage, faults, simulator.errors, simulator.edifact
+and the domain's EDI account (service and wire for typing only).
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from typing import TYPE_CHECKING, Any
 
 from simulator.admin import coverage
 from simulator.admin.faults import Fault
+from simulator import edifact
+from simulator.alma import edi
 from simulator.errors import HarnessError, SimulatorError
 
 if TYPE_CHECKING:
@@ -323,3 +327,52 @@ def coverage_page(service: AlmaService, request: Request) -> Reply:
     if request.query.get("format", "md") == "json":
         return Reply(coverage.report())
     return Reply(coverage.markdown(), content_type="text/markdown;charset=UTF-8")
+
+
+# ---------------------------------------------------------------- EDI (Alma's FTP pick-up, simulated) -----------
+#   POST /almasim/v1/admin/edi/{institution}/invoices   ?vendor=&name=  body: the EDIFACT file (raw text, or JSON
+#        {"file": text, "vendor"?, "name"?}); the invoices loaded, or 400 and nothing loaded
+#   GET  /almasim/v1/admin/edi/{institution}/outbox/{vendor}   what Alma sent the vendor by EDI (ORDCHG)
+# [decision] Without `vendor`, the file's vendor is the one whose EDI code (or code) is the interchange's sender.
+
+
+def _edi_upload(request: Request) -> tuple[str, str, str]:
+    """(file text, vendor, file name) from the body and query."""
+    text = request.text
+    spec: dict[str, Any] = {}
+    if text.lstrip().startswith(("{", '"')):
+        parsed = request.json()
+        spec = parsed if isinstance(parsed, dict) else {"file": parsed}
+        text = str(spec.get("file", ""))
+    vendor = str(request.query.get("vendor") or spec.get("vendor") or "")
+    return text, vendor, str(request.query.get("name") or spec.get("name") or "")
+
+
+def _edi_sender(text: str) -> str:
+    try:
+        return edifact.read(text).sender
+    except edifact.EdifactError as exc:
+        raise HarnessError(f"EDI file refused, nothing loaded: {exc}") from None
+
+
+@_admin("POST", "/edi/{institution}/invoices")
+def load_edi_invoices(service: AlmaService, request: Request) -> Reply:
+    text, vendor, name = _edi_upload(request)
+    if not text.strip():
+        raise HarnessError("EDI file refused, nothing loaded: the body is empty; send the EDIFACT file")
+    institution = service.world.institution(request.params["institution"])
+    if not vendor:
+        sender = _edi_sender(text)
+        vendor = next((v.code for v in institution.vendors.values() if (v.edi_code or v.code) == sender), sender)
+    loaded = edi.load_invoices(service.world, institution.code, vendor, text, service.clock, file_name=name)
+    return Reply({"institution": institution.code, "vendor": vendor, "file": name, "invoices": [
+        {"id": i.id, "number": i.number, "status": i.workflow_status.value, "total_amount": str(i.total_amount),
+         "currency": i.currency, "alerts": [a.code for a in i.alerts],
+         "lines": [{"number": l.number, "po_line": l.po_line, "price": str(l.price)} for l in i.lines]}
+        for i in loaded]}, 201)
+
+
+@_admin("GET", "/edi/{institution}/outbox/{vendor}")
+def edi_outbox(service: AlmaService, request: Request) -> dict:
+    messages = edi.outbox(service.world, request.params["institution"], request.params["vendor"])
+    return {"vendor": request.params["vendor"], "messages": messages}

@@ -280,3 +280,59 @@ def markdown() -> str:
 
 def dumps(document: dict) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+# ---------------------------------------------------------------- invoices, fund transactions, scan-in (§7) ------
+_INV = f"{ALMA}/acq/invoices"
+_INV_ONE = f"{_INV}/{{invoice_id}}"
+_INV_LINE = f"{_INV_ONE}/lines/{{invoice_line_id}}"
+_ITEM = f"{_HOLDINGS}/{{holding_id}}/items/{{item_pid}}"
+_HEADER = ("60233", "60288", "60234", "60235", "60236", "60237", "60238", "60242", "60246", "4028805")
+_LINE = ("60247", "60248", "60249", "60254", "60255", "60257")
+_NO_INVOICE = "an unknown invoice id is refused with 412400 'Invoice not found', as on GET /acq/invoices/{id}."
+
+QUERY.update({
+    ("GET", _INV): ("q", "limit", "offset", "base_status", "invoice_workflow_status", "owner", "creation_form"),
+    ("POST", _INV_ONE): ("op",),
+    ("GET", f"{_INV_ONE}/lines"): ("q", *_PAGE),
+    ("GET", f"{ALMA}/acq/vendors/{{vendor_code}}/invoices"): _PAGE,
+    ("GET", f"{ALMA}/acq/funds/{{fund_id}}/transactions"): ("q", "filter", *_PAGE),
+    ("POST", _ITEM): ("op",),
+    ("POST", f"{LIBRARIAN}/receiving/scan"): ("barcode", "receive_date"),
+})
+ERRORS.update({
+    ("POST", _INV): ("402119", "401676", *_HEADER),
+    ("GET", _INV): ("402119",),
+    ("GET", _INV_ONE): ("412400",),
+    ("PUT", _INV_ONE): ("402119", "401676", "412400", "60291", *_HEADER),
+    ("POST", _INV_ONE): ("40166410", "412400", "60260", "60267", "60268"),
+    ("GET", f"{_INV_ONE}/lines"): ("412400", "402119"),
+    ("POST", f"{_INV_ONE}/lines"): ("402119", "401676", "412400", "60285", *_LINE),
+    ("GET", _INV_LINE): ("412400", "60284"),
+    ("PUT", _INV_LINE): ("402119", "401676", "412400", "60284", "60286", *_LINE),
+    ("GET", f"{ALMA}/acq/vendors/{{vendor_code}}/invoices"): ("401871", "402119"),
+    ("GET", f"{ALMA}/acq/funds/{{fund_id}}/transactions"): ("401873", "40166404", "60106", "402119"),
+    ("POST", _ITEM): ("40166410", "402204", "402203", "402208", "401689", "401877"),
+    ("POST", f"{ALMA}/acq/funds/{{fund_id}}/transactions"): ("4018841", "4018842", "4018843", "4018845",
+                                                             "4018846", "4018847", "4018848", "4018851", "401873",
+                                                             "402119", "401676"),
+})
+DECISIONS.update({
+    ("POST", _INV): {"401676": _BODY},
+    ("PUT", _INV_ONE): {"401676": _BODY, "412400": _NO_INVOICE},
+    ("POST", f"{_INV_ONE}/lines"): {"401676": _BODY},
+    ("GET", _INV_LINE): {"412400": _NO_INVOICE,
+                         "60284": "an invoice line the invoice does not have is refused with 60284 'Invoice line "
+                                  "not valid', as on PUT."},
+    ("PUT", _INV_LINE): {"401676": _BODY},
+    ("POST", f"{ALMA}/acq/funds/{{fund_id}}/transactions"): {
+        "401676": _BODY, "401873": "an unknown fund is refused as on GET …/transactions.",
+        "402119": "a transfer larger than the fund's available balance, or an allocation below zero, is refused "
+                  "with Alma's general error."},
+    ("POST", _ITEM): {
+        "40166410": "an op other than scan is refused with the general 'parameter not valid' code.",
+        "402204": _NOT_NUMERIC, "402203": _NO_BIB, "402208": _NO_HOLDING,
+        "401689": "an item PID the holding does not have is refused as on GET …/items/{item_pid}.",
+        "401877": "scanning in an item still in acquisition receives it; a receipt Alma refuses keeps "
+                  "POST /acq/po-lines/{id}/items/{item_id}'s code."},
+})

@@ -229,3 +229,72 @@ class AlmaClient:
         institution = state["institutions"][self.institution()]
         network = state.get("networks", {}).get(institution.get("network") or "")
         return {"institution": institution, "network_zone": network}
+
+    # -- invoices, fund transactions, EDI and scan-in (ORDERING-RULES §7) -------------------------------------------
+    def create_invoice(self, invoice: dict) -> dict:
+        return self._call("POST", f"{ALMA}/acq/invoices", invoice)
+
+    def invoices(self, **query: Any) -> dict:
+        return self._call("GET", f"{ALMA}/acq/invoices", **query)
+
+    def invoice(self, invoice_id: str) -> dict:
+        return self._call("GET", f"{ALMA}/acq/invoices/{invoice_id}")
+
+    def update_invoice(self, invoice_id: str, invoice: dict) -> dict:
+        return self._call("PUT", f"{ALMA}/acq/invoices/{invoice_id}", invoice)
+
+    def invoice_operation(self, invoice_id: str, op: str, *, note: str | None = None) -> dict:
+        """op = process_invoice | mark_in_erp | paid | rejected (a rejection needs its note)."""
+        return self._call("POST", f"{ALMA}/acq/invoices/{invoice_id}", {"note": note} if note else {}, op=op)
+
+    def invoice_lines(self, invoice_id: str, **query: Any) -> dict:
+        return self._call("GET", f"{ALMA}/acq/invoices/{invoice_id}/lines", **query)
+
+    def add_invoice_line(self, invoice_id: str, line: dict) -> dict:
+        return self._call("POST", f"{ALMA}/acq/invoices/{invoice_id}/lines", line)
+
+    def invoice_line(self, invoice_id: str, line_id: str) -> dict:
+        return self._call("GET", f"{ALMA}/acq/invoices/{invoice_id}/lines/{line_id}")
+
+    def update_invoice_line(self, invoice_id: str, line_id: str, line: dict) -> dict:
+        return self._call("PUT", f"{ALMA}/acq/invoices/{invoice_id}/lines/{line_id}", line)
+
+    def vendor_invoices(self, code: str, **query: Any) -> dict:
+        return self._call("GET", f"{ALMA}/acq/vendors/{code}/invoices", **query)
+
+    def fund_transactions(self, fund_id: str, *, filter: str | None = None, q: str | None = None,
+                          limit: int | None = 100, offset: int | None = None) -> dict:
+        return self._call("GET", f"{ALMA}/acq/funds/{fund_id}/transactions", filter=filter, q=q, limit=limit,
+                          offset=offset)
+
+    def add_fund_transaction(self, fund_id: str, kind: str, amount: float | str, *,
+                             related_fund: str | None = None, note: str | None = None) -> dict:
+        """POST /acq/funds/{fund_id}/transactions: ALLOCATION, or TRANSFER to `related_fund`."""
+        body: dict[str, Any] = {"type": {"value": kind}, "amount": {"sum": str(amount)}}
+        if related_fund:
+            body["related_fund"] = {"value": related_fund}
+        if note:
+            body["note"] = note
+        return self._call("POST", f"{ALMA}/acq/funds/{fund_id}/transactions", body)
+
+    def scan_in_item(self, mms_id: str, holding_id: str, item_pid: str) -> dict:
+        """Alma's scan-in (op=scan); an item still in acquisition is received by it."""
+        return self._call("POST", f"{ALMA}/bibs/{mms_id}/holdings/{holding_id}/items/{item_pid}", {}, op="scan")
+
+    def receive_by_barcode(self, barcode: str, *, receive_date: str | None = None) -> dict:
+        """The librarian scans an arrived item's barcode at the receiving desk (a shelf-ready item); the item."""
+        return self._call("POST", f"{LIBRARIAN}/receiving/scan", {}, barcode=barcode, receive_date=receive_date)
+
+    def purchase_order(self, po_number: str) -> dict:
+        """The PO a PO line is on, as the librarian's PO screen shows it (status, lines); Alma has no REST call."""
+        return self._call("GET", f"{LIBRARIAN}/purchase-orders/{po_number}")
+
+    def send_edi_file(self, text: str, *, vendor: str | None = None, name: str | None = None) -> dict:
+        """Drop an EDIFACT file on the institution's EDI account (the simulator's admin API; Alma's FTP pick-up
+        has no REST call). The invoices it loaded; a refused file raises HarnessError and loads nothing."""
+        body = {"file": text, **({"vendor": vendor} if vendor else {}), **({"name": name} if name else {})}
+        return self.backend.admin("POST", f"/edi/{self.institution()}/invoices", body)
+
+    def edi_outbox(self, vendor: str) -> list[str]:
+        """Every EDI interchange Alma has sent `vendor` (ORDCHG cancellations), oldest first."""
+        return self.backend.admin("GET", f"/edi/{self.institution()}/outbox/{vendor}")["messages"]

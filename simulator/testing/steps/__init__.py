@@ -28,6 +28,7 @@ STEP_MODULES = [
     "simulator.testing.steps.portfolios",
     "simulator.testing.steps.review",
     "simulator.testing.steps.lifecycle",
+    "simulator.testing.steps.invoicing",
     "simulator.testing.steps.trouble",
 ]
 
