@@ -11,12 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from parse import with_pattern
 from pytest_bdd import given, parsers, then, when
 
 from simulator.testing.steps._alma import attempt, current_line, portfolios_of, snapshot
 from simulator.testing.steps._cart import vendor_for
-from simulator.testing.steps._types import Outcome
+from simulator.testing.steps._types import Outcome, _choice
 from simulator.testing.steps.institution import institution_of
 from simulator import edifact
 from simulator.errors import AlmaError, HarnessError
@@ -33,16 +32,6 @@ INVOICE_REASONS = {"a line is not linked to a PO line": "NOT_LINKED_LINES",
 INVOICE_REFUSALS = {"the invoice number is missing": "60233", "the invoice number is not unique": "60288",
                     "the invoice date is missing": "60234", "a rejection needs a note": "60268",
                     "the PO line cannot be invoiced": "60248"}
-
-
-def _choice(table: dict[str, str], what: str):
-    pattern = "|".join(sorted(table, key=len, reverse=True))
-
-    @with_pattern(pattern)
-    def convert(text: str) -> str:
-        return table[text]
-    convert.__name__ = what
-    return convert
 
 
 TYPES = {"InvoiceStatus": _choice(INVOICE_STATUSES, "invoice status"),
