@@ -107,17 +107,17 @@ def test_strict_mode_does_not_refuse_what_a_stub_answers(http):
 def test_verification_counts_and_explains_near_misses_over_the_admin_api(http):
     number = http.post(PO_LINES, json=po_line()).json()["number"]
     http.get(f"{PO_LINES}/{number}")
-    http.delete(f"{PO_LINES}/{number}", params={"reason": "LIBRARY_CANCELLED"})
+    http.delete(f"{PO_LINES}/{number}", params={"reason": "ORDERED_IN_ERROR"})
     count = admin(http, "GET", "/journal/count", params={"vendor": "GOBI", "po_line": number}).json()
     assert count["count"] == 3
     assert admin(http, "GET", "/journal/count",
-                 params={"method": "DELETE", "query.reason": "LIBRARY_CANCELLED"}).json()["count"] == 1
+                 params={"method": "DELETE", "query.reason": "ORDERED_IN_ERROR"}).json()["count"] == 1
     ok = admin(http, "POST", "/journal/verify", json={"method": "POST", "path": PO_LINES, "times": 1})
     assert ok.status_code == 200 and ok.json() == {"ok": True, "count": 1}
     failed = admin(http, "POST", "/journal/verify", json={"method": "DELETE", "po_line": number,
                                                            "query": {"reason": "VENDOR_CANCELLED"}, "times": 1})
     assert failed.status_code == 417
-    assert "query has reason=LIBRARY_CANCELLED" in failed.json()["error"]
+    assert "query has reason=ORDERED_IN_ERROR" in failed.json()["error"]
     assert failed.json()["near_misses"][0]["call"].startswith(f"DELETE {PO_LINES}/{number}")
 
 
