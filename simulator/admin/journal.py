@@ -205,7 +205,9 @@ class Journal:
             expected = f"at least {low}" + (f" and at most {at_most}" if at_most is not None else "")
         if ok:
             return ""
-        wanted = ", ".join(f"{k}={v}" for k, v in criteria.items() if v not in (None, "", {}))
+        wanted = ", ".join(
+            ", ".join(f"query.{n}={w}" for n, w in v.items()) if isinstance(v, dict) else f"{k}={v}"
+            for k, v in criteria.items() if v not in (None, "", {}))
         lines = [f"expected {expected} call(s) with {wanted or 'any criteria'}; the journal has {found}."]
         misses = self.near_misses(**criteria)
         if misses:

@@ -177,3 +177,25 @@ def test_the_in_process_backend_reads_a_raw_stub_as_http_would(service):
     with pytest.raises(AlmaError) as refused:
         alma.test()
     assert refused.value.status == 500 and "without Alma's error envelope" in str(refused.value)
+
+
+def test_the_curl_walkthrough_runs_as_written(server):
+    """docs/curl-walkthrough.md's sh blocks, one after the other, with curl and jq, against a fresh server."""
+    import re
+    import shutil
+    import subprocess
+    from pathlib import Path
+    if not (shutil.which("curl") and shutil.which("jq") and shutil.which("bash")):
+        pytest.skip("the walkthrough needs bash, curl and jq")
+    page = Path(__file__).resolve().parents[2] / "docs" / "curl-walkthrough.md"
+    script = "\n".join(re.findall(r"```sh\n(.*?)```", page.read_text(encoding="utf-8"), flags=re.S))
+    ran = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", script], capture_output=True, text=True, timeout=120,
+                         env={"PATH": "/usr/bin:/bin", "ALMA": server.base_url})
+    assert ran.returncode == 0, ran.stderr
+    lines = ran.stdout.splitlines()
+    for expected in ('{"test":"GET - OK - institutionCode: 01TRLC_HVU"}', "POL-10002", "POL-10003", "204",
+                     "Cancelled", "PO line POL-10002 cancelled (reason ORDERED_IN_ERROR)", "401871",
+                     "<html><body>502 Bad Gateway</body></html>", '{"fund": [{"code": "HIS', '{"stubs":[]}',
+                     '{"ok":true,"count":1}', "  #8 DELETE /almaws/v1/acq/po-lines/POL-10002 → 204: query has "
+                     "reason=ORDERED_IN_ERROR", "Three Rivers Library Consortium"):
+        assert expected in lines, expected
