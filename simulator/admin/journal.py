@@ -12,6 +12,7 @@ Imports the standard library only.
 from __future__ import annotations
 
 import fnmatch
+import json
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
@@ -66,7 +67,7 @@ class Exchange:
     def vendor(self) -> str:
         """The vendor code of the PO line this call sent or read (or, for a call that names none, such as a
         cancellation, the vendor an earlier call named for its PO line); "" when unknown."""
-        for source in (self.request, self.answer):
+        for source in (self.request if self.request is not None else _json_body(self.request_body), self.answer):
             if isinstance(source, dict) and source.get("vendor"):
                 return _code(source["vendor"])
         return self.line_vendor
@@ -97,6 +98,16 @@ class Exchange:
             "request": {"content_type": self.request_content_type, "body": _text(self.request_body)},
             "response": {"content_type": self.response_content_type, "body": _text(self.response_body)},
         }
+
+
+def _json_body(body: bytes) -> object:
+    """A JSON body the edge never parsed (a call a stub or a fault answered first), read for verification only."""
+    if not body.lstrip().startswith(b"{"):
+        return None
+    try:
+        return json.loads(body)
+    except ValueError:  # cut at body_cap, or not JSON after all
+        return None
 
 
 def _text(body: bytes) -> str:

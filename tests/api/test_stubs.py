@@ -161,7 +161,7 @@ def test_mock_alma_stubs_and_verifies():
         assert list(alma.stubs) == [] and stub.fired == 1
         alma.journal.assert_called(2, method="POST", path=PO_LINES)
         alma.journal.assert_called(1, outcome="stubbed")
-        assert alma.journal.count(vendor="GOBI", outcome="answered") == 1
+        assert alma.journal.count(vendor="GOBI", outcome="answered") == 2  # the stubbed 200 too
         with pytest.raises(AssertionError) as missed:
             alma.journal.assert_called(method="GET", path=PO_LINES)
         assert "method is POST, not GET" in str(missed.value)
