@@ -13,7 +13,9 @@ import sys
 from simulator.errors import AlmaError, HarnessError, SimulatorError
 
 COMMANDS = {
-    "serve": "run a simulated Alma on 127.0.0.1 and print its base URL and API keys",
+    "serve": "run a simulated Alma on 127.0.0.1 (or --host ADDR) and print its base URL and API keys",
+    "record": "a recording proxy: forward a vendor's calls to a real Alma (or an almasim) and store each exchange",
+    "replay": "send a recording's calls to another Alma and report the differences in library words",
     "rehearse": "the main job: vendor carts place realistic orders against a simulated (or real) Alma",
     "report": "turn a test run into one offline HTML living-documentation page",
     "bench": "measure the simulator against the quality bars and print the table",

@@ -10,6 +10,10 @@
     GET    /almasim/v1/admin/faults                 the active fault rules
     POST   /almasim/v1/admin/faults                 add one (see faults.Fault)
     DELETE /almasim/v1/admin/faults[/{id}]          remove all, or one
+    GET|POST /almasim/v1/admin/stubs                the pinned answers; add one (see stubs.Stub)
+    DELETE /almasim/v1/admin/stubs[/{id}]           remove all, or one
+    GET    /almasim/v1/admin/journal/count          ?method= &path= &vendor= &po_line= &outcome= &query.NAME=
+    POST   /almasim/v1/admin/journal/verify         {criteria…, "times"|"at_least"|"at_most"}: 200, or 417 why not
     GET|PUT /almasim/v1/admin/settings              thresholds, journal caps, strict mode ({"strict": 1})
     GET    /almasim/v1/admin/unmatched              unexpected calls with their near-miss explanation ?institution=
     DELETE /almasim/v1/admin/unmatched              forget them
@@ -22,8 +26,8 @@
     GET    /almasim/v1/admin/edi/{institution}/outbox/{vendor} what Alma sent the vendor by EDI (ORDCHG)
 
 (/almasim/v1/admin/bare, any method, answers a tiny JSON object and nothing else: the benchmark's baseline.)
-Misuse is answered 400 `{"error": "SIMULATOR: …"}`. Imports coverage, faults, simulator.errors, simulator.edifact
-and the domain's EDI account (service and wire for typing only).
+Misuse is answered 400 `{"error": "SIMULATOR: …"}`. Imports coverage, faults, journal, stubs, simulator.errors,
+simulator.edifact and the domain's EDI account (service and wire for typing only).
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ from simulator.admin import coverage
 from simulator.admin.faults import Fault
 from simulator import edifact
 from simulator.alma import edi
+from simulator.admin.journal import criteria_from_query
+from simulator.admin.stubs import Stub
 from simulator.errors import HarnessError, SimulatorError
 
 if TYPE_CHECKING:
@@ -246,6 +252,54 @@ def remove_fault(service: AlmaService, request: Request) -> dict:
     if not service.faults.remove(int(request.params["id"])):
         raise HarnessError(f"no fault {request.params['id']}")
     return {"removed": int(request.params["id"])}
+
+
+# ---------------------------------------------------------------- stubs and verification ----------------------
+# (admin/stubs.py for what a stub matches and answers; journal.CRITERIA for what verification counts by)
+
+
+@_admin("GET", "/stubs")
+def stubs(service: AlmaService, request: Request) -> list:
+    return [s.to_json() for s in service.stubs]
+
+
+@_admin("POST", "/stubs")
+def add_stub(service: AlmaService, request: Request) -> Reply:
+    return Reply(service.stubs.add(Stub.from_json(request.json())).to_json(), 201)
+
+
+@_admin("DELETE", "/stubs")
+def clear_stubs(service: AlmaService, request: Request) -> dict:
+    service.stubs.clear()
+    return {"stubs": []}
+
+
+@_admin("DELETE", "/stubs/{id}")
+def remove_stub(service: AlmaService, request: Request) -> dict:
+    if not service.stubs.remove(int(request.params["id"])):
+        raise HarnessError(f"no stub {request.params['id']}")
+    return {"removed": int(request.params["id"])}
+
+
+@_admin("GET", "/journal/count")
+def count_journal(service: AlmaService, request: Request) -> dict:
+    criteria = criteria_from_query(request.query)
+    return {"count": service.journal.count(**criteria), "criteria": criteria,
+            "near_misses": service.journal.near_misses(**criteria)}
+
+
+@_admin("POST", "/journal/verify")
+def verify_journal(service: AlmaService, request: Request) -> Reply:
+    spec = request.json()
+    if not isinstance(spec, dict):
+        raise HarnessError("a verification is a JSON object of criteria plus times, at_least or at_most")
+    bounds = {k: (None if spec.get(k) is None else int(spec.pop(k))) for k in ("times", "at_least", "at_most")}
+    why = service.journal.verify(bounds["times"], at_least=bounds["at_least"], at_most=bounds["at_most"], **spec)
+    found = service.journal.count(**spec)
+    if why:
+        return Reply({"error": f"SIMULATOR: {why}", "count": found, "near_misses": service.journal.near_misses(**spec)},
+                     417)
+    return Reply({"ok": True, "count": found})
 
 
 # ---------------------------------------------------------------- settings, processing, clock -----------------

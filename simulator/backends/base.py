@@ -11,13 +11,15 @@ The simulator's own controls — fault rules, thresholds and the other settings,
 client methods too (`add_fault`, `change_settings`, `journal` …). They go to the admin API on every backend:
 over HTTP (server and mocked) to /almasim/v1/admin on the same host, in-process to the same admin API of
 the backend's own service, so a step that makes Alma busy or slow reads alike on every backend.
-Imports only the standard library (ALMA and LIBRARIAN repeat handlers' prefixes, so vendors never load the domain).
+Imports only the standard library and simulator.errors (ALMA and LIBRARIAN repeat handlers' prefixes, so vendors never load the domain).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from simulator.errors import HarnessError
 
 ALMA = "/almaws/v1"
 LIBRARIAN = "/almasim/v1/librarian"
@@ -210,10 +212,11 @@ class AlmaClient:
         """Thresholds (per_second_threshold, daily_threshold), journal caps, strict mode; the new settings."""
         return self.backend.admin("PUT", "/settings", changes)
 
-    def journal(self, **query: Any) -> list[dict]:
-        """The calls this client's institution made, oldest first (method=, path=, status=, limit=)."""
-        query.setdefault("institution", self.institution())
-        return self.backend.admin("GET", "/journal", query=_clean({**query, "raw": False}))["entries"]
+    @property
+    def journal(self) -> JournalView:
+        """The calls this client's institution made: `alma.journal(method=, path=, status=, limit=)` lists them,
+        oldest first; `alma.journal.count(...)`, `.assert_called(...)` verify them (see JournalView)."""
+        return JournalView(self)
 
     def time_out_after(self, seconds: float) -> None:
         """Wait at most `seconds` for each answer from now on; a later answer raises TimedOut."""
@@ -298,3 +301,62 @@ class AlmaClient:
     def edi_outbox(self, vendor: str) -> list[str]:
         """Every EDI interchange Alma has sent `vendor` (ORDCHG cancellations), oldest first."""
         return self.backend.admin("GET", f"/edi/{self.institution()}/outbox/{vendor}")["messages"]
+
+    # -- stubs: pinned answers (simulator.admin.stubs; the admin API's /stubs) -------------------------------------
+    def stub(self, **spec: Any) -> dict:
+        """Pin the answer for matching calls (fields of simulator.admin.stubs.Stub: method, path, query,
+        body_fields, body_contains, times, and one answer inline — code/message/status, status/body/content_type/
+        headers, delay, passthrough — or `answers=[…]` for a sequence). Only this client's institution is hit."""
+        spec.setdefault("institution", self.institution())
+        return self.backend.admin("POST", "/stubs", spec)
+
+    def stubs(self) -> list[dict]:
+        return self.backend.admin("GET", "/stubs")
+
+    def remove_stub(self, stub_id: int) -> None:
+        self.backend.admin("DELETE", f"/stubs/{stub_id}")
+
+    def clear_stubs(self) -> None:
+        self.backend.admin("DELETE", "/stubs")
+
+
+class JournalView:
+    """The journal as a client sees it, limited to the client's institution, on every backend (the admin API).
+
+    Callable as before (`alma.journal(method="POST")` lists the entries); `count(**criteria)` and
+    `assert_called(times=None, at_least=, at_most=, **criteria)` verify, with criteria method, path (a template,
+    a concrete path or a glob), query (a dict; "*" for present), vendor, po_line, status, error_code and
+    outcome (answered, refused, dropped, stubbed). A failed assertion names the nearest calls and what differs."""
+
+    def __init__(self, client: AlmaClient) -> None:
+        self.client = client
+
+    def __call__(self, **query: Any) -> list[dict]:
+        query.setdefault("institution", self.client.institution())
+        return self.client.backend.admin("GET", "/journal", query=_clean({**query, "raw": False}))["entries"]
+
+    def _criteria(self, criteria: dict[str, Any]) -> dict[str, str]:
+        criteria.setdefault("institution", self.client.institution())
+        flat = {k: v for k, v in criteria.items() if k != "query"}
+        flat.update({f"query.{k}": v for k, v in (criteria.get("query") or {}).items()})
+        return _clean(flat)
+
+    def count(self, **criteria: Any) -> int:
+        return int(self.client.backend.admin("GET", "/journal/count", query=self._criteria(criteria))["count"])
+
+    def near_misses(self, **criteria: Any) -> list[dict]:
+        return self.client.backend.admin("GET", "/journal/count", query=self._criteria(criteria))["near_misses"]
+
+    def assert_called(self, times: int | None = None, *, at_least: int | None = None, at_most: int | None = None,
+                      **criteria: Any) -> None:
+        criteria.setdefault("institution", self.client.institution())
+        spec = {**criteria, "times": times, "at_least": at_least, "at_most": at_most}
+        try:
+            self.client.backend.admin("POST", "/journal/verify", {k: v for k, v in spec.items() if v is not None})
+        except HarnessError as exc:  # the admin API's 417 (a failed verification) or a misuse (400)
+            if not str(exc).startswith("SIMULATOR: expected "):
+                raise
+            raise AssertionError(str(exc).removeprefix("SIMULATOR: ")) from None
+
+    def assert_not_called(self, **criteria: Any) -> None:
+        self.assert_called(0, **criteria)

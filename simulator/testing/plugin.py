@@ -25,6 +25,10 @@ parameter the route does not read — fails the test with a near-miss explanatio
 "Fresh" means: a new world in-process and mocked; the world reset on our own server; a new tenant institution
 (copied from the seed institution, removed afterwards) on a server given with --alma-url. Tests marked
 `seeded` are skipped against a real Alma, which has its own funds, records and profiles.
+
+Against a sandbox, recorded for a replay against the simulator (docs/http-api.md, "Against a real sandbox"):
+`almasim record --alma-url SANDBOX --api-key KEY --out sandbox.jsonl`, then `--alma-backend=real --alma-url
+http://127.0.0.1:8766/almaws/v1 --alma-api-key any`, then `almasim replay sandbox.jsonl --alma-url …`.
 """
 
 from __future__ import annotations
