@@ -21,7 +21,9 @@ XML conventions, JSON on the left:
     {"url": None} / {"url": ""} / {"cycle": {}}      <url></url>  (parsed back as "")
 
 Inbound XML is parsed with defusedxml and any DTD or entity declaration is refused outright.
-Imports only the standard library, defusedxml and `simulator.errors`.
+JSON is written by orjson (the same bytes as the standard library's compact, non-ASCII-kept output), with the
+standard library as the fallback for what orjson does not take (integers over 64 bits, non-string keys).
+Imports only the standard library, defusedxml, orjson and `simulator.errors`.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from functools import lru_cache
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError, tostring
 
+import orjson
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as _safe_fromstring
 
@@ -195,7 +198,8 @@ def parse_body(body: bytes, content_type: str | None) -> dict[str, Any]:
         raise BodyNotFound("Request body not found.")
     is_json = stripped[0] in "{[" or (content_type is not None and "json" in content_type.lower())
     parsed = _parse_json(stripped) if is_json else _parse_xml_text(stripped)[1]
-    refuse_unstorable(parsed)
+    if "\\" in stripped or "&#" in stripped or _UNSTORABLE.search(stripped):
+        refuse_unstorable(parsed)  # an escape or a raw character may have made one: walk the fields to name it
     return parsed
 
 
@@ -206,6 +210,8 @@ _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufdd0-\ufdef\
                                    for plane in range(1, 17)) + "]")
 
 
+# parse_body walks the parsed fields only when the text could have produced such a character: a raw one (JSON and
+# XML refuse most raw controls, not the non-characters), a JSON `\` escape or an XML character reference `&#`.
 def refuse_unstorable(value: Any, field: str = "") -> None:
     """Raise 402119 naming the first field (`resource_metadata.title`, `location[0].library`) whose name or text
     holds a character that could not be answered in JSON and XML; nothing is committed before this check."""
@@ -593,11 +599,16 @@ def _json_default(value: Any) -> Any:
 
 
 _JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_json_default)
+#: Dates and dataclasses go to `_json_default` (and are refused) as the standard library would.
+_ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
 
 def dumps_json(obj: Any) -> bytes:
     """Compact UTF-8 JSON, non-ASCII kept as is; a Decimal becomes a string like Alma's sums."""
-    return _JSON_ENCODER.encode(obj).encode("utf-8")
+    try:
+        return orjson.dumps(obj, default=_json_default, option=_ORJSON_OPTIONS)
+    except TypeError:  # orjson.JSONEncodeError: a big integer, a non-string key, a lone surrogate, …
+        return _JSON_ENCODER.encode(obj).encode("utf-8")
 
 
 # --------------------------------------------------------------------------- error envelope
