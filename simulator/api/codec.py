@@ -198,8 +198,8 @@ def parse_body(body: bytes, content_type: str | None) -> dict[str, Any]:
         raise BodyNotFound("Request body not found.")
     is_json = stripped[0] in "{[" or (content_type is not None and "json" in content_type.lower())
     parsed = _parse_json(stripped) if is_json else _parse_xml_text(stripped)[1]
-    if "\\" in stripped or "&#" in stripped or _UNSTORABLE.search(stripped):
-        refuse_unstorable(parsed)  # an escape or a raw character may have made one: walk the fields to name it
+    if _may_hold_unstorable(stripped):
+        refuse_unstorable(parsed)  # walk the parsed fields to name the one that holds it
     return parsed
 
 
@@ -210,8 +210,20 @@ _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufdd0-\ufdef\
                                    for plane in range(1, 17)) + "]")
 
 
-# parse_body walks the parsed fields only when the text could have produced such a character: a raw one (JSON and
-# XML refuse most raw controls, not the non-characters), a JSON `\` escape or an XML character reference `&#`.
+#: JSON escapes that can make one: `\b`, `\f`, `\u0000`-`\u001F`, surrogates, `\uFDD0`-`\uFDEF`, `\uFFFE`, `\uFFFF`
+#: (a plane's last two code points are a surrogate pair). Matching a few harmless ones too only costs a walk.
+_UNSTORABLE_ESCAPE = re.compile(r"\\(?:[bf]|u(?:00[01]|[dD][89a-fA-F]|[fF][dD][dDeE]|[fF][fF][fF][eEfF]))")
+
+
+def _may_hold_unstorable(text: str) -> bool:
+    """Whether a body's text could parse to a string with an unstorable character: a raw one (UTF-8 has no lone
+    surrogates, and JSON and XML refuse raw controls, so only non-ASCII text needs the scan), a JSON escape that
+    makes one, or an XML character reference. False means refuse_unstorable would find nothing."""
+    if not text.isascii() and _UNSTORABLE.search(text):
+        return True
+    return ("\\" in text and _UNSTORABLE_ESCAPE.search(text) is not None) or "&#" in text
+
+
 def refuse_unstorable(value: Any, field: str = "") -> None:
     """Raise 402119 naming the first field (`resource_metadata.title`, `location[0].library`) whose name or text
     holds a character that could not be answered in JSON and XML; nothing is committed before this check."""
