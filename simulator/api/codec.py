@@ -21,7 +21,9 @@ XML conventions, JSON on the left:
     {"url": None} / {"url": ""} / {"cycle": {}}      <url></url>  (parsed back as "")
 
 Inbound XML is parsed with defusedxml and any DTD or entity declaration is refused outright.
-Imports only the standard library, defusedxml and `simulator.errors`.
+JSON is written by orjson (the same bytes as the standard library's compact, non-ASCII-kept output), with the
+standard library as the fallback for what orjson does not take (integers over 64 bits, non-string keys).
+Imports only the standard library, defusedxml, orjson and `simulator.errors`.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from functools import lru_cache
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError, tostring
 
+import orjson
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as _safe_fromstring
 
@@ -195,7 +198,8 @@ def parse_body(body: bytes, content_type: str | None) -> dict[str, Any]:
         raise BodyNotFound("Request body not found.")
     is_json = stripped[0] in "{[" or (content_type is not None and "json" in content_type.lower())
     parsed = _parse_json(stripped) if is_json else _parse_xml_text(stripped)[1]
-    refuse_unstorable(parsed)
+    if _may_hold_unstorable(stripped):
+        refuse_unstorable(parsed)  # walk the parsed fields to name the one that holds it
     return parsed
 
 
@@ -204,6 +208,20 @@ def parse_body(body: bytes, content_type: str | None) -> dict[str, Any]:
 _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
                          + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}"
                                    for plane in range(1, 17)) + "]")
+
+
+#: JSON escapes that can make one: `\b`, `\f`, `\u0000`-`\u001F`, surrogates, `\uFDD0`-`\uFDEF`, `\uFFFE`, `\uFFFF`
+#: (a plane's last two code points are a surrogate pair). Matching a few harmless ones too only costs a walk.
+_UNSTORABLE_ESCAPE = re.compile(r"\\(?:[bf]|u(?:00[01]|[dD][89a-fA-F]|[fF][dD][dDeE]|[fF][fF][fF][eEfF]))")
+
+
+def _may_hold_unstorable(text: str) -> bool:
+    """Whether a body's text could parse to a string with an unstorable character: a raw one (UTF-8 has no lone
+    surrogates, and JSON and XML refuse raw controls, so only non-ASCII text needs the scan), a JSON escape that
+    makes one, or an XML character reference. False means refuse_unstorable would find nothing."""
+    if not text.isascii() and _UNSTORABLE.search(text):
+        return True
+    return ("\\" in text and _UNSTORABLE_ESCAPE.search(text) is not None) or "&#" in text
 
 
 def refuse_unstorable(value: Any, field: str = "") -> None:
@@ -593,11 +611,16 @@ def _json_default(value: Any) -> Any:
 
 
 _JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_json_default)
+#: Dates and dataclasses go to `_json_default` (and are refused) as the standard library would.
+_ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
 
 def dumps_json(obj: Any) -> bytes:
     """Compact UTF-8 JSON, non-ASCII kept as is; a Decimal becomes a string like Alma's sums."""
-    return _JSON_ENCODER.encode(obj).encode("utf-8")
+    try:
+        return orjson.dumps(obj, default=_json_default, option=_ORJSON_OPTIONS)
+    except TypeError:  # orjson.JSONEncodeError: a big integer, a non-string key, a lone surrogate, …
+        return _JSON_ENCODER.encode(obj).encode("utf-8")
 
 
 # --------------------------------------------------------------------------- error envelope

@@ -566,3 +566,34 @@ def test_module_exports_what_it_documents() -> None:
     for name in codec.__all__:
         assert hasattr(codec, name), name
     assert codec.__doc__ and "wire format" in codec.__doc__
+
+
+# ---- issue 11, item 6: the body's text decides whether its fields are walked; every way in is still refused
+
+
+@pytest.mark.parametrize("body", [
+    b'{"resource_metadata": {"title": "Bell\\u0007"}}',  # an ASCII JSON escape
+    b'{"resource_metadata": {"title": "Form\\ffeed"}}',  # a short escape that makes a control
+    b'{"resource_metadata": {"title": "Half \\uD800 pair"}}',  # a lone surrogate, upper-case hex
+    '{"resource_metadata": {"title": "Raw \ufdd0 non-character"}}'.encode(),  # raw, in non-ASCII text
+    '{"resource_metadata": {"title": "caf\u00e9 \U0010FFFF"}}'.encode(),  # an astral non-character
+    b'<po_line><resource_metadata><title>Ref &#xFDD0;</title></resource_metadata></po_line>',  # XML reference
+])
+def test_an_unstorable_character_is_refused_however_it_arrives(body: bytes) -> None:
+    with pytest.raises(GeneralError, match=r"field resource_metadata\.title holds a character Alma cannot store"):
+        codec.parse_body(body, None)
+
+
+@pytest.mark.parametrize("title", ["caf\u00e9", "tab\tand\nnewline", "back\\slash", "\u00e9\\u0007 spelled out"])
+def test_storable_text_with_escapes_and_non_ascii_is_kept(title: str) -> None:
+    for ensure_ascii in (True, False):
+        body = json.dumps({"resource_metadata": {"title": title}}, ensure_ascii=ensure_ascii).encode()
+        assert codec.parse_body(body, None) == {"resource_metadata": {"title": title}}
+
+
+def test_json_answers_are_the_standard_librarys_compact_bytes() -> None:
+    value: dict[str, Any] = {"t": "caf\u00e9 \"q\" \\ \x01\u2028\U0001F600", "n": [1, 2.5, 1e16, None, True],
+                             "sum": Decimal("12.30")}
+    for extra in ({}, {"big": 2**70}, {"1": {2: "int key"}}):  # orjson, then what only the fallback writes
+        expected = json.dumps(value | extra, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+        assert codec.dumps_json(value | extra) == expected
