@@ -11,7 +11,8 @@ The simulator's own controls — fault rules, thresholds and the other settings,
 client methods too (`add_fault`, `change_settings`, `journal` …). They go to the admin API on every backend:
 over HTTP (server and mocked) to /almasim/v1/admin on the same host, in-process to the same admin API of
 the backend's own service, so a step that makes Alma busy or slow reads alike on every backend.
-Imports only the standard library (ALMA and LIBRARIAN repeat handlers' prefixes, so vendors never load the domain).
+Its paths come from the route spec (simulator.api.routes, standard library only): no path is written here, and
+importing the client loads nothing of the simulated Alma.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-ALMA = "/almaws/v1"
-LIBRARIAN = "/almasim/v1/librarian"
-ADMIN = "/almasim/v1/admin"
+from simulator.api.routes import ADMIN, ALMA, LIBRARIAN, endpoint
+
+__all__ = ["ADMIN", "ALMA", "LIBRARIAN", "AlmaClient", "Backend"]
 
 
 class Backend(Protocol):
@@ -58,136 +59,138 @@ class AlmaClient:
     def kind(self) -> str:
         return self.backend.kind
 
-    def _call(self, method: str, path: str, body: dict | None = None, **query: Any) -> Any:
-        return self.backend.send(method, path, _clean(query), body)
+    def _call(self, name: str, body: dict | None = None, *, at: dict[str, str] | None = None, **query: Any) -> Any:
+        """Send to the endpoint of that name in the route spec, its path filled in `at` (path parameters)."""
+        spec = endpoint(name)
+        return self.backend.send(spec.method, spec.path(**(at or {})), _clean(query), body)
 
     # -- what a vendor uses (Alma's REST API) ---------------------------------------------------------------------
     def test(self, area: str = "acq", write: bool = False) -> str:
-        return self._call("POST" if write else "GET", f"{ALMA}/{area}/test")
+        return self._call(f"{area}_test_{'post' if write else 'get'}")
 
     def create_po_line(self, po_line: dict, *, profile_code: str | None = None,
                        requires_manual_review: bool | None = None) -> dict:
-        return self._call("POST", f"{ALMA}/acq/po-lines", po_line, profile_code=profile_code,
+        return self._call("create_po_line", po_line, profile_code=profile_code,
                           requires_manual_review=requires_manual_review)
 
     def get_po_line(self, number: str) -> dict:
-        return self._call("GET", f"{ALMA}/acq/po-lines/{number}")
+        return self._call("get_po_line", at={"po_line_id": number})
 
     def list_po_lines(self, **query: Any) -> dict:
-        return self._call("GET", f"{ALMA}/acq/po-lines", **query)
+        return self._call("list_po_lines", **query)
 
     def update_po_line(self, number: str, po_line: dict, *, update_inventory: bool | None = None,
                        redistribute_funds: bool | None = None) -> dict:
-        return self._call("PUT", f"{ALMA}/acq/po-lines/{number}", po_line, update_inventory=update_inventory,
+        return self._call("update_po_line", po_line, at={"po_line_id": number}, update_inventory=update_inventory,
                           redistribute_funds=redistribute_funds)
 
     def cancel_po_line(self, number: str, reason: str | None, *, comment: str | None = None,
                        bib: str | None = None, override: bool | None = None, inform_vendor: bool | None = None) -> None:
-        self._call("DELETE", f"{ALMA}/acq/po-lines/{number}", reason=reason, comment=comment, bib=bib,
+        self._call("cancel_po_line", at={"po_line_id": number}, reason=reason, comment=comment, bib=bib,
                    override=override, inform_vendor=inform_vendor)
 
     def po_line_items(self, number: str) -> dict:
-        return self._call("GET", f"{ALMA}/acq/po-lines/{number}/items")
+        return self._call("po_line_items", at={"po_line_id": number})
 
     def receive_item(self, number: str, item_id: str | None = None, *, receive_date: str | None = None) -> dict:
         if item_id:
-            return self._call("POST", f"{ALMA}/acq/po-lines/{number}/items/{item_id}", {}, op="receive",
+            return self._call("receive_item", {}, at={"po_line_id": number, "item_id": item_id}, op="receive",
                               receive_date=receive_date)
-        return self._call("POST", f"{ALMA}/acq/po-lines/{number}/items", {}, receive_date=receive_date)
+        return self._call("receive_new_item", {}, at={"po_line_id": number}, receive_date=receive_date)
 
     def funds(self, *, mode: str | None = "POL", library: str | None = None, q: str | None = None,
               limit: int | None = 100, **query: Any) -> dict:
-        return self._call("GET", f"{ALMA}/acq/funds", mode=mode, library=library, q=q, limit=limit, **query)
+        return self._call("list_funds", mode=mode, library=library, q=q, limit=limit, **query)
 
     def fund(self, fund_id: str) -> dict:
-        return self._call("GET", f"{ALMA}/acq/funds/{fund_id}")
+        return self._call("get_fund", at={"fund_id": fund_id})
 
     def vendors(self, **query: Any) -> dict:
-        return self._call("GET", f"{ALMA}/acq/vendors", **query)
+        return self._call("list_vendors", **query)
 
     def vendor(self, code: str) -> dict:
-        return self._call("GET", f"{ALMA}/acq/vendors/{code}")
+        return self._call("get_vendor", at={"vendor_code": code})
 
     def libraries(self) -> dict:
-        return self._call("GET", f"{ALMA}/conf/libraries")
+        return self._call("list_libraries")
 
     def locations(self, library: str) -> dict:
-        return self._call("GET", f"{ALMA}/conf/libraries/{library}/locations")
+        return self._call("list_locations", at={"library_code": library})
 
     def code_table(self, name: str) -> dict:
-        return self._call("GET", f"{ALMA}/conf/code-tables/{name}")
+        return self._call("get_code_table", at={"code_table": name})
 
     def integration_profiles(self, **query: Any) -> dict:
-        return self._call("GET", f"{ALMA}/conf/integration-profiles", **{"limit": 100, **query})
+        return self._call("list_profiles", **{"limit": 100, **query})
 
     def integration_profile(self, code: str) -> dict:
-        return self._call("GET", f"{ALMA}/conf/integration-profiles/{code}")
+        return self._call("get_profile", at={"id": code})
 
     def get_bib(self, mms_id: str) -> dict:
         """Alma's bib object, its MARC record in `anies`."""
-        return self._call("GET", f"{ALMA}/bibs/{mms_id}")
+        return self._call("get_bib", at={"mms_id": mms_id})
 
     def update_bib(self, mms_id: str, marcxml: str) -> dict:
         """Overlay the record with a full MARC record (the MARCXML `<record>`)."""
-        return self._call("PUT", f"{ALMA}/bibs/{mms_id}", {"anies": [marcxml]})
+        return self._call("overlay_bib", {"anies": [marcxml]}, at={"mms_id": mms_id})
 
     def create_bib(self, marcxml: str) -> dict:
-        return self._call("POST", f"{ALMA}/bibs", {"anies": [marcxml]})
+        return self._call("create_bib", {"anies": [marcxml]})
 
     def holdings(self, mms_id: str) -> dict:
-        return self._call("GET", f"{ALMA}/bibs/{mms_id}/holdings")
+        return self._call("bib_holdings", at={"mms_id": mms_id})
 
     def holding(self, mms_id: str, holding_id: str) -> dict:
-        return self._call("GET", f"{ALMA}/bibs/{mms_id}/holdings/{holding_id}")
+        return self._call("get_holding", at={"mms_id": mms_id, "holding_id": holding_id})
 
     def holding_items(self, mms_id: str, holding_id: str) -> dict:
-        return self._call("GET", f"{ALMA}/bibs/{mms_id}/holdings/{holding_id}/items", limit=100)
+        return self._call("holding_items", at={"mms_id": mms_id, "holding_id": holding_id}, limit=100)
 
     def item(self, mms_id: str, holding_id: str, item_pid: str) -> dict:
-        return self._call("GET", f"{ALMA}/bibs/{mms_id}/holdings/{holding_id}/items/{item_pid}")
+        return self._call("get_item", at={"mms_id": mms_id, "holding_id": holding_id, "item_pid": item_pid})
 
     def bib_portfolios(self, mms_id: str) -> dict:
-        return self._call("GET", f"{ALMA}/bibs/{mms_id}/portfolios", limit=100)
+        return self._call("bib_portfolios", at={"mms_id": mms_id}, limit=100)
 
     def update_portfolio(self, mms_id: str, portfolio_id: str, portfolio: dict) -> dict:
-        return self._call("PUT", f"{ALMA}/bibs/{mms_id}/portfolios/{portfolio_id}", portfolio)
+        return self._call("update_portfolio", portfolio, at={"mms_id": mms_id, "portfolio_id": portfolio_id})
 
     # -- what a librarian does in Alma's UI (the simulator's own paths) -------------------------------------------
     def bib(self, mms_id: str) -> dict:
         """The record as a librarian sees it: Alma's bib object plus its zone, management tag, local notes,
         the order that made it and the validation problems it raised."""
-        return self._call("GET", f"{LIBRARIAN}/bibs/{mms_id}")
+        return self._call("librarian_bib", at={"mms_id": mms_id})
 
     def order_from_bib(self, mms_id: str, po_line: dict, *, assign_inventory_manually: bool = False) -> dict:
-        return self._call("POST", f"{LIBRARIAN}/bibs/{mms_id}/order", po_line,
+        return self._call("order_from_bib", po_line, at={"mms_id": mms_id},
                           assign_inventory_manually=assign_inventory_manually)
 
     def community_zone_portfolios(self, q: str) -> dict:
-        return self._call("GET", f"{LIBRARIAN}/community-zone/portfolios", q=q)
+        return self._call("community_portfolio_list", q=q)
 
     def order_from_community_portfolio(self, portfolio_id: str, po_line: dict) -> dict:
-        return self._call("POST", f"{LIBRARIAN}/community-zone/portfolios/{portfolio_id}/order", po_line)
+        return self._call("order_from_community_portfolio", po_line, at={"portfolio_id": portfolio_id})
 
     def in_review(self) -> dict:
-        return self._call("GET", f"{LIBRARIAN}/in-review")
+        return self._call("in_review_list")
 
     def approve_po_line(self, number: str) -> dict:
-        return self._call("POST", f"{LIBRARIAN}/po-lines/{number}/approve", {})
+        return self._call("approve_po_line", {}, at={"po_line_id": number})
 
     def portfolio(self, portfolio_id: str) -> dict:
-        return self._call("GET", f"{LIBRARIAN}/portfolios/{portfolio_id}")
+        return self._call("librarian_portfolio", at={"portfolio_id": portfolio_id})
 
     def activate_portfolio(self, portfolio_id: str) -> dict:
-        return self._call("POST", f"{LIBRARIAN}/portfolios/{portfolio_id}/activate", {})
+        return self._call("activate_portfolio", {}, at={"portfolio_id": portfolio_id})
 
     def configure_profile(self, code: str, profile: dict) -> dict:
-        return self._call("PUT", f"{LIBRARIAN}/integration-profiles/{code}", profile)
+        return self._call("configure_profile", profile, at={"code": code})
 
     def remove_profile(self, code: str) -> None:
-        self._call("DELETE", f"{LIBRARIAN}/integration-profiles/{code}")
+        self._call("remove_profile", at={"code": code})
 
     def configure_fund(self, code: str, **changes: Any) -> dict:
-        return self._call("PATCH", f"{LIBRARIAN}/funds/{code}", changes)
+        return self._call("configure_fund", changes, at={"fund_code": code})
 
     # -- the simulator's own controls (its admin API; not Alma) -----------------------------------------------------
     def institution(self) -> str:
