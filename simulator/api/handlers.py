@@ -434,6 +434,14 @@ def code_tables(inst: Institution) -> dict[str, tuple[str, dict[str, str]]]:
 
 
 @serves
+def list_code_tables(call: Call) -> Answer:
+    tables = code_tables(call.institution)
+    rows = [s.code_table_brief_to_json(name, description, base=call.base)
+            for name, (description, _) in tables.items()]
+    return Answer(s.list_json("code_table", rows, len(rows)), plural="code_tables")
+
+
+@serves
 def get_code_table(call: Call) -> Answer:
     tables = code_tables(call.institution)
     name = call.params["code_table"]
