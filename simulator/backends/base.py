@@ -64,6 +64,11 @@ class AlmaClient:
         spec = endpoint(name)
         return self.backend.send(spec.method, spec.path(**(at or {})), _clean(query), body)
 
+    def _admin(self, name: str, body: Any = None, *, query: dict[str, Any] | None = None) -> Any:
+        """Call the admin API's endpoint of that name (routes.ADMIN_ENDPOINTS); the backend adds the prefix."""
+        spec = endpoint(name)
+        return self.backend.admin(spec.method, spec.template.removeprefix(ADMIN), body, query=query)
+
     # -- what a vendor uses (Alma's REST API) ---------------------------------------------------------------------
     def test(self, area: str = "acq", write: bool = False) -> str:
         return self._call(f"{area}_test_{'post' if write else 'get'}")
@@ -201,22 +206,22 @@ class AlmaClient:
         """Make chosen calls fail or slow down (fields of simulator.admin.faults.Fault: method, path, code,
         status, drop, after, delay, times, probability, seed). Only this client's institution is hit."""
         rule.setdefault("institution", self.institution())
-        return self.backend.admin("POST", "/faults", rule)
+        return self._admin("add_fault", rule)
 
     def clear_faults(self) -> None:
-        self.backend.admin("DELETE", "/faults")
+        self._admin("clear_faults")
 
     def settings(self) -> dict:
-        return self.backend.admin("GET", "/settings")
+        return self._admin("settings")
 
     def change_settings(self, **changes: Any) -> dict:
         """Thresholds (per_second_threshold, daily_threshold), journal caps, strict mode; the new settings."""
-        return self.backend.admin("PUT", "/settings", changes)
+        return self._admin("change_settings", changes)
 
     def journal(self, **query: Any) -> list[dict]:
         """The calls this client's institution made, oldest first (method=, path=, status=, limit=)."""
         query.setdefault("institution", self.institution())
-        return self.backend.admin("GET", "/journal", query=_clean({**query, "raw": False}))["entries"]
+        return self._admin("journal", query=_clean({**query, "raw": False}))["entries"]
 
     def time_out_after(self, seconds: float) -> None:
         """Wait at most `seconds` for each answer from now on; a later answer raises TimedOut."""
@@ -228,7 +233,7 @@ class AlmaClient:
         institution holds, plus its Network Zone's state when it belongs to one — what "nothing changes in Alma"
         compares. Whatever the export holds is compared, so fund transactions count once the state holds them.
         A real Alma has no such call. The institution is the one this client's API key belongs to."""
-        state = self.backend.admin("GET", "/state")
+        state = self._admin("export_state")
         institution = state["institutions"][self.institution()]
         network = state.get("networks", {}).get(institution.get("network") or "")
         return {"institution": institution, "network_zone": network}
