@@ -13,12 +13,17 @@ import sys
 from simulator.errors import AlmaError, HarnessError, SimulatorError
 
 COMMANDS = {
-    "serve": "run a simulated Alma on 127.0.0.1 and print its base URL and API keys",
+    "serve": "run a simulated Alma on 127.0.0.1 (or --host ADDR) and print its base URL and API keys",
+    "record": "a recording proxy: forward a vendor's calls to a real Alma (or an almasim) and store each exchange",
+    "replay": "send a recording's calls to another Alma and report the differences in library words",
     "rehearse": "the main job: vendor carts place realistic orders against a simulated (or real) Alma",
     "report": "turn a test run into one offline HTML living-documentation page",
     "bench": "measure the simulator against the quality bars and print the table",
     "load": "drive vendor carts against a server with Locust (distributed load rehearsal)",
     "clone": "read an institution's acquisitions set-up from any Alma (read-only) into a world file",
+    "ui": "the librarian's view: a fresh simulated Alma in the browser (In Review, PO lines, funds)",
+    "init": "write a folder of your own Gherkin scenarios (world file, example feature) that runs with pytest",
+    "edi": "load a vendor's EDIFACT invoice file (Alma's FTP pick-up, simulated) or read a vendor's EDI outbox",
 }
 
 

@@ -21,6 +21,7 @@ from simulator.alma.seed import load_world
 from simulator.api.handlers import code_tables
 from simulator.api.server import ThreadedServer
 from simulator.api.service import AlmaService, Settings
+from simulator.clock import RunningClock
 from simulator.cli import main
 from simulator.commands.clone import ProgressBar
 
@@ -85,7 +86,7 @@ def configuration_reads(server: ThreadedServer, key: str, institution) -> dict[s
 def changed_service(**settings) -> AlmaService:
     """Hudson Valley University with an extra library, a renamed fund and another profile (one that uses the
     Network Zone, which the clone cannot read)."""
-    service = AlmaService(settings=Settings(**settings))
+    service = AlmaService(clock=RunningClock(), settings=Settings(**settings))  # real seconds for the threshold
     world = service.world
     hvu = world.institution(HVU)
     hvu.libraries["MEDIA"] = Library(code="MEDIA", name="Media Centre",
@@ -158,7 +159,8 @@ def test_a_key_that_sees_only_acquisitions_gets_the_rest_defaulted(tmp_path, cap
 
 
 def test_lists_are_paged_by_100_and_429s_are_waited_out(tmp_path, capsys):
-    service = AlmaService(settings=Settings(per_second_threshold=4))
+    # the throttle counts on the service's clock: a running one, so waiting out a 429 really lets calls through
+    service = AlmaService(clock=RunningClock(), settings=Settings(per_second_threshold=4))
     for n in range(130):
         configuration.add_vendor(service.world, HVU, Vendor(code=f"V{n:03d}", name=f"Vendor {n}"))
     out = tmp_path / "many.toml"

@@ -104,7 +104,7 @@ def _run_and_check(server: ThreadedServer, key: str, alma: AlmaClient, tmp_path:
 @needs_locust
 def test_almasim_load_serve_headless():
     done = subprocess.run([sys.executable, "-m", "simulator.cli", "load", "--serve", "--headless", "--run-time",
-                           "8s", "--users", "3", "--rate", "2", "--json"],
+                           "15s", "--users", "3", "--rate", "2", "--json"],
                           env=_env(), cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     summary = json.loads(done.stdout.strip().splitlines()[-1])

@@ -65,7 +65,8 @@ class _Resources(HTMLParser):
     def handle_starttag(self, tag, attrs):
         self.in_style = tag == "style"
         for name, value in attrs:
-            if name in ("src", "href", "action", "srcset", "poster", "data") and value and not value.startswith("#"):
+            if name in ("src", "href", "action", "srcset", "poster", "data") and value and not value.startswith("#") \
+                    and value != "data:,":  # the empty icon that stops a browser asking for /favicon.ico
                 self.found.append(f"{tag} {name}={value}")
             if name == "style" and value and "url(" in value:
                 self.found.append(f"{tag} style={value}")
@@ -92,12 +93,12 @@ def test_the_page_shows_every_feature_and_scenario_with_its_result(page, sample)
     for name, results in SCENARIOS.items():
         assert {s.status for s in run.scenarios if s.name == name} == results, name
     for name in SCENARIOS:
-        assert name.replace("'", "&#x27;") in page
+        assert name.replace("'", "&#39;") in page
     assert page.count('data-status="passed"') == 6
     assert page.count('data-status="failed"') == 1
     assert page.count('data-status="skipped"') == 2
     assert "needs a real Alma sandbox" in page  # the skip keeps its reason
-    assert "AssertionError: assert &#x27;In Review&#x27; == &#x27;Sent&#x27;" in page  # the failure, readable
+    assert "AssertionError: assert &#39;In Review&#39; == &#39;Sent&#39;" in page  # the failure, readable
     assert "So that" in page and "Source" in page and "seed 002" in page  # the feature's description
     assert "An order without a mandatory field is refused and leaves no trace" in page  # a Rule
     assert "20260901" in page  # the seed
@@ -118,15 +119,17 @@ def test_the_coverage_matrix_counts_workflows_by_vendor(sample):
 
 
 def test_the_evidence_shows_what_was_sent_what_alma_answered_and_the_po_line(page):
-    assert "Vendor GOBI sent a PO line for &#x27;Notes on Counterpoint&#x27; on MUSIC-MONO → Alma created " \
+    assert "Vendor GOBI sent a PO line for &#39;Notes on Counterpoint&#39; on MUSIC-MONO → Alma created " \
            "POL-10002, In Review" in page
-    assert "Alma refused it: 401664 Mandatory field is missing: owner" in page
+    assert "Alma refused it: Mandatory field is missing: owner (error 401664)" in page  # words first, number after
     card = page[page.index('<article class="card pol-in-review">'):]
     card = card[:card.index("</article>")]
     for shown in ("POL-10002", "In Review", "Notes on Counterpoint", "GOBI — GOBI Library Solutions from EBSCO",
                   "MUSIC-MONO (Music Monographs)", "Hudson Valley University Main Library", "Fund MUSIC-MONO is inactive"):
         assert shown in card, shown
-    assert "What Alma answered" in page and "/almaws/v1/acq/po-lines" in page
+    assert "MUSIC-MONO: nothing encumbered yet" in card  # the effect on the fund, in words
+    devs = page[page.index('<details class="devs">'):]
+    assert "/almaws/v1/acq/po-lines" in devs[:devs.index("</details>")]  # raw calls only under "for developers"
 
 
 def test_the_page_is_offline_and_escapes_every_text():
@@ -157,7 +160,7 @@ def test_the_page_is_offline_and_escapes_every_text():
 
 def test_the_sample_page_makes_no_external_request(page):
     assert external_references(page) == []
-    assert "Content-Security-Policy" in page and "default-src &#x27;none&#x27;" not in page
+    assert "Content-Security-Policy" in page and "default-src &#39;none&#39;" not in page
     assert "default-src 'none'" in page
 
 
@@ -191,7 +194,7 @@ def test_a_recording_backend_keeps_each_exchange_and_each_refusal():
     assert second.error == {"code": refused.value.code, "message": refused.value.message,
                             "status": refused.value.status}
     assert second.answer is None and second.po_line is None
-    assert second.summary.endswith(f"→ Alma refused it: {refused.value.code} {refused.value.message}")
+    assert second.summary.endswith(f"→ Alma refused it: {refused.value.message} (error {refused.value.code})")
     json.dumps([x.to_json() for x in backend.exchanges])  # evidence is plain JSON
 
 
@@ -256,5 +259,65 @@ def test_a_feature_description_keeps_its_multi_line_source_and_decisions_whole()
     """
     page = description_html(text)
     assert '<span class="label">Source</span> seeds/001.txt — the match methods, and the rules for choosing' in page
-    assert '<p class="decision">Decision of the simulator: the lowest MMS ID wins, and an alert names the others.</p>' in page
+    assert ('<p class="decision"><strong>Decision of the simulator:</strong> the lowest MMS ID wins, and an alert names '
+            'the others.</p>') in page
     assert page.count("<p>") == 3  # the three story lines only
+
+
+def test_the_front_page_sorts_behaviours_into_documented_alma_and_decisions(page):
+    documented = page[page.index('<section class="kind documented">'):page.index('<section class="kind decision">')]
+    decided = page[page.index('<section class="kind decision">'):page.index('id="legend"')]
+    assert "Fund checks on a real-time order" in documented and 'href="#src-' in documented
+    assert "A check that is not ticked sends the order to In Review with an alert." in decided
+    assert "A check that is not ticked" not in documented
+    for anchor in re.findall(r'href="#(src-\d+)"', page):
+        assert f'id="{anchor}"' in page  # every source link lands on its passage
+    assert 'class="scenario-sources">Documented in:' in page  # each scenario leads to its sources
+
+
+def test_the_run_is_recorded_and_the_setup_is_in_plain_tables(sample):
+    page = render(read_run(*sample))  # no seed given: the default seed is named, never "not recorded"
+    assert "not recorded" not in page and "0 (the default" in page
+    assert "Command" in page and "pytest" in page
+    setup = page[page.index('id="setup"'):page.index('id="coverage"')]
+    assert "New Order API integration profiles" in setup and "HIST-MONO" in setup and "GOBI" in setup
+    assert "<svg" in setup  # a fund's encumbered and spent, as a picture
+    outcomes = page[page.index('id="outcomes"'):page.index('id="setup"')]
+    assert "<svg" in outcomes and "GOBI" in outcomes and "refused" in outcomes
+    effects = outcomes[outcomes.index('id="funds"'):]
+    music = re.search(r"<tr><td>MUSIC-MONO.*?</tr>", effects, re.S).group(0)
+    assert [re.sub(r"<[^>]+>", "", c) for c in re.findall(r'<td class="num">(.*?)</td>', music)] == ["0", "—", "1", "0"]
+    assert "no scenario" in page and "hatch" not in page  # the empty cells say so in words
+    assert "How to read this page" in page
+
+
+def test_a_source_passage_is_quoted_from_the_source_document(tmp_path):
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "001_profile.txt").write_text(
+        "Header Menu " * 200 + "VALIDATION OF ORDER INFORMATION Do not create order in case of: Order is not fully "
+        "funded; Invalid fund code.", encoding="utf-8")
+    cucumber = [{"keyword": "Feature", "uri": "features/funds/x.feature", "name": "Fund checks", "tags": [],
+                 "description": 'I want checks\nSource: seeds/001_profile.txt — step 2: "Do not create order in '
+                                'case of: Order is not fully funded"',
+                 "elements": [{"keyword": "Scenario", "id": "t", "name": "s", "line": 3, "tags": [],
+                               "type": "scenario", "steps": []}]}]
+    html = render(build_run(cucumber), sources=tmp_path)
+    passage = html[html.index('<blockquote class="passage">'):html.index("</blockquote>")]
+    assert "Do not create order in case of: Order is not fully funded; Invalid fund code." in passage
+
+
+def test_raw_bodies_are_cut_so_the_page_stays_small():
+    from simulator.testing.report import RAW_CHARS
+
+    huge = {"note": "x" * 50_000}
+    evidence = {"items": [{
+        "nodeid": "x::t", "name": "t", "feature_file": "features/ordering/x.feature",
+        "feature": {"name": "F", "description": "", "tags": []}, "scenario": {"name": "S", "line": 1, "tags": []},
+        "outcome": "passed", "exchanges": [{"method": "POST", "path": "/almaws/v1/acq/po-lines", "query": {},
+                                            "request": huge, "answer": huge, "summary": "sent"},
+                                           {"method": "GET", "path": "/almaws/v1/acq/funds", "query": {},
+                                            "request": None, "answer": huge, "summary": "looked up the funds"}]}]}
+    html = render(build_run(None, evidence))
+    assert "x" * (RAW_CHARS - 20) in html and "x" * RAW_CHARS not in html
+    assert len(re.findall(r"x{100,}", html)) == 2  # the POST's request and answer; a look-up's answer is not kept
+    assert len(html.encode()) < 100_000

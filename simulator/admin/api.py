@@ -10,6 +10,10 @@
     GET    /almasim/v1/admin/faults                 the active fault rules
     POST   /almasim/v1/admin/faults                 add one (see faults.Fault)
     DELETE /almasim/v1/admin/faults[/{id}]          remove all, or one
+    GET|POST /almasim/v1/admin/stubs                the pinned answers; add one (see stubs.Stub)
+    DELETE /almasim/v1/admin/stubs[/{id}]           remove all, or one
+    GET    /almasim/v1/admin/journal/count          ?method= &path= &vendor= &po_line= &outcome= &query.NAME=
+    POST   /almasim/v1/admin/journal/verify         {criteria…, "times"|"at_least"|"at_most"}: 200, or 417 why not
     GET|PUT /almasim/v1/admin/settings              thresholds, journal caps, strict mode ({"strict": 1})
     GET    /almasim/v1/admin/unmatched              unexpected calls with their near-miss explanation ?institution=
     DELETE /almasim/v1/admin/unmatched              forget them
@@ -18,10 +22,12 @@
     GET|PUT /almasim/v1/admin/state                 export / import the whole world as a JSON snapshot
     GET    /almasim/v1/admin/openapi.json           OpenAPI 3 of what the simulator serves
     GET    /almasim/v1/admin/coverage               the coverage page (?format=json|md)
+    POST   /almasim/v1/admin/edi/{institution}/invoices        an EDIFACT INVOIC file, as Alma's FTP pick-up
+    GET    /almasim/v1/admin/edi/{institution}/outbox/{vendor} what Alma sent the vendor by EDI (ORDCHG)
 
 (/almasim/v1/admin/bare, any method, answers a tiny JSON object and nothing else: the benchmark's baseline.)
-Misuse is answered 400 `{"error": "SIMULATOR: …"}`. Imports coverage, faults and simulator.errors (service and
-wire for typing only).
+Misuse is answered 400 `{"error": "SIMULATOR: …"}`. Imports coverage, faults, journal, stubs, simulator.errors,
+simulator.edifact and the domain's EDI account (service and wire for typing only).
 """
 
 from __future__ import annotations
@@ -36,6 +42,10 @@ from typing import TYPE_CHECKING, Any
 from simulator.admin import coverage
 from simulator.admin.faults import Fault
 from simulator.api.routes import ADMIN, ALMA, Endpoint, endpoint
+from simulator import edifact
+from simulator.alma import edi
+from simulator.admin.journal import criteria_from_query
+from simulator.admin.stubs import Stub
 from simulator.errors import HarnessError, SimulatorError
 
 if TYPE_CHECKING:
@@ -255,6 +265,54 @@ def remove_fault(service: AlmaService, request: Request) -> dict:
     return {"removed": int(request.params["id"])}
 
 
+# ---------------------------------------------------------------- stubs and verification ----------------------
+# (admin/stubs.py for what a stub matches and answers; journal.CRITERIA for what verification counts by)
+
+
+@_serves
+def stubs(service: AlmaService, request: Request) -> list:
+    return [s.to_json() for s in service.stubs]
+
+
+@_serves
+def add_stub(service: AlmaService, request: Request) -> Reply:
+    return Reply(service.stubs.add(Stub.from_json(request.json())).to_json(), 201)
+
+
+@_serves
+def clear_stubs(service: AlmaService, request: Request) -> dict:
+    service.stubs.clear()
+    return {"stubs": []}
+
+
+@_serves
+def remove_stub(service: AlmaService, request: Request) -> dict:
+    if not service.stubs.remove(int(request.params["id"])):
+        raise HarnessError(f"no stub {request.params['id']}")
+    return {"removed": int(request.params["id"])}
+
+
+@_serves
+def count_journal(service: AlmaService, request: Request) -> dict:
+    criteria = criteria_from_query(request.query)
+    return {"count": service.journal.count(**criteria), "criteria": criteria,
+            "near_misses": service.journal.near_misses(**criteria)}
+
+
+@_serves
+def verify_journal(service: AlmaService, request: Request) -> Reply:
+    spec = request.json()
+    if not isinstance(spec, dict):
+        raise HarnessError("a verification is a JSON object of criteria plus times, at_least or at_most")
+    bounds = {k: (None if spec.get(k) is None else int(spec.pop(k))) for k in ("times", "at_least", "at_most")}
+    why = service.journal.verify(bounds["times"], at_least=bounds["at_least"], at_most=bounds["at_most"], **spec)
+    found = service.journal.count(**spec)
+    if why:
+        return Reply({"error": f"SIMULATOR: {why}", "count": found, "near_misses": service.journal.near_misses(**spec)},
+                     417)
+    return Reply({"ok": True, "count": found})
+
+
 # ---------------------------------------------------------------- settings, processing, clock -----------------
 
 
@@ -334,3 +392,52 @@ def coverage_page(service: AlmaService, request: Request) -> Reply:
     if request.query.get("format", "md") == "json":
         return Reply(coverage.report())
     return Reply(coverage.markdown(), content_type="text/markdown;charset=UTF-8")
+
+
+# ---------------------------------------------------------------- EDI (Alma's FTP pick-up, simulated) -----------
+#   POST /almasim/v1/admin/edi/{institution}/invoices   ?vendor=&name=  body: the EDIFACT file (raw text, or JSON
+#        {"file": text, "vendor"?, "name"?}); the invoices loaded, or 400 and nothing loaded
+#   GET  /almasim/v1/admin/edi/{institution}/outbox/{vendor}   what Alma sent the vendor by EDI (ORDCHG)
+# [decision] Without `vendor`, the file's vendor is the one whose EDI code (or code) is the interchange's sender.
+
+
+def _edi_upload(request: Request) -> tuple[str, str, str]:
+    """(file text, vendor, file name) from the body and query."""
+    text = request.text
+    spec: dict[str, Any] = {}
+    if text.lstrip().startswith(("{", '"')):
+        parsed = request.json()
+        spec = parsed if isinstance(parsed, dict) else {"file": parsed}
+        text = str(spec.get("file", ""))
+    vendor = str(request.query.get("vendor") or spec.get("vendor") or "")
+    return text, vendor, str(request.query.get("name") or spec.get("name") or "")
+
+
+def _edi_sender(text: str) -> str:
+    try:
+        return edifact.read(text).sender
+    except edifact.EdifactError as exc:
+        raise HarnessError(f"EDI file refused, nothing loaded: {exc}") from None
+
+
+@_serves
+def load_edi_invoices(service: AlmaService, request: Request) -> Reply:
+    text, vendor, name = _edi_upload(request)
+    if not text.strip():
+        raise HarnessError("EDI file refused, nothing loaded: the body is empty; send the EDIFACT file")
+    institution = service.world.institution(request.params["institution"])
+    if not vendor:
+        sender = _edi_sender(text)
+        vendor = next((v.code for v in institution.vendors.values() if (v.edi_code or v.code) == sender), sender)
+    loaded = edi.load_invoices(service.world, institution.code, vendor, text, service.clock, file_name=name)
+    return Reply({"institution": institution.code, "vendor": vendor, "file": name, "invoices": [
+        {"id": i.id, "number": i.number, "status": i.workflow_status.value, "total_amount": str(i.total_amount),
+         "currency": i.currency, "alerts": [a.code for a in i.alerts],
+         "lines": [{"number": l.number, "po_line": l.po_line, "price": str(l.price)} for l in i.lines]}
+        for i in loaded]}, 201)
+
+
+@_serves
+def edi_outbox(service: AlmaService, request: Request) -> dict:
+    messages = edi.outbox(service.world, request.params["institution"], request.params["vendor"])
+    return {"vendor": request.params["vendor"], "messages": messages}

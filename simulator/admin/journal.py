@@ -11,12 +11,15 @@ Imports the standard library only.
 
 from __future__ import annotations
 
+import fnmatch
+import json
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-__all__ = ["Exchange", "Journal", "summarize"]
+__all__ = ["CRITERIA", "Exchange", "Journal", "criteria_from_query", "summarize"]
 
 
 @dataclass(slots=True, kw_only=True)
@@ -42,6 +45,8 @@ class Exchange:
     response_content_type: str = ""
     milliseconds: float = 0.0
     fixed_summary: str = ""  # when the wire already knows what to say (an injected dropped connection)
+    stub: int = 0  # the id of the stub that answered (admin/stubs.py), 0 when none did
+    line_vendor: str = ""  # the vendor of its PO line as an earlier call named it (filled in by verification)
     id: int = 0  # given by the journal
 
     @property
@@ -49,11 +54,38 @@ class Exchange:
         if not self.fixed_summary:
             self.fixed_summary = summarize(self.handler, self.method, self.path, self.status, self.params,
                                            dict(self.query), self.answer, self.request, self.error)
+            if self.stub:
+                self.fixed_summary = f"stubbed (stub {self.stub}): " + (
+                    self.fixed_summary if self.error or self.answer else f"{self.method} {self.path}: {self.status}")
         return self.fixed_summary
 
     @property
     def error_code(self) -> str:
         return self.error[0] if self.error else ""
+
+    @property
+    def vendor(self) -> str:
+        """The vendor code of the PO line this call sent or read (or, for a call that names none, such as a
+        cancellation, the vendor an earlier call named for its PO line); "" when unknown."""
+        for source in (self.request if self.request is not None else _json_body(self.request_body), self.answer):
+            if isinstance(source, dict) and source.get("vendor"):
+                return _code(source["vendor"])
+        return self.line_vendor
+
+    @property
+    def po_line(self) -> str:
+        """The PO line number this call was about (in its path, or the one it created), "" when none."""
+        number = self.params.get("po_line_id")
+        if not number and self.handler in _SUMMARIES and isinstance(self.answer, dict):
+            number = self.answer.get("number")
+        return str(number or "")
+
+    @property
+    def outcome(self) -> str:
+        """answered (2xx/3xx), refused (an Alma error or any status of 400 and up) or dropped (no answer)."""
+        if self.status == 0:
+            return "dropped"
+        return "refused" if self.status >= 400 else "answered"
 
     def to_json(self) -> dict:
         return {
@@ -61,10 +93,21 @@ class Exchange:
             "request_id": self.request_id, "institution": self.institution, "method": self.method,
             "path": self.path, "query": "&".join(f"{k}={v}" for k, v in self.query if k != "apikey"),
             "route": self.route, "status": self.status, "error_code": self.error_code, "summary": self.summary,
+            "stubbed": self.stub or None, "vendor": self.vendor, "po_line": self.po_line, "outcome": self.outcome,
             "milliseconds": round(self.milliseconds, 3),
             "request": {"content_type": self.request_content_type, "body": _text(self.request_body)},
             "response": {"content_type": self.response_content_type, "body": _text(self.response_body)},
         }
+
+
+def _json_body(body: bytes) -> object:
+    """A JSON body the edge never parsed (a call a stub or a fault answered first), read for verification only."""
+    if not body.lstrip().startswith(b"{"):
+        return None
+    try:
+        return json.loads(body)
+    except ValueError:  # cut at body_cap, or not JSON after all
+        return None
 
 
 def _text(body: bytes) -> str:
@@ -132,6 +175,154 @@ class Journal:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    # -- verification: count and assert ------------------------------------------------------------------------
+    def matching(self, **criteria: Any) -> list[Exchange]:
+        """The exchanges that meet every criterion (see CRITERIA), oldest first."""
+        checks = _checks(criteria)
+        return [e for e in self._verifiable() if all(check(e) is None for check in checks.values())]
+
+    def _verifiable(self) -> list[Exchange]:
+        """The entries, each call on a PO line knowing the vendor an earlier call named for it (work done only
+        when someone verifies, never per request)."""
+        entries = self.entries()
+        vendors: dict[tuple[str, str], str] = {}
+        for e in entries:
+            line = e.po_line
+            if not line:
+                continue
+            named = e.vendor
+            if named and not e.line_vendor:
+                vendors[(e.institution, line)] = named
+            elif not named:
+                e.line_vendor = vendors.get((e.institution, line), "")
+        return entries
+
+    def count(self, **criteria: Any) -> int:
+        """How many exchanges meet every criterion: method, path, query (a dict), institution, vendor, po_line,
+        status, error_code, outcome (answered, refused, dropped, stubbed)."""
+        return len(self.matching(**criteria))
+
+    def verify(self, times: int | None = None, *, at_least: int | None = None, at_most: int | None = None,
+               **criteria: Any) -> str:
+        """"" when the journal holds the expected number of matching calls (exactly `times`; else at least
+        `at_least`, default 1, and at most `at_most`); otherwise why not, with the near misses."""
+        found = self.count(**criteria)
+        if times is not None:
+            ok, expected = found == times, f"exactly {times}"
+        else:
+            low = 1 if at_least is None and at_most is None else (at_least or 0)
+            ok = found >= low and (at_most is None or found <= at_most)
+            expected = f"at least {low}" + (f" and at most {at_most}" if at_most is not None else "")
+        if ok:
+            return ""
+        wanted = ", ".join(
+            ", ".join(f"query.{n}={w}" for n, w in v.items()) if isinstance(v, dict) else f"{k}={v}"
+            for k, v in criteria.items() if v not in (None, "", {}))
+        lines = [f"expected {expected} call(s) with {wanted or 'any criteria'}; the journal has {found}."]
+        misses = self.near_misses(**criteria)
+        if misses:
+            lines.append("Nearest calls:")
+            lines += [f"  #{m['id']} {m['call']}: {'; '.join(m['differs'])}" for m in misses]
+        elif not len(self):
+            lines.append("The journal is empty.")
+        return "\n".join(lines)
+
+    def assert_called(self, times: int | None = None, *, at_least: int | None = None, at_most: int | None = None,
+                      **criteria: Any) -> None:
+        """AssertionError with the near misses unless the journal holds the expected matching calls."""
+        why = self.verify(times, at_least=at_least, at_most=at_most, **criteria)
+        if why:
+            raise AssertionError(why)
+
+    def assert_not_called(self, **criteria: Any) -> None:
+        self.assert_called(0, **criteria)
+
+    def near_misses(self, limit: int = 3, **criteria: Any) -> list[dict]:
+        """The calls that meet most criteria but not all, each with what differs, nearest first."""
+        checks = _checks(criteria)
+        scored = []
+        for exchange in self._verifiable():
+            differs = [why for why in (check(exchange) for check in checks.values()) if why]
+            if differs and len(differs) < len(checks):
+                scored.append((len(differs), -exchange.id, exchange, differs))
+        scored.sort(key=lambda item: (item[0], item[1]))
+        return [{"id": e.id, "call": f"{e.method} {e.path} → {e.status}", "summary": e.summary, "differs": d}
+                for _, _, e, d in scored[:limit]]
+
+
+# ---------------------------------------------------------------- verification criteria -----------------------
+
+Check = Callable[[Exchange], "str | None"]  # None when the exchange meets the criterion, else what differs
+
+
+def _equal(name: str, wanted: Any, read: Callable[[Exchange], Any]) -> Check:
+    def check(e: Exchange) -> str | None:
+        got = read(e)
+        return None if str(got) == str(wanted) else f"{name} is {got or '(none)'}, not {wanted}"
+    return check
+
+
+def _path(wanted: str) -> Check:
+    def check(e: Exchange) -> str | None:
+        if wanted in (e.path, e.route) or ("*" in wanted and fnmatch.fnmatchcase(e.path, wanted)):
+            return None
+        return f"path is {e.path}, not {wanted}"
+    return check
+
+
+def _query(wanted: dict) -> Check:
+    def check(e: Exchange) -> str | None:
+        sent = dict(e.query)
+        wrong = [f"{k}={sent[k]!s}" if k in sent else f"no {k}" for k, v in wanted.items()
+                 if k not in sent or (str(v) != "*" and sent[k] != str(v))]
+        return f"query has {', '.join(wrong)}" if wrong else None
+    return check
+
+
+def _outcome(wanted: str) -> Check:
+    def check(e: Exchange) -> str | None:
+        if wanted == "stubbed":
+            return None if e.stub else "not stubbed"
+        return None if e.outcome == wanted else f"outcome is {e.outcome}, not {wanted}"
+    return check
+
+
+CRITERIA: dict[str, Callable[[Any], Check]] = {
+    "method": lambda v: _equal("method", str(v).upper(), lambda e: e.method),
+    "path": lambda v: _path(str(v)),
+    "query": _query,
+    "institution": lambda v: _equal("institution", v, lambda e: e.institution),
+    "vendor": lambda v: _equal("vendor", v, lambda e: e.vendor),
+    "po_line": lambda v: _equal("PO line", v, lambda e: e.po_line),
+    "status": lambda v: _equal("status", int(v), lambda e: e.status),
+    "error_code": lambda v: _equal("error code", v, lambda e: e.error_code),
+    "outcome": lambda v: _outcome(str(v)),
+}
+_OUTCOMES = ("answered", "refused", "dropped", "stubbed")
+
+
+def _checks(criteria: dict[str, Any]) -> dict[str, Check]:
+    unknown = set(criteria) - set(CRITERIA)
+    if unknown:
+        raise ValueError(f"unknown journal criteria {', '.join(sorted(unknown))}; known: {', '.join(CRITERIA)}")
+    if criteria.get("outcome") not in (None, "", *_OUTCOMES):
+        raise ValueError(f"outcome is one of {', '.join(_OUTCOMES)}")
+    return {name: CRITERIA[name](value) for name, value in criteria.items() if value not in (None, "", {})}
+
+
+def criteria_from_query(query: dict[str, str]) -> dict[str, Any]:
+    """Criteria from an admin query string: ?method=POST&vendor=RIALTO&query.profile_code=GOBI."""
+    criteria: dict[str, Any] = {}
+    sent = {}
+    for name, value in query.items():
+        if name.startswith("query."):
+            sent[name[len("query."):]] = value
+        elif name not in ("times", "at_least", "at_most"):
+            criteria[name] = value
+    if sent:
+        criteria["query"] = sent
+    return criteria
 
 
 # ---------------------------------------------------------------- summaries in library words -------------------

@@ -10,7 +10,7 @@ No framework sits between the server and wire: nothing is parsed twice, no frame
 404/405/500 of its own, and an injected "dropped connection" can really drop it.
 Requests are answered on the event loop (handlers are short and take the institution's lock); an injected
 delay sleeps asynchronously, so a slow answer never holds up the others.
-Imports anyio, and this package's wire and service modules. There is no module-level app:
+Imports anyio, this package's wire and service modules, and the librarian's view (simulator.ui, on Starlette). There is no module-level app:
 call `create_app(service)`.
 """
 
@@ -22,13 +22,18 @@ from urllib.parse import parse_qsl
 from types import SimpleNamespace
 
 import anyio
+from starlette.applications import Starlette
+from starlette.routing import Mount
 
 from simulator.api.codec import MAX_BODY_BYTES
 from simulator.api.handlers import ALMA
 from simulator.api.service import AlmaService
 from simulator.api.wire import RawRequest, handle
+from simulator.ui import create_ui  # the librarian's view at /almasim/ui/ (not Alma's API; docs/librarian-ui.md)
 
 __all__ = ["AlmaApp", "ConnectionDropped", "create_app"]
+
+UI = "/almasim/ui"
 
 class ConnectionDropped(Exception):
     """Raised mid-answer to close a connection on purpose; the server's error log ignores it."""
@@ -111,6 +116,8 @@ class AlmaApp:
     def __init__(self, service: AlmaService) -> None:
         self.state = SimpleNamespace(service=service)
         self._endpoint = _Endpoint(service)
+        # the librarian's view (not Alma's API) is the one part served through a framework: its pages and forms
+        self._ui = Starlette(routes=[Mount(UI, app=create_ui(service))])
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "lifespan":
@@ -122,7 +129,11 @@ class AlmaApp:
                     await send({"type": "lifespan.shutdown.complete"})
                     return
         elif scope["type"] == "http":
-            await self._endpoint(scope, receive, send)
+            path = scope["path"]
+            if path == UI or path.startswith(UI + "/"):
+                await self._ui(scope, receive, send)
+            else:
+                await self._endpoint(scope, receive, send)
 
 
 def create_app(service: AlmaService) -> AlmaApp:

@@ -753,3 +753,212 @@ def librarian_bib(call: Call) -> Answer:
     management tag, local notes, the order that made it, the validation problems it raised)."""
     bib = _bib(call, call.params["mms_id"])
     return Answer(s.librarian_bib_to_json(bib, call.base, call.institution.network), root="bib")
+
+
+# ---------------------------------------------------------------- invoices, fund transactions, scan-in (§7) ------
+# Alma's invoice routes and a fund's transactions (ORDERING-RULES §7); the domain is simulator.alma.invoices and
+# simulator.alma.funds. Kept in one block so the route table's declarative form can take them over whole.
+
+from simulator.alma import funds as _funds, invoices as _invoices  # noqa: E402
+
+
+
+def _invoice(call: Call):
+    return _invoices.get_invoice(call.world, call.institution.code, call.params["invoice_id"])
+
+
+def _invoice_json(call: Call, invoice, with_lines: bool = True) -> dict:
+    return s.invoice_to_json(invoice, call.institution, call.base, with_lines=with_lines)
+
+
+def _invoice_q(raw: str) -> dict[str, str]:
+    """`q=invoice_number~X` / `vendor~GOBI` / `po_line~POL-1` / `all`: one field, Alma's `~` form."""
+    text = raw.strip()
+    if not text or text.lower() == "all":
+        return {}
+    name, sep, value = text.partition("~")
+    if not sep:
+        name, sep, value = text.partition("=")
+    fields = {"invoice_number": "number", "number": "number", "vendor": "vendor", "vendor_code": "vendor",
+              "po_line": "po_line", "pol_number": "po_line"}
+    if not sep or name.strip().lower() not in fields:
+        raise GeneralError(f"General error. q={raw!r}: search one of {', '.join(sorted(fields))} as field~value "
+                           f"[decision].")
+    return {fields[name.strip().lower()]: value.strip()}
+
+
+@serves
+def create_invoice(call: Call) -> Answer:
+    invoice = _invoices.create_invoice(call.world, call.institution.code, s.invoice_draft_from_json(_body(call)),
+                                       call.clock)
+    return Answer(_invoice_json(call, invoice), root="invoice")
+
+
+@serves
+def list_invoices(call: Call) -> Answer:
+    found = _invoices.list_invoices(call.world, call.institution.code, **_invoice_q(call.arg("q")),
+                                    workflow_status=call.arg("invoice_workflow_status"),
+                                    base_status=call.arg("base_status").upper())
+    owner = call.arg("owner")
+    if owner:
+        found = [i for i in found if i.owner == owner]
+    form = call.arg("creation_form").upper()
+    if form:
+        found = [i for i in found if i.creation_form == form]
+    page, total = _page(call, found)
+    bodies = [_invoice_json(call, i, with_lines=False) for i in page]
+    return Answer(s.list_json("invoice", bodies, total), plural="invoices")
+
+
+@serves
+def get_invoice(call: Call) -> Answer:
+    return Answer(_invoice_json(call, _invoice(call)), root="invoice")
+
+
+@serves
+def update_invoice(call: Call) -> Answer:
+    body = _body(call)
+    invoice = _invoices.update_invoice(call.world, call.institution.code, call.params["invoice_id"],
+                                       s.invoice_draft_from_json(body), call.clock)
+    return Answer(_invoice_json(call, invoice), root="invoice")
+
+
+@serves
+def invoice_operation(call: Call) -> Answer:
+    """op=process_invoice|mark_in_erp|paid|rejected; a rejection's note is the body's `note` (or the first of
+    `notes`) [decision]."""
+    body = call.body or {}
+    note = s.text_of(body.get("note")) if not isinstance(body.get("note"), list) else ""
+    if not note and isinstance(body.get("note"), list) and body["note"]:
+        first = body["note"][0]
+        note = s.text_of(first.get("content") if isinstance(first, dict) else first)
+    invoice = _invoices.invoice_operation(call.world, call.institution.code, call.params["invoice_id"],
+                                          call.arg("op"), call.clock, note=note)
+    return Answer(_invoice_json(call, invoice), root="invoice")
+
+
+@serves
+def invoice_lines(call: Call) -> Answer:
+    invoice = _invoice(call)
+    wanted = _invoice_q(call.arg("q")).get("po_line", "")
+    lines = [l for l in invoice.lines if not wanted or l.po_line.casefold() == wanted.casefold()]
+    page, total = _page(call, lines)
+    bodies = [s.invoice_line_to_json(l, invoice, call.institution, call.base) for l in page]
+    return Answer(s.list_json("invoice_line", bodies, total), plural="invoice_lines")
+
+
+def _line_draft(call: Call, invoice):
+    return s.shares_in_currency(s.invoice_line_draft_from_json(_body(call)), invoice.currency)
+
+
+@serves
+def add_invoice_line(call: Call) -> Answer:
+    invoice = _invoice(call)
+    line = _invoices.add_invoice_line(call.world, call.institution.code, invoice.id, _line_draft(call, invoice),
+                                      call.clock)
+    return Answer(s.invoice_line_to_json(line, invoice, call.institution, call.base), root="invoice_line")
+
+
+def _invoice_line(call: Call):
+    invoice = _invoice(call)
+    line = invoice.line(call.params["invoice_line_id"])
+    if line is None:
+        raise GeneralError(f"Invoice line not valid: invoice {invoice.number} has no line "
+                           f"{call.params['invoice_line_id']}.", code="60284")
+    return invoice, line
+
+
+@serves
+def get_invoice_line(call: Call) -> Answer:
+    invoice, line = _invoice_line(call)
+    return Answer(s.invoice_line_to_json(line, invoice, call.institution, call.base), root="invoice_line")
+
+
+@serves
+def update_invoice_line(call: Call) -> Answer:
+    invoice = _invoice(call)
+    line = _invoices.update_invoice_line(call.world, call.institution.code, invoice.id,
+                                         call.params["invoice_line_id"], _line_draft(call, invoice), call.clock)
+    return Answer(s.invoice_line_to_json(line, invoice, call.institution, call.base), root="invoice_line")
+
+
+@serves
+def vendor_invoices(call: Call) -> Answer:
+    found = _invoices.vendor_invoices(call.world, call.institution.code, call.params["vendor_code"])
+    page, total = _page(call, found)
+    bodies = [_invoice_json(call, i, with_lines=False) for i in page]
+    return Answer(s.list_json("invoice", bodies, total), plural="invoices")
+
+
+@serves
+def fund_transactions(call: Call) -> Answer:
+    """filter=ALLOCATION|ENCUMBRANCE|DISENCUMBRANCE|EXPENDITURE|TRANSFER; q=amount~25, po_line~POL-1,
+    invoice_number~G1 (`=` is read as `~`)."""
+    raw = call.arg("q").strip()
+    name, value = "", ""
+    if raw and raw.lower() != "all":
+        name, sep, value = raw.partition("~")
+        if not sep:
+            name, sep, value = raw.partition("=")
+        name = name.strip() or raw
+    found = _funds.fund_transactions(call.world, call.institution.code, call.params["fund_id"],
+                                     kind=call.arg("filter", "ALL"), field_name=name, value=value)
+    fund = _funds.find_fund(call.institution, call.params["fund_id"])
+    page, total = _page(call, found)
+    bodies = [s.fund_transaction_to_json(t, fund, call.institution, call.base) for t in page]
+    return Answer(s.list_json("fund_transaction", bodies, total), plural="fund_transactions")
+
+
+@serves
+def add_fund_transaction(call: Call) -> Answer:
+    """An ALLOCATION (negative takes allocation back) or a TRANSFER to `related_fund`."""
+    body = _body(call)
+    amount = body.get("amount")
+    raw = amount.get("sum") if isinstance(amount, dict) else amount
+    value = to_decimal(raw) if raw not in (None, "") and not isinstance(raw, bool) else None
+    if raw not in (None, "") and value is None:
+        raise IllegalValue(f"Given amount is illegal: {raw!r}.", code="4018843")
+    related = body.get("related_fund")
+    related_code = s.code_of(related) if related else ""
+    posted = _funds.add_fund_transaction(call.world, call.institution.code, call.params["fund_id"],
+                                         s.code_of(body.get("type")), value, call.clock, related_fund=related_code,
+                                         note=s.text_of(body.get("note")))
+    fund = _funds.find_fund(call.institution, call.params["fund_id"])
+    return Answer(s.fund_transaction_to_json(posted[0], fund, call.institution, call.base), root="fund_transaction")
+
+
+@serves
+def scan_in_item(call: Call) -> Answer:
+    """Alma's scan-in (op=scan): for an item still in acquisition, scanning it in receives it, as the receiving
+    workbench does [decision: the simulator models no other scan-in effect]."""
+    if call.arg("op") != "scan":
+        raise InvalidParameter("Parameter op is not valid: op must be scan.", code="40166410")
+    holding = _holding(call)
+    item = call.institution.items.get(call.params["item_pid"])
+    if item is None or item.holding_id != holding.id:
+        raise NotFound(f"No items found for item PID {call.params['item_pid']}.", code="401689")
+    if not item.received:
+        line = next((l for l in call.institution.po_lines.values()
+                     if any(item.id in loc.item_ids for loc in l.draft.locations)), None)
+        if line is not None:
+            item = lifecycle.receive(call.world, call.institution.code, line.number, call.clock, item_id=item.id)
+    return Answer(s.alma_item_to_json(item, call.institution, call.base, call.institution.network), root="item")
+
+
+@serves
+def scan_barcode(call: Call) -> Answer:
+    """The receiving desk scans a barcode (`?barcode=`): the ordered item carrying it is received — a shelf-ready
+    item arrives with the vendor's barcode on it. Alma's scan-in takes the item's PID; this finds it by barcode."""
+    item = lifecycle.receive_by_barcode(call.world, call.institution.code, call.arg("barcode"), call.clock,
+                                        receive_date=call.arg("receive_date"))
+    return Answer(s.item_to_json(item, call.institution, call.base), root="item")
+
+
+@serves
+def librarian_purchase_order(call: Call) -> Answer:
+    """A PO as the librarian's PO screen shows it: its status (SENT, CLOSED once every line is closed or
+    cancelled, CANCELLED) and its lines. Alma's REST API has no PO call."""
+    po = call.institution.purchase_orders.get(call.params["po_number"])
+    if po is None:
+        raise NotFound(f"No purchase order {call.params['po_number']}.", code="402119")
+    return Answer(s.purchase_order_to_json(po, call.institution), root="purchase_order")

@@ -666,3 +666,190 @@ def code_table_brief_to_json(name: str, description: str, base: str = ALMA_BASE)
 
 def list_json(singular: str, items: list[dict], total: int) -> dict:
     return {singular: items, "total_record_count": total}
+
+
+# ---------------------------------------------------------------- invoices and fund transactions ----------------
+# Invoices answer amounts as JSON numbers (25 when whole, 54.1 otherwise), unlike PO lines' string sums; an
+# invoice line's fund shares carry `percent` and a bare `amount` (tests/conformance/facts.py).
+
+from simulator.errors import AlmaError  # noqa: E402
+from simulator.alma.invoices import InvoiceDraft, InvoiceLineDraft  # noqa: E402
+from simulator.alma.model import (  # noqa: E402
+    CREATION_FORMS, INVOICE_LINE_TYPES, PAYMENT_METHODS as INVOICE_PAYMENT_METHODS, WORKFLOW_LABELS, FundTransaction,
+    Invoice, InvoiceLine, InvoiceWorkflowStatus,
+)
+
+_INVOICE_STATUS = {"ACTIVE": "Active", "CLOSED": "Closed"}
+_APPROVAL = {"PENDING": "Pending", "APPROVED": "Approved"}
+_PAYMENT_STATUS = {"NOT_PAID": "Not Paid", "PAID": "Paid"}
+_LINE_STATUS = {"INREVIEW": "In Review", "READY": "Ready"}
+
+
+def _number(value: Decimal) -> int | float:
+    """An invoice amount as Alma writes it: 25 when whole, 54.1 otherwise."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _amount_of(value: Any, name: str, code: str) -> Decimal | None:
+    """A bare number (JSON) or its text (XML); a money object {"sum": …} is accepted too."""
+    if isinstance(value, dict):
+        value = value.get("sum", value.get("value"))
+    if value is None or value == "":
+        return None
+    amount = None if isinstance(value, bool) else to_decimal(value)
+    if amount is None or abs(amount) > Decimal("1e12"):
+        raise AlmaError(f"Given {name} is not an amount: {value!r}.", code=code)
+    return amount
+
+
+def invoice_draft_from_json(body: dict) -> InvoiceDraft:
+    """POST/PUT /acq/invoices: the header fields Alma reads."""
+    total = _amount_of(body.get("total_amount"), "total_amount", "60235")
+    notes = [text_of(n.get("content") if isinstance(n, dict) else n) for n in list_of(
+        (body.get("notes") or {}).get("note") if isinstance(body.get("notes"), dict) else body.get("note"))]
+    return InvoiceDraft(number=text_of(body.get("number")), invoice_date=text_of(body.get("invoice_date")),
+                        vendor=code_of(body.get("vendor")), vendor_account=text_of(body.get("vendor_account")),
+                        total_amount=total, currency=code_of(body.get("currency")).upper(),
+                        payment_method=code_of(body.get("payment_method")).upper(), owner=code_of(body.get("owner")),
+                        reference_number=text_of(body.get("reference_number")), notes=[n for n in notes if n])
+
+
+def invoice_line_draft_from_json(body: dict) -> InvoiceLineDraft:
+    """POST/PUT /acq/invoices/{id}/lines: the line fields Alma reads; a fund share's amount is in the invoice's
+    currency (the caller passes the currency afterwards through `funds_in`)."""
+    price = _amount_of(body.get("price", body.get("total_price")), "price", "60255")
+    raw_quantity = body.get("quantity")
+    try:
+        quantity = _quantity(raw_quantity) if raw_quantity not in (None, "") else 1
+    except IllegalValue as exc:
+        raise AlmaError(exc.message, code="60255") from None
+    shares = []
+    for raw in list_of(body.get("fund_distribution")):
+        if not isinstance(raw, dict):
+            raise AlmaError(f"Fund code not valid: {raw!r} is not a fund share.", code="60254")
+        amount = _amount_of(raw.get("amount"), "fund amount", "60257")
+        percent = _amount_of(raw.get("percent"), "fund percent", "60257")
+        shares.append(FundShare(fund=code_of(raw.get("fund_code")), percent=percent,
+                                amount=Money(amount, "") if amount is not None else None))
+    return InvoiceLineDraft(
+        type=code_of(body.get("type")) or "REGULAR", po_line=text_of(body.get("po_line")), price=price,
+        quantity=quantity, funds=shares, subscription_from=text_of(body.get("subscription_from_date")),
+        subscription_to=text_of(body.get("subscription_to_date")),
+        fully_invoiced=flag_of(body["fully_invoiced"], "fully_invoiced") if "fully_invoiced" in body else True,
+        release_remaining_encumbrance=flag_of(body.get("release_remaining_encumbrance", False),
+                                              "release_remaining_encumbrance"),
+        note=text_of(body.get("note")), vendor_reference=text_of(body.get("additional_info")))
+
+
+def shares_in_currency(draft: InvoiceLineDraft, currency: str) -> InvoiceLineDraft:
+    """A line's fund amounts are in its invoice's currency."""
+    draft.funds = [FundShare(fund=s.fund, percent=s.percent,
+                             amount=Money(s.amount.amount, currency) if s.amount is not None else None)
+                   for s in draft.funds]
+    return draft
+
+
+def invoice_line_to_json(line: InvoiceLine, invoice: Invoice, inst: Institution, base: str = ALMA_BASE) -> dict:
+    shares = []
+    for share in line.funds:
+        fund = inst.funds.get(share.fund)
+        if share.amount is not None:
+            amount = share.amount.amount
+            percent = amount * 100 / line.price if line.price else Decimal(0)
+        else:
+            percent = share.percent if share.percent is not None else Decimal(100)
+            amount = line.price * percent / 100
+        shares.append({"fund_code": coded(share.fund, fund.name if fund else ""),
+                       "percent": float(round(percent, 4)), "amount": _number(round(amount, 2))})
+    result: dict[str, Any] = {
+        "id": line.id, "link": f"{base}/acq/invoices/{invoice.id}/lines/{line.id}",
+        "type": coded(line.type, INVOICE_LINE_TYPES.get(line.type, line.type)), "number": line.number,
+        "status": coded(line.status, _LINE_STATUS.get(line.status, line.status)),
+        "price": _number(line.price), "total_price": _number(line.price), "quantity": line.quantity,
+        "po_line": line.po_line, "note": line.note, "price_note": "", "additional_info": line.vendor_reference,
+        "vat_note": "", "check_subscription_date_overlap": False, "fully_invoiced": line.fully_invoiced,
+        "release_remaining_encumbrance": line.release_remaining_encumbrance,
+        "reporting_code": coded(""), "secondary_reporting_code": coded(""), "tertiary_reporting_code": coded(""),
+        "invoice_line_vat": {"percentage": 0, "vat_code": coded(""), "vat_amount": 0},
+        "fund_distribution": shares,
+    }
+    if line.subscription_from:
+        result["subscription_from_date"] = line.subscription_from
+    if line.subscription_to:
+        result["subscription_to_date"] = line.subscription_to
+    return result
+
+
+def invoice_to_json(invoice: Invoice, inst: Institution, base: str = ALMA_BASE, *, with_lines: bool = True) -> dict:
+    """An invoice as Alma answers it; `with_lines` adds `invoice_lines` (GET one invoice, expand=none as Alma)."""
+    vendor = inst.vendors.get(invoice.vendor)
+    workflow: dict = ({} if invoice.workflow_status is InvoiceWorkflowStatus.CLOSED else
+                      coded(invoice.workflow_status.value, WORKFLOW_LABELS[invoice.workflow_status]))
+    link = f"{base}/acq/invoices/{invoice.id}"
+    owner_name = inst.libraries[invoice.owner].name if invoice.owner in inst.libraries else inst.name
+    result: dict[str, Any] = {
+        "id": invoice.id, "number": invoice.number,
+        "vendor": coded(invoice.vendor, vendor.name if vendor else ""), "vendor_account": invoice.vendor_account,
+        "currency": coded(invoice.currency, CURRENCY_NAMES.get(invoice.currency, invoice.currency)),
+        "owner": coded(invoice.owner, owner_name), "invoice_date": invoice.invoice_date,
+        "total_amount": _number(invoice.total_amount), "total_invoice_lines_amount": _number(invoice.lines_total),
+        "payment": {"prepaid": False, "internal_copy": False,
+                    "payment_status": coded(invoice.payment_status, _PAYMENT_STATUS.get(invoice.payment_status,
+                                                                                        invoice.payment_status)),
+                    "voucher_number": "", "voucher_amount": "", "voucher_currency": coded("")},
+        "payment_method": coded(invoice.payment_method, INVOICE_PAYMENT_METHODS.get(invoice.payment_method,
+                                                                                    invoice.payment_method)),
+        "reference_number": invoice.reference_number,
+        "creation_form": coded(invoice.creation_form if invoice.creation_form != "API" else "API",
+                               CREATION_FORMS.get(invoice.creation_form, invoice.creation_form)),
+        "invoice_status": coded(invoice.invoice_status, _INVOICE_STATUS[invoice.invoice_status]),
+        "invoice_workflow_status": workflow,
+        "invoice_approval_status": coded(invoice.approval_status, _APPROVAL.get(invoice.approval_status,
+                                                                                invoice.approval_status)),
+        "vendor_contact_person": {},
+        "additional_charges": {"shipment": 0, "overhead": 0, "insurance": 0, "discount": 0, "use_pro_rata": False},
+        "invoice_vat": {"percentage": 0, "type": coded(""), "report_tax": False, "vat_per_invoice_line": False,
+                        "vat_code": coded(""), "vat_amount": 0, "expended_from_fund": False},
+        "explicit_ratio": [], "alert": [coded(a.code, a.text) for a in invoice.alerts],
+        "note": [{"content": n} for n in invoice.notes],
+        "number_of_lines": {"value": len(invoice.lines), "link": f"{link}/lines"},
+        "link": link,
+    }
+    if invoice.approval_date:
+        result["approval_date"] = invoice.approval_date
+    if invoice.voucher_date:
+        result["payment"]["voucher_date"] = invoice.voucher_date
+    if with_lines:
+        lines = [invoice_line_to_json(l, invoice, inst, base) for l in invoice.lines]
+        result["invoice_lines"] = {"invoice_line": lines, "total_record_count": len(lines)}
+    return result
+
+
+def fund_transaction_to_json(transaction: FundTransaction, fund: Fund, inst: Institution,
+                             base: str = ALMA_BASE) -> dict:
+    """One fund transaction, its amount a money object in the fund's currency [decision: as the fund's own
+    currency, the sum a number as on the fund]."""
+    result: dict[str, Any] = {
+        "id": transaction.id, "type": coded(transaction.type.value, transaction.type.value.title()),
+        "amount": {"sum": _number(transaction.amount),
+                   "currency": coded(fund.currency, CURRENCY_NAMES.get(fund.currency, fund.currency))},
+        "fund": {"value": fund.id, "desc": fund.code, "link": f"{base}/acq/funds/{fund.id}"},
+        "transaction_date": transaction.date, "note": transaction.note,
+        "po_line": transaction.po_line, "invoice": transaction.invoice_number,
+        "invoice_line": transaction.invoice_line,
+    }
+    if transaction.related_fund:
+        related = inst.funds.get(transaction.related_fund)
+        result["related_fund"] = {"value": related.id if related else transaction.related_fund,
+                                  "desc": transaction.related_fund}
+    return result
+
+
+def purchase_order_to_json(po, inst: Institution) -> dict:
+    """A purchase order for the librarian's view [decision: Alma's REST API has no PO object; the fields are the
+    PO screen's]: number, vendor, status, sent date and its lines with their statuses."""
+    lines = [inst.po_lines[n] for n in po.po_lines if n in inst.po_lines]
+    return {"number": po.number, "vendor": coded(po.vendor), "status": coded(po.status, po.status.title()),
+            "sent_date": po.sent_date,
+            "po_line": [{"number": l.number, "status": coded(l.status.value, STATUS_LABELS.get(l.status, ""))}
+                        for l in lines]}

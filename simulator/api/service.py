@@ -43,6 +43,7 @@ from simulator.api import wire
 from simulator.api.handlers import ROUTES, Answer, Call, Route
 from simulator.api.store import Entry, Store
 from simulator.admin.faults import FaultBook
+from simulator.admin.stubs import StubBook
 from simulator.admin.journal import Journal
 from simulator.alma.model import ApiKey, Institution, World
 from simulator.alma.seed import ALL_AREAS, DEFAULT_WORLD, load_institution, load_world, read_toml
@@ -130,6 +131,7 @@ class AlmaService:
         self.settings = settings or Settings()
         self.journal = Journal(self.settings.journal_cap, self.settings.journal_body_cap)
         self.faults = FaultBook()
+        self.stubs = StubBook()  # pinned answers (admin/stubs.py)
         self.unmatched: deque[dict] = deque(maxlen=200)  # unexpected calls, newest last (strict.py)
         self.throttle = Throttle(self.settings, self.clock)
         self.lock = threading.RLock()
@@ -285,6 +287,7 @@ class AlmaService:
             self.world = world
             self.journal.clear()
             self.faults.clear()
+            self.stubs.clear()
             self.unmatched.clear()
             self.throttle.reset()
             self._suffixes = None

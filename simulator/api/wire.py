@@ -7,7 +7,7 @@ Two layers, one edge:
   (`?apikey=` or `Authorization: apikey …`; the same key in both is fine, two different keys are refused;
   institution, area and read/write), unknown paths and verbs (after the key check; 405 with `Allow` naming the
   path's own methods), a repeated single-valued query parameter, strict mode, the per-second and daily
-  thresholds, injected faults, the route (through `AlmaService.execute`, the one seam to a handler) and the
+  thresholds, stubs (pinned answers, admin/stubs.py) and injected faults, the route (through `AlmaService.execute`, the one seam to a handler) and the
   journal. A refusal is the `AlmaError` in `Outcome.error`; `X-Exl-Api-Remaining` and `X-Request-ID` are in
   `Outcome.headers`. The in-process backend calls `serve` and never makes a byte.
 - `handle(service, RawRequest) -> RawResponse` is the thin byte layer the Starlette app (asgi.py) and the respx
@@ -36,6 +36,7 @@ from simulator.api import codec
 from simulator.admin import api as admin, strict
 from simulator.api.handlers import Answer, Call, Route, find_route, no_route, verbs_for
 from simulator.admin.journal import Exchange
+from simulator.admin.stubs import Step
 from simulator.api.schemas import ALMA_BASE
 from simulator.errors import AlmaError, GeneralError, InvalidParameter, Unauthorized
 
@@ -105,6 +106,7 @@ class Outcome:
     drop: bool = False  # an injected dropped connection (before the call, or after it was done)
     done: bool = False  # the handler ran (the work is done even if the answer is lost)
     delay: float = 0.0  # an injected delay before the answer
+    raw: bool = False  # a stub's raw answer: `payload` as pinned, no answer object (admin/stubs.py)
 
 
 def handle(service: AlmaService, raw: RawRequest) -> RawResponse:
@@ -143,6 +145,7 @@ def serve(service: AlmaService, request: Request, *, render: bool = False) -> Ou
     error: AlmaError | None = None
     delay = 0.0
     drop = done = False
+    stub_id = 0
     try:
         api_key = _key(request, query)
         key = world.api_keys.get(api_key) if api_key else None
@@ -150,6 +153,17 @@ def serve(service: AlmaService, request: Request, *, render: bool = False) -> Ou
             fmt = codec.XML
             raise Unauthorized(_TWO_KEYS if api_key is None else _UNAUTHORIZED)
         institution = key.institution
+        stubbed = service.stubs.pick(method, route.template if route else "", request.path, query, body,
+                                     request.content, institution) if len(service.stubs) else None
+        if stubbed is not None:
+            stub_id, step = stubbed[0].id, stubbed[1]
+            delay = step.delay
+            if step.raw:
+                return _stubbed(service, request, route, params, method, step, institution, request_id, started,
+                                stub_id)
+            pinned = step.error()
+            if pinned is not None:
+                raise AlmaError(pinned[2], code=pinned[1], status=pinned[0])
         if route is None:
             refusal = no_route(method, request.path, path_known)
             service.remember_unexpected(institution, method, request.path, request.query, refusal.message)
@@ -159,7 +173,7 @@ def serve(service: AlmaService, request: Request, *, render: bool = False) -> Ou
             raise Unauthorized(_UNAUTHORIZED)
         if repeated:
             raise InvalidParameter(f"Parameter {repeated} was given more than once; it takes one value.")
-        if service.settings.strict:
+        if service.settings.strict and not stub_id:
             unexpected = strict.explain(method, request.path, query)
             if unexpected:
                 service.remember_unexpected(institution, method, request.path, request.query, unexpected)
@@ -210,7 +224,7 @@ def serve(service: AlmaService, request: Request, *, render: bool = False) -> Ou
         out = out[1:]
     if service.journal.cap:
         _journal(service, request, route, params, method, status, body, answer, error, institution, request_id,
-                 payload, content_type, started)
+                 payload, content_type, started, stub_id)
     return Outcome(status, out, answer, error, fmt, payload, content_type, drop=drop, done=done, delay=delay)
 
 
@@ -255,7 +269,7 @@ def _request_id(number: int) -> str:
 
 def _journal(service: AlmaService, raw: Request, route: Route | None, params: dict, method: str, status: int,
              body: dict | None, answer: Answer | None, error: AlmaError | None, institution: str, request_id: str,
-             payload: bytes, content_type: str, started: float) -> None:
+             payload: bytes, content_type: str, started: float, stub_id: int = 0) -> None:
     service.journal.record(Exchange(
         at=service.clock.now(), request_id=request_id, institution=institution, method=method, path=raw.path,
         query=raw.query, route=route.template if route is not None else "",
@@ -263,4 +277,16 @@ def _journal(service: AlmaService, raw: Request, route: Route | None, params: di
         answer=answer.body if answer is not None else None,
         error=(error.code, error.message) if error is not None else None, request_body=raw.content,
         response_body=payload, request_content_type=raw.headers.get("content-type") or "",
-        response_content_type=content_type, milliseconds=(time.perf_counter() - started) * 1000))
+        response_content_type=content_type, milliseconds=(time.perf_counter() - started) * 1000, stub=stub_id))
+
+
+def _stubbed(service: AlmaService, request: Request, route: Route | None, params: dict, method: str, step: Step,
+             institution: str, request_id: str, started: float, stub_id: int) -> Outcome:
+    """A stub's raw answer (admin/stubs.py): its status, headers and body exactly as pinned, journalled."""
+    payload = (step.body or "").encode("utf-8")
+    if service.journal.cap:
+        _journal(service, request, route, params, method, step.status or 200, request.body, None, None, institution,
+                 request_id, payload, step.content_type, started, stub_id)
+    headers = [("content-type", step.content_type), ("x-request-id", request_id), *step.headers.items()]
+    return Outcome(step.status or 200, headers, None, None, codec.JSON, payload, step.content_type,
+                   delay=step.delay, raw=True)

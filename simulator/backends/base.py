@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from simulator.api.routes import ADMIN, ALMA, LIBRARIAN, endpoint
+from simulator.errors import HarnessError
 
-__all__ = ["ADMIN", "ALMA", "LIBRARIAN", "AlmaClient", "Backend"]
+__all__ = ["ADMIN", "ALMA", "LIBRARIAN", "AlmaClient", "Backend", "JournalView"]
 
 
 class Backend(Protocol):
@@ -64,10 +65,12 @@ class AlmaClient:
         spec = endpoint(name)
         return self.backend.send(spec.method, spec.path(**(at or {})), _clean(query), body)
 
-    def _admin(self, name: str, body: Any = None, *, query: dict[str, Any] | None = None) -> Any:
-        """Call the admin API's endpoint of that name (routes.ADMIN_ENDPOINTS); the backend adds the prefix."""
+    def _admin(self, name: str, body: Any = None, *, at: dict[str, Any] | None = None,
+               query: dict[str, Any] | None = None) -> Any:
+        """Call the admin API's endpoint of that name (routes.ADMIN_ENDPOINTS), its path filled in `at`; the
+        backend adds the prefix."""
         spec = endpoint(name)
-        return self.backend.admin(spec.method, spec.template.removeprefix(ADMIN), body, query=query)
+        return self.backend.admin(spec.method, spec.path(**(at or {})).removeprefix(ADMIN), body, query=query)
 
     # -- what a vendor uses (Alma's REST API) ---------------------------------------------------------------------
     def test(self, area: str = "acq", write: bool = False) -> str:
@@ -218,10 +221,11 @@ class AlmaClient:
         """Thresholds (per_second_threshold, daily_threshold), journal caps, strict mode; the new settings."""
         return self._admin("change_settings", changes)
 
-    def journal(self, **query: Any) -> list[dict]:
-        """The calls this client's institution made, oldest first (method=, path=, status=, limit=)."""
-        query.setdefault("institution", self.institution())
-        return self._admin("journal", query=_clean({**query, "raw": False}))["entries"]
+    @property
+    def journal(self) -> JournalView:
+        """The calls this client's institution made: `alma.journal(method=, path=, status=, limit=)` lists them,
+        oldest first; `alma.journal.count(...)`, `.assert_called(...)` verify them (see JournalView)."""
+        return JournalView(self)
 
     def time_out_after(self, seconds: float) -> None:
         """Wait at most `seconds` for each answer from now on; a later answer raises TimedOut."""
@@ -237,3 +241,134 @@ class AlmaClient:
         institution = state["institutions"][self.institution()]
         network = state.get("networks", {}).get(institution.get("network") or "")
         return {"institution": institution, "network_zone": network}
+
+    # -- invoices, fund transactions, EDI and scan-in (ORDERING-RULES §7) -------------------------------------------
+    def create_invoice(self, invoice: dict) -> dict:
+        return self._call("create_invoice", invoice)
+
+    def invoices(self, **query: Any) -> dict:
+        return self._call("list_invoices", **query)
+
+    def invoice(self, invoice_id: str) -> dict:
+        return self._call("get_invoice", at={"invoice_id": invoice_id})
+
+    def update_invoice(self, invoice_id: str, invoice: dict) -> dict:
+        return self._call("update_invoice", invoice, at={"invoice_id": invoice_id})
+
+    def invoice_operation(self, invoice_id: str, op: str, *, note: str | None = None) -> dict:
+        """op = process_invoice | mark_in_erp | paid | rejected (a rejection needs its note)."""
+        return self._call("invoice_operation", {"note": note} if note else {}, at={"invoice_id": invoice_id},
+                          op=op)
+
+    def invoice_lines(self, invoice_id: str, **query: Any) -> dict:
+        return self._call("invoice_lines", at={"invoice_id": invoice_id}, **query)
+
+    def add_invoice_line(self, invoice_id: str, line: dict) -> dict:
+        return self._call("add_invoice_line", line, at={"invoice_id": invoice_id})
+
+    def invoice_line(self, invoice_id: str, line_id: str) -> dict:
+        return self._call("get_invoice_line", at={"invoice_id": invoice_id, "invoice_line_id": line_id})
+
+    def update_invoice_line(self, invoice_id: str, line_id: str, line: dict) -> dict:
+        return self._call("update_invoice_line", line,
+                          at={"invoice_id": invoice_id, "invoice_line_id": line_id})
+
+    def vendor_invoices(self, code: str, **query: Any) -> dict:
+        return self._call("vendor_invoices", at={"vendor_code": code}, **query)
+
+    def fund_transactions(self, fund_id: str, *, filter: str | None = None, q: str | None = None,
+                          limit: int | None = 100, offset: int | None = None) -> dict:
+        return self._call("fund_transactions", at={"fund_id": fund_id}, filter=filter, q=q, limit=limit,
+                          offset=offset)
+
+    def add_fund_transaction(self, fund_id: str, kind: str, amount: float | str, *,
+                             related_fund: str | None = None, note: str | None = None) -> dict:
+        """POST /acq/funds/{fund_id}/transactions: ALLOCATION, or TRANSFER to `related_fund`."""
+        body: dict[str, Any] = {"type": {"value": kind}, "amount": {"sum": str(amount)}}
+        if related_fund:
+            body["related_fund"] = {"value": related_fund}
+        if note:
+            body["note"] = note
+        return self._call("add_fund_transaction", body, at={"fund_id": fund_id})
+
+    def scan_in_item(self, mms_id: str, holding_id: str, item_pid: str) -> dict:
+        """Alma's scan-in (op=scan); an item still in acquisition is received by it."""
+        return self._call("scan_in_item", {}, at={"mms_id": mms_id, "holding_id": holding_id, "item_pid": item_pid},
+                          op="scan")
+
+    def receive_by_barcode(self, barcode: str, *, receive_date: str | None = None) -> dict:
+        """The librarian scans an arrived item's barcode at the receiving desk (a shelf-ready item); the item."""
+        return self._call("scan_barcode", {}, barcode=barcode, receive_date=receive_date)
+
+    def purchase_order(self, po_number: str) -> dict:
+        """The PO a PO line is on, as the librarian's PO screen shows it (status, lines); Alma has no REST call."""
+        return self._call("librarian_purchase_order", at={"po_number": po_number})
+
+    def send_edi_file(self, text: str, *, vendor: str | None = None, name: str | None = None) -> dict:
+        """Drop an EDIFACT file on the institution's EDI account (the simulator's admin API; Alma's FTP pick-up
+        has no REST call). The invoices it loaded; a refused file raises HarnessError and loads nothing."""
+        body = {"file": text, **({"vendor": vendor} if vendor else {}), **({"name": name} if name else {})}
+        return self._admin("load_edi_invoices", body, at={"institution": self.institution()})
+
+    def edi_outbox(self, vendor: str) -> list[str]:
+        """Every EDI interchange Alma has sent `vendor` (ORDCHG cancellations), oldest first."""
+        return self._admin("edi_outbox", at={"institution": self.institution(), "vendor": vendor})["messages"]
+
+    # -- stubs: pinned answers (simulator.admin.stubs; the admin API's /stubs) -------------------------------------
+    def stub(self, **spec: Any) -> dict:
+        """Pin the answer for matching calls (fields of simulator.admin.stubs.Stub: method, path, query,
+        body_fields, body_contains, times, and one answer inline — code/message/status, status/body/content_type/
+        headers, delay, passthrough — or `answers=[…]` for a sequence). Only this client's institution is hit."""
+        spec.setdefault("institution", self.institution())
+        return self._admin("add_stub", spec)
+
+    def stubs(self) -> list[dict]:
+        return self._admin("stubs")
+
+    def remove_stub(self, stub_id: int) -> None:
+        self._admin("remove_stub", at={"id": stub_id})
+
+    def clear_stubs(self) -> None:
+        self._admin("clear_stubs")
+
+
+class JournalView:
+    """The journal as a client sees it, limited to the client's institution, on every backend (the admin API).
+
+    Callable as before (`alma.journal(method="POST")` lists the entries); `count(**criteria)` and
+    `assert_called(times=None, at_least=, at_most=, **criteria)` verify, with criteria method, path (a template,
+    a concrete path or a glob), query (a dict; "*" for present), vendor, po_line, status, error_code and
+    outcome (answered, refused, dropped, stubbed). A failed assertion names the nearest calls and what differs."""
+
+    def __init__(self, client: AlmaClient) -> None:
+        self.client = client
+
+    def __call__(self, **query: Any) -> list[dict]:
+        query.setdefault("institution", self.client.institution())
+        return self.client._admin("journal", query=_clean({**query, "raw": False}))["entries"]
+
+    def _criteria(self, criteria: dict[str, Any]) -> dict[str, str]:
+        criteria.setdefault("institution", self.client.institution())
+        flat = {k: v for k, v in criteria.items() if k != "query"}
+        flat.update({f"query.{k}": v for k, v in (criteria.get("query") or {}).items()})
+        return _clean(flat)
+
+    def count(self, **criteria: Any) -> int:
+        return int(self.client._admin("count_journal", query=self._criteria(criteria))["count"])
+
+    def near_misses(self, **criteria: Any) -> list[dict]:
+        return self.client._admin("count_journal", query=self._criteria(criteria))["near_misses"]
+
+    def assert_called(self, times: int | None = None, *, at_least: int | None = None, at_most: int | None = None,
+                      **criteria: Any) -> None:
+        criteria.setdefault("institution", self.client.institution())
+        spec = {**criteria, "times": times, "at_least": at_least, "at_most": at_most}
+        try:
+            self.client._admin("verify_journal", {k: v for k, v in spec.items() if v is not None})
+        except HarnessError as exc:  # the admin API's 417 (a failed verification) or a misuse (400)
+            if not str(exc).startswith("SIMULATOR: expected "):
+                raise
+            raise AssertionError(str(exc).removeprefix("SIMULATOR: ")) from None
+
+    def assert_not_called(self, **criteria: Any) -> None:
+        self.assert_called(0, **criteria)

@@ -18,9 +18,12 @@ import json
 import time
 from typing import Any
 
+import httpx
+
 from simulator.alma.model import World
 from simulator.api import wire
 from simulator.api.service import AlmaService, full_key
+from simulator.backends.http import _result as read_answer
 from simulator.clock import Clock
 from simulator.errors import ConnectionLost, HarnessError, TimedOut, error_for_code
 
@@ -69,6 +72,8 @@ class InProcessBackend:
             time.sleep(outcome.delay)
         if outcome.drop:
             raise ConnectionLost(f"{method} {path}: the connection was closed without an answer (injected fault)")
+        if outcome.raw:  # a stub's raw answer: read as the HTTP backend reads those bytes (admin/stubs.py)
+            return read_answer(httpx.Response(outcome.status, headers=outcome.headers, content=outcome.payload))
         error = outcome.error
         if error is not None:
             raise error_for_code(error.code, error.message, error.status)

@@ -11,6 +11,9 @@ a user's own httpx code that calls Alma is answered by the simulator, like moto'
         httpx.get("https://api-na.hosted.exlibrisgroup.com/almaws/v1/acq/test",
                   params={"apikey": alma.api_key()})
         alma.journal.entries()
+        alma.journal.assert_called(1, method="GET", path="/almaws/v1/acq/test")
+
+    alma.stub(...) pins an answer (simulator.admin.stubs); alma.journal.count(...) / assert_called(...) verify.
 
     @mock_alma()                                    # a decorator,
     def test_order(): ...
@@ -34,6 +37,7 @@ from typing import Any
 import httpx
 import respx
 
+from simulator.admin.stubs import Stub
 from simulator.api.handlers import ALMA
 from simulator.api.service import AlmaService, full_key
 from simulator.api.wire import RawRequest
@@ -118,6 +122,22 @@ class AlmaMock:
     @property
     def faults(self):
         return self.service.faults
+
+    @property
+    def stubs(self):
+        return self.service.stubs
+
+    def stub(self, **spec: Any) -> Stub:
+        """Pin the answer for matching calls, as the admin API's POST /stubs does (simulator.admin.stubs.Stub):
+
+            alma.stub(method="POST", path="/almaws/v1/acq/po-lines", answers=[{"status": 503}, {"passthrough": True}])
+            alma.stub(path="/almaws/v1/acq/funds", status=200, body='{"fund": [', times=1)   # malformed JSON
+
+        The stub is returned (its `id` removes it: `alma.stubs.remove(stub.id)`); reset clears every stub."""
+        return self.service.stubs.add(Stub.from_json(spec))
+
+    def clear_stubs(self) -> None:
+        self.service.stubs.clear()
 
     base_url = f"https://{DEFAULT_HOST}{ALMA}"
 

@@ -4,7 +4,9 @@ By default the three vendors of `simulator.vendors.VENDORS` (GOBI, OASIS, then t
 `--orders` carts against the embedded simulated Alma (a fresh default world, fixed clock); `--alma-url` with
 `--api-key` sends the same orders to a server (`almasim serve`, or a real Alma) through the HTTP backend.
 Prints the seed and a table per vendor — created, In Review with its alerts, refused with codes, and where
-the ebooks' portfolios came from — or, with `--json`, exactly one JSON object. Exits non-zero only when the
+the ebooks' portfolios came from, then (with `--lifecycle`, the default) how many lines were received or
+activated, invoiced and closed and how the funds' encumbered and spent totals moved — or, with `--json`,
+exactly one JSON object. `--budget` scales the everyday funds with the volume (auto by default). Exits non-zero only when the
 harness itself cannot run (bad URL, rejected key, unknown vendor or institution).
 Owns argument parsing, the progress bar and the output formats; the rehearsal itself is
 `simulator.vendors.rehearsal`. Imports simulator.backends, simulator.vendors and, for the embedded Alma, the
@@ -41,6 +43,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--alma-url", metavar="URL", help="order from a server instead of the embedded Alma")
     parser.add_argument("--api-key", metavar="KEY", help="the API key for --alma-url")
     parser.add_argument("--vendors-dir", type=Path, metavar="DIR", help="read vendor profiles (*.toml) from DIR")
+    parser.add_argument("--lifecycle", action=argparse.BooleanOptionalAction, default=True,
+                        help="follow each created order through receipt or activation, invoice (EDI or API), "
+                             "payment and closing (default: on)")
+    parser.add_argument("--budget", default="auto", metavar="FACTOR",
+                        help="scale the everyday funds' allocation by FACTOR before ordering (default auto: "
+                             "orders / 20, at least 1; 1 = the seeded budget as it is)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     parser.add_argument("--report", type=Path, metavar="FILE", help="also write the summary (.html or .md)")
 
@@ -129,17 +137,26 @@ def _counts(counter: dict) -> str:
     return ", ".join(f"{code} ×{n}" for code, n in counter.items()) or "—"
 
 
+def _signed(amount: str) -> str:
+    return amount if amount.startswith("-") else f"+{amount}"
+
+
 def table(result: Rehearsal, where: str) -> str:
     """The summary as the terminal shows it."""
     head = (f"Rehearsal: seed {result.seed}, {result.orders} orders per vendor, institution {result.institution}, "
             f"against {where}")
-    columns = ("vendor", "orders", "lines", "created", "in review", "refused", "failed", "duplicates?", "IZ", "CZ",
-               "local")
+    columns: tuple[str, ...] = ("vendor", "orders", "lines", "created", "in review", "refused", "failed",
+                                "duplicates?", "IZ", "CZ", "local")
+    if result.lifecycle:
+        columns += ("received", "invoiced", "closed")
     rows = []
     for name, summary in result.vendors.items():
         counts = summary.as_json()
-        rows.append((name, counts["orders"], counts["lines"], counts["created"], counts["in_review"], counts["refused"],
-                     counts["failed"], counts["possible_duplicates"], *counts["portfolios"].values()))
+        row = (name, counts["orders"], counts["lines"], counts["created"], counts["in_review"], counts["refused"],
+               counts["failed"], counts["possible_duplicates"], *counts["portfolios"].values())
+        if result.lifecycle:
+            row += (counts["received"], counts["invoiced"], counts["closed"])
+        rows.append(row)
     widths = [max(len(str(r[i])) for r in [columns, *rows]) for i in range(len(columns))]
 
     def line(row) -> str:
@@ -148,6 +165,14 @@ def table(result: Rehearsal, where: str) -> str:
     out = [head, "", line(columns), line(["-" * w for w in widths]), *map(line, rows), ""]
     out.append("Ebook portfolios — IZ: found in the institution · CZ: activated from the Community Zone · "
                "local: created locally")
+    if result.lifecycle:
+        out.append("After ordering — received: items received or portfolios activated · invoiced: on an approved "
+                   "invoice · closed: PO line Closed")
+        moved = "; ".join(f"{cur} encumbered {_signed(t['encumbered'])}, spent {_signed(t['spent'])}"
+                          for cur, t in result.funds.items()) or "—"
+        agree = "agree" if result.funds_agree else "DO NOT agree"
+        scaled = f" (budget ×{result.budget:g})" if result.budget != 1 else ""
+        out.append(f"Funds{scaled}: {moved}; the balances {agree} with the fund transactions")
     out.append("")
     out.append("In Review (alerts on the lines):")
     out += [f"  {name:<10}{_counts(s.in_review_reasons)}" for name, s in result.vendors.items()]
@@ -182,6 +207,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.orders < 0:
             raise _Fail("--orders must be 0 or more")
+        if args.budget != "auto":
+            try:
+                if float(args.budget) < 1:
+                    raise ValueError
+            except ValueError:
+                raise _Fail(f"--budget is auto or a factor of 1 or more, not {args.budget!r}") from None
         vendors = _vendors(args)
         alma, where = _alma(args)
     except (_Fail, HarnessError) as error:
@@ -190,7 +221,7 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress(sys.stderr, enabled=not args.json and sys.stderr.isatty())
     try:
         result = rehearse(alma, vendors, orders=args.orders, seed=args.seed, institution=args.institution,
-                          progress=progress)
+                          progress=progress, lifecycle=args.lifecycle, budget=args.budget)
     finally:
         progress.close()
         _close(alma)

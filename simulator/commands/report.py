@@ -36,6 +36,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--features", default="features", metavar="PATH",
                         help="what --run hands to pytest; default features")
     parser.add_argument("--seed", default=None, help="the seed to show (and, with --run, to run with)")
+    parser.add_argument("--sources", type=Path, default=None, metavar="DIR",
+                        help="the source documents the features cite (a folder with seeds/ and reference/), to quote "
+                             "their passages; default $ALMASIM_SOURCES, else a shared/ folder beside or above here")
     parser.add_argument("pytest_args", nargs="*", metavar="-- PYTEST_ARGS",
                         help="with --run: more arguments for pytest, after --")
 
@@ -64,10 +67,11 @@ def run(args: argparse.Namespace) -> int:
     if args.run_first and status not in (0, 1):  # 1 = some scenario failed: still worth a page
         if not args.cucumber.exists() and not args.evidence.exists():
             raise SimulatorError(f"pytest stopped with exit status {status} before any scenario ran")
-    report = write_report(args.out, args.cucumber, args.evidence, {"seed": args.seed})
+    report = write_report(args.out, args.cucumber, args.evidence, {"seed": args.seed}, sources=args.sources)
     scenarios = report.scenarios
     failed = sum(1 for s in scenarios if s.status == "failed")
-    print(f"{args.out}: {len(report.features)} features, {len(scenarios)} scenarios, "
+    size = args.out.stat().st_size
+    print(f"{args.out} ({size / 1_000_000:.2f} MB): {len(report.features)} features, {len(scenarios)} scenarios, "
           f"{sum(1 for s in scenarios if s.status == 'passed')} passed, {failed} failed, "
           f"{sum(1 for s in scenarios if s.status == 'skipped')} skipped")
     if args.run_first:

@@ -1,8 +1,12 @@
-"""`almasim serve`: the simulated Alma as a real HTTP server on 127.0.0.1, until Ctrl-C or SIGTERM.
+"""`almasim serve`: the simulated Alma as a real HTTP server (on 127.0.0.1 unless --host), until Ctrl-C or SIGTERM.
 
 Prints the base URL and each institution's API keys (or, with --json, exactly one JSON object on the first
-line of stdout: {"base_url": …, "institutions": [{"code", "name", "api_key"}]}). --state FILE makes the world
-durable: FILE is a SQLite database (store.py) holding a snapshot and a log of every committed change, each on
+line of stdout: {"base_url": …, "host": …, "port": …, "institutions": [{"code", "name", "api_key"}]}).
+--host ADDR binds another address (0.0.0.0 for every interface, so a Java or .NET connector on another machine
+or in a container can reach it); [decision] any address that is not a loopback one is served, with a warning on
+stderr, since the API keys are well-known test keys and the admin API has no key at all. IPv4 only. With
+0.0.0.0 the announced base URL names this machine's host name (what another machine dials), not the wildcard.
+--state FILE makes the world durable: FILE is a SQLite database (store.py) holding a snapshot and a log of every committed change, each on
 disk before its answer is sent; a start replays it, so a crash (even kill -9) loses nothing acknowledged.
 Imports simulator.api (server, service) and simulator.errors.
 """
@@ -10,8 +14,10 @@ Imports simulator.api (server, service) and simulator.errors.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import signal
+import socket
 import sys
 import threading
 from pathlib import Path
@@ -23,7 +29,10 @@ from simulator.errors import HarnessError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (0: any free port; default 8765)")
+    parser.add_argument("--host", default="127.0.0.1", metavar="ADDR",
+                        help="address to listen on (default 127.0.0.1; 0.0.0.0: every interface — a warning is "
+                             "printed, since the keys are test keys and the admin API is open)")
+    parser.add_argument("--port", type=int, default=8765, help="port to listen on (0: any free port; default 8765)")
     parser.add_argument("--world", type=Path, default=None, help="a world file (default: fixtures/world.toml)")
     parser.add_argument("--state", type=Path, default=None,
                         help="keep the world durably in this SQLite file: every acknowledged write is on disk "
@@ -57,11 +66,15 @@ def run(args: argparse.Namespace) -> int:
         service.open_store(args.state)
     if args.asynchronous:
         service.set_processing("asynchronous", args.asynchronous)
-    server = ThreadedServer(service, port=args.port, keep_alive=args.keep_alive, request_timeout=args.request_timeout)
+    warning = exposure(args.host)
+    server = ThreadedServer(service, host=args.host, port=args.port, keep_alive=args.keep_alive,
+                            request_timeout=args.request_timeout)
     stop = threading.Event()
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
         server.start()
+        if warning:
+            print(f"almasim serve: warning: {warning}", file=sys.stderr, flush=True)
         _announce(server, args.json)
         try:
             while not stop.wait(0.5):
@@ -77,16 +90,44 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def exposure(host: str) -> str:
+    """Why listening on `host` deserves a warning ("" for a loopback address); a bad address is refused."""
+    if host == "localhost":
+        return ""
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        try:
+            address = ipaddress.ip_address(socket.gethostbyname(host))
+        except OSError:
+            raise HarnessError(f"--host {host} is neither an IP address nor a name this machine resolves") from None
+    if address.version == 6:
+        raise HarnessError(f"--host {host}: the server listens on IPv4 addresses only (0.0.0.0 for every interface)")
+    if address.is_loopback:
+        return ""
+    where = "every network interface" if address.is_unspecified else host
+    return (f"listening on {where}: anyone who can reach this machine can order with the well-known test API "
+            "keys and reset or reload the world through the open admin API. Use it on trusted networks only.")
+
+
+def _public_url(server: ThreadedServer) -> str:
+    """The server's URL as another machine dials it (the host name instead of a wildcard address)."""
+    host = socket.gethostname() if server.host == "0.0.0.0" else server.host
+    return f"http://{host}:{server.port}"
+
+
 def _announce(server: ThreadedServer, as_json: bool) -> None:
     institutions = server.service.institutions_json()
+    url = _public_url(server)
+    base_url = url + server.base_url.removeprefix(server.url)
     if as_json:
-        line = {"base_url": server.base_url,
+        line = {"base_url": base_url, "host": server.host, "port": server.port,
                 "institutions": [{"code": i["code"], "name": i["name"], "api_key": i["api_key"]} for i in institutions]}
         sys.stdout.write(json.dumps(line) + "\n")
         sys.stdout.flush()
         return
-    print(f"Simulated Alma at {server.base_url}", flush=False)
-    print(f"Admin API at {server.url}/almasim/v1/admin (docs/http-api.md)")
+    print(f"Simulated Alma at {base_url} (listening on {server.host}:{server.port})", flush=False)
+    print(f"Admin API at {url}/almasim/v1/admin (docs/http-api.md)")
     for inst in institutions:
         print(f"  {inst['code']}  {inst['name']}")
         for key in inst["api_keys"]:

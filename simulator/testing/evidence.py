@@ -166,11 +166,13 @@ def po_line_card(body: Any) -> dict[str, Any] | None:
     if not is_po_line(body):
         return None
     meta = body.get("resource_metadata") if isinstance(body.get("resource_metadata"), dict) else {}
-    funds = []
+    funds, shares = [], []
     for share in _items(body.get("fund_distribution"), "fund_distribution"):
         if not isinstance(share, dict):
             continue
         fund = code(share.get("fund_code")) or label(share.get("fund_code"))
+        shares.append({"fund": fund, "name": label(share.get("fund_code")), "amount": _money(share.get("amount")),
+                       "percent": str(share.get("percent") or "")})
         name = label(share.get("fund_code"))
         amount = _money(share.get("amount"))
         percent = share.get("percent")
@@ -206,6 +208,11 @@ def po_line_card(body: Any) -> dict[str, Any] | None:
         "owning_library": label(body.get("owner")),
         "price": _money(body.get("price")),
         "funds": funds,
+        "fund_shares": shares,
+        "po_number": str(body.get("po_number") or ""),
+        "expected_receipt_date": str(body.get("expected_receipt_date") or ""),
+        "expected_receipt_interval": label(body.get("expected_receipt_interval")),
+        "net_price": _money(body.get("net_price")) if body.get("net_price") else "",
         "locations": [x for x in locations if x],
         "alerts": alerts,
         "portfolios": portfolios,
@@ -384,5 +391,5 @@ def describe(method: str, path: str, query: dict[str, Any], request: Any, answer
     else:
         did, outcome = f"{who}: {method} {path}", "Alma answered"
     if error:
-        outcome = f"Alma refused it: {error.get('code')} {error.get('message')}".rstrip()
+        outcome = f"Alma refused it: {error.get('message')} (error {error.get('code')})".rstrip()
     return f"{did} → {outcome}"

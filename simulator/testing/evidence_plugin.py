@@ -51,6 +51,17 @@ def _short(text: str, limit: int = 2000) -> str:
     return text if len(text) <= limit else text[:limit] + " …"
 
 
+def _commit() -> str:
+    """The code's git commit, when the run is made in a git work tree (else empty)."""
+    import subprocess
+    try:
+        done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=5,
+                              check=False)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
 def _first_lines(exception: BaseException) -> str:
     """The failure as a person reads it: the message, without pytest's "+ where …" introspection."""
     lines = []
@@ -258,7 +269,10 @@ class EvidenceCollector:
             bdd = ""
         metadata = {"started": self.started, "finished": _now(),
                     "duration_s": round(time.perf_counter() - self.clock, 3),
-                    "seed": None if seed in (None, "") else str(seed),
+                    "seed": "0 (the default: fixed world, fixed clock, vendor catalogues built with seed 0)"
+                    if seed in (None, "") else str(seed),
+                    "world": str(getattr(option, "alma_world", None) or "the default world (fixtures/world.toml)"),
+                    "commit": _commit(),
                     "backend": getattr(option, "alma_backend", None),
                     "alma_url": getattr(option, "alma_url", None),
                     "arguments": [str(a) for a in self.config.invocation_params.args],

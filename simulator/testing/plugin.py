@@ -13,6 +13,10 @@ Fixtures:
     vendor_cart     vendor_cart("gobi") → that vendor's shopping cart, ordering through `alma`
     mock_alma       every httpx call to Alma's hosts answered by a fresh simulated Alma (no sockets); strict too
     almasim_server  one `almasim serve`-like server on 127.0.0.1 for the test session (per xdist worker)
+    alma_institutions  the world's institutions, name → code (the `alma` fixture's first)
+
+The step library (simulator.testing.steps: the librarian's and the vendor's sentences) is registered too, so a
+`.feature` file bound with pytest-bdd's `scenarios(...)` anywhere finds its steps (docs/your-own-features.md).
 
 Strict mode (the default): a call the simulator does not serve as sent — an unknown path or verb, or a query
 parameter the route does not read — fails the test with a near-miss explanation ("Nearest: GET
@@ -21,6 +25,10 @@ parameter the route does not read — fails the test with a near-miss explanatio
 "Fresh" means: a new world in-process and mocked; the world reset on our own server; a new tenant institution
 (copied from the seed institution, removed afterwards) on a server given with --alma-url. Tests marked
 `seeded` are skipped against a real Alma, which has its own funds, records and profiles.
+
+Against a sandbox, recorded for a replay against the simulator (docs/http-api.md, "Against a real sandbox"):
+`almasim record --alma-url SANDBOX --api-key KEY --out sandbox.jsonl`, then `--alma-backend=real --alma-url
+http://127.0.0.1:8766/almaws/v1 --alma-api-key any`, then `almasim replay sandbox.jsonl --alma-url …`.
 """
 
 from __future__ import annotations
@@ -66,6 +74,11 @@ def _first_institution(world_file: str | None) -> str:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "seeded: needs the simulator's seed data; skipped against a real Alma")
+    for vendor, tag in (("GOBI", "gobi"), ("Oasis", "oasis"), ("a generic vendor", "generic")):
+        config.addinivalue_line("markers", f"{tag}: scenarios placed through {vendor}")  # the features' vendor tags
+    from simulator.testing.steps import STEP_MODULES
+    for module in STEP_MODULES:  # pytest-bdd steps are fixtures: each step module is registered as a plugin
+        config.pluginmanager.import_plugin(module)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -162,6 +175,17 @@ def alma_connect(request: pytest.FixtureRequest) -> Iterator[Callable[[str], obj
                 close()
         for root, code in tenants:
             _admin(root, "DELETE", f"/tenants/{code}")
+
+
+@pytest.fixture(scope="session")
+def alma_institutions(pytestconfig: pytest.Config) -> dict[str, str]:
+    """The institutions of the world the alma fixtures start from, name → code, the `alma` fixture's first."""
+    from simulator.alma.seed import load_world
+
+    world_file = _world_file(pytestconfig)
+    first = _first_institution(world_file)
+    institutions = load_world(world_file).institutions
+    return {institutions[code].name: code for code in [first, *(c for c in institutions if c != first)]}
 
 
 @pytest.fixture

@@ -288,12 +288,6 @@ def e(value: Any) -> str:
     return escape("" if value is None else str(value), quote=True)
 
 
-def status_badge(status: str, small: bool = False) -> str:
-    word = STATUS_WORD.get(status, status.title())
-    return (f'<span class="badge s-{e(status.replace(" ", "-"))}{" small" if small else ""}">'
-            f'<span aria-hidden="true">{STATUS_ICON.get(status, "•")}</span> {e(word)}</span>')
-
-
 def step_text(text: str, examples: dict[str, str]) -> str:
     """Escape a step and mark its parameters: quoted values, the Examples row's values, numbers."""
     values = sorted({v for v in examples.values() if len(v.strip()) >= 2}, key=len, reverse=True)
@@ -314,6 +308,7 @@ def step_text(text: str, examples: dict[str, str]) -> str:
     return "".join(out)
 
 
+_DECISION_LEAD = re.compile(r"^Decision of the simulator(?:, not documented Alma behaviou?r)?\s*[:.]\s*", re.I)
 _STORY = re.compile(r"^(As an?|I want(?: to)?|So that|In order to|Source:)\s*(.*)$", re.IGNORECASE)
 
 
@@ -339,61 +334,261 @@ def _paragraphs(text: str) -> list[str]:
             for lines in paragraphs]
 
 
-def description_html(text: str) -> str:
-    """"As a… I want… So that…" as a user story, the Source paragraphs as citations, the rest as paragraphs."""
-    story, source, other = [], [], []
+def description_parts(text: str) -> list[tuple[str, str, str]]:
+    """A feature's description as (kind, lead, text): kind is story, source, decision or text."""
+    parts = []
     for line in _paragraphs(text):
         found = _STORY.match(line)
         if found and found.group(1).lower() == "source:":
-            source.append(found.group(2))
+            for citation in re.split(r"\s+Source:\s*", found.group(2)):
+                parts.append(("source", "Source", citation))
         elif found:
-            story.append(f"<p><strong>{e(found.group(1))}</strong> {e(found.group(2))}</p>")
-        elif line.lower().startswith("decision of the simulator"):
-            other.append(f'<p class="decision">{e(line)}</p>')
+            parts.append(("story", found.group(1), found.group(2)))
+        elif _DECISION_LEAD.match(line):
+            parts.append(("decision", "Decision of the simulator", _DECISION_LEAD.sub("", line)))
+        else:
+            parts.append(("text", "", line))
+    return parts
+
+
+def description_html(text: str) -> str:
+    """"As a… I want… So that…" as a user story, the Source paragraphs as citations, the rest as paragraphs."""
+    story, source, other = [], [], []
+    for kind, lead, line in description_parts(text):
+        if kind == "source":
+            source.append(line)
+        elif kind == "story":
+            story.append(f"<p><strong>{e(lead)}</strong> {e(line)}</p>")
+        elif kind == "decision":
+            other.append(f'<p class="decision"><strong>{e(lead)}:</strong> {e(line)}</p>')
         else:
             other.append(f"<p>{e(line)}</p>")
-    html = ""
-    if story:
-        html += f'<div class="story">{"".join(story)}</div>'
+    html = f'<div class="story">{"".join(story)}</div>' if story else ""
     html += "".join(other)
     for cite in source:
         html += f'<p class="source"><span class="label">Source</span> {e(cite)}</p>'
     return html
 
 
-def _json_block(value: Any) -> str:
-    if value is None or value == "":
-        return '<p class="muted">(nothing)</p>'
-    text = value if isinstance(value, str) else json.dumps(value, indent=2, ensure_ascii=False)
-    return f"<pre>{e(text)}</pre>"
+# -- what the front page sorts: documented Alma and decisions of the simulator -------------------------------------
+_DOCUMENT = re.compile(r"(seeds/[\w.\-]+\.txt|(?:shared/)?reference/[\w.\-/]+?\.(?:md|json)|alma-api\.md|"
+                       r"after-ordering\.md|ORDERING-RULES\.md|PRODUCT\.md)")
+_QUOTED = re.compile(r'"([^"]{12,})"|“([^”]{12,})”')
+EXCERPT = 520  # characters of a source passage shown in the report
 
 
-def _vendor_line(card: dict[str, Any]) -> str:
-    code, name = str(card.get("vendor") or ""), str(card.get("vendor_name") or "")
-    return f"{code} — {name}" if code and name and name != code else code or name
+@dataclass
+class Source:
+    """One passage a feature cites ("Source: …"), and where it is in the source document when it can be read."""
+
+    id: str
+    citation: str
+    document: str = ""
+    passage: str = ""
+    features: list[Feature] = field(default_factory=list)
 
 
-def po_line_card_html(card: dict[str, Any]) -> str:
-    rows = [("Status", card.get("status")), ("Title", card.get("title")),
-            ("ISBN" if card.get("isbn") else "ISSN", card.get("isbn") or card.get("issn")),
-            ("Vendor", _vendor_line(card)),
-            ("Vendor account", card.get("vendor_account")),
-            ("Vendor reference", card.get("vendor_reference_number")),
-            ("Order type", card.get("type")), ("Owning library", card.get("owning_library")),
-            ("Price", card.get("price")), ("Fund", "; ".join(card.get("funds") or [])),
-            ("Location", "; ".join(card.get("locations") or [])),
-            ("Access", " · ".join(x for x in (card.get("access_provider"), card.get("access_model")) if x)),
-            ("Portfolio", ", ".join(card.get("portfolios") or [])), ("Bib record (MMS ID)", card.get("mms_id"))]
-    body = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in rows if v)
-    alerts = card.get("alerts") or []
-    alert_html = ""
-    if alerts:
-        alert_html = ('<div class="alerts"><span class="label">Alerts</span><ul>'
-                      + "".join(f'<li><span aria-hidden="true">⚠</span> {e(a)}</li>' for a in alerts) + "</ul></div>")
-    status_code = re.sub(r"[^a-z]+", "-", str(card.get("status") or card.get("status_code") or "").lower()).strip("-")
-    return (f'<article class="card pol-{e(status_code)}"><header><span class="label">PO line</span> '
-            f'<strong class="pol">{e(card.get("number"))}</strong><span class="pol-status">{e(card.get("status"))}'
-            f"</span></header><dl>{body}</dl>{alert_html}</article>")
+@dataclass
+class Behaviour:
+    kind: str  # "documented" (Alma's documentation says so) or "decision" (the simulator chose)
+    text: str
+    feature: Feature
+    sources: list[Source] = field(default_factory=list)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def default_sources() -> Path | None:
+    """Where the source documents are: $ALMASIM_SOURCES, else a `shared` folder beside or above the working
+    directory (the project's ../shared) that has seeds/ or reference/."""
+    import os
+    named = os.environ.get("ALMASIM_SOURCES")
+    if named:
+        return Path(named)
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        for candidate in (folder / "shared", folder.parent / "shared"):
+            if (candidate / "seeds").is_dir() or (candidate / "reference").is_dir():
+                return candidate
+    return None
+
+
+def _passage(document: str, citation: str, folder: Path | None) -> str:
+    """The words around the first quotation of `citation` found in `document` (whitespace folded)."""
+    if folder is None or not document:
+        return ""
+    name = document.removeprefix("shared/")
+    for path in (folder / name, folder / "reference" / Path(name).name, folder / "seeds" / Path(name).name):
+        if path.is_file():
+            break
+    else:
+        return ""
+    try:
+        text = _squash(path.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return ""
+    folded = text.casefold()
+    head = folded[:1500]  # a quoted page title is in the page's header too: such quotations come last
+    quotes = sorted((_squash(f.group(1) or f.group(2)).rstrip(".…") for f in _QUOTED.finditer(citation)),
+                    key=lambda q: (q.casefold()[:30] in head, -len(q)))
+    for quote in quotes:
+        for probe in (quote, quote[:60], quote[:30]):
+            if len(probe) < 12:
+                continue
+            hits = [m.start() for m in re.finditer(re.escape(probe.casefold()), folded)]
+            if hits:
+                at = next((h for h in hits if h > 800), hits[0])  # past the page's header, when it is there too
+                start = max(0, text.rfind(" ", 0, max(0, at - 120)) + 1)
+                end = text.find(" ", min(len(text), start + EXCERPT))
+                return ("… " if start else "") + text[start:end if end > 0 else len(text)] + " …"
+    return ""
+
+
+def behaviours(run: Run, folder: Path | None = None) -> tuple[list[Behaviour], list[Source]]:
+    """Every behaviour the features state, sorted into documented Alma and decisions of the simulator, and the
+    source passages they cite (numbered in the order they first appear)."""
+    sources: dict[str, Source] = {}
+    found: list[Behaviour] = []
+    for feature in run.features:
+        texts = [feature.description] + list(dict.fromkeys(s.rule_description for s in feature.scenarios
+                                                           if s.rule_description))
+        cited: list[Source] = []
+        decisions: list[str] = []
+        for text in texts:
+            for paragraph in _paragraphs(text):
+                if paragraph.lower().startswith("source:"):
+                    citation = paragraph[len("source:"):].strip()
+                    for part in re.split(r"\s+Source:\s*", citation):
+                        key = _squash(part)
+                        if key not in sources:
+                            document = _DOCUMENT.search(part)
+                            doc = document.group(1) if document else ""
+                            sources[key] = Source(id=f"src-{len(sources) + 1}", citation=key, document=doc,
+                                                  passage=_passage(doc, part, folder))
+                        if feature not in sources[key].features:
+                            sources[key].features.append(feature)
+                        cited.append(sources[key])
+                elif _DECISION_LEAD.match(paragraph):
+                    decision = _DECISION_LEAD.sub("", paragraph)
+                    decisions.append(decision[:1].upper() + decision[1:])
+        story = next((p for p in _paragraphs(feature.description) if p.lower().startswith("i want")), "")
+        found.append(Behaviour(kind="documented", feature=feature, sources=cited,
+                               text=story[len("I want"):].strip().removeprefix("to ").strip() or feature.name))
+        found += [Behaviour(kind="decision", text=d, feature=feature, sources=cited) for d in decisions]
+    return found, list(sources.values())
+
+
+# -- the setup, as plain tables ----------------------------------------------------------------------------------
+def setup_tables(institution: str = "01TRLC_HVU") -> dict[str, Any]:
+    """The default world's set-up of the institution the features order for: profiles, funds, vendors."""
+    try:
+        from simulator.alma.seed import load_world
+        world = load_world()
+        inst = world.institution(institution)
+    except Exception as exc:  # the report still renders without its setup
+        return {"problem": f"the set-up could not be read: {exc}"}
+    checks = (("block_invalid_fund_code", "invalid fund code"), ("block_not_fully_funded", "not fully funded"),
+              ("block_insufficient_balance", "fund balance insufficient"))
+    profiles = [{"code": p.code, "name": p.name, "system": p.system or "any", "default": "yes" if p.default else "",
+                 "match": f"{p.non_serial_match_method} (serials: {p.serial_match_method})",
+                 "no_match": "import a brief record" if p.upon_no_match.value == "IMPORT" else "add to the Network Zone",
+                 "refuses": ", ".join(label for attr, label in checks if getattr(p, attr)) or "none: held for review",
+                 "validation": p.validation_exception_profile}
+                for p in inst.profiles.values()]
+    funds = []
+    for f in inst.funds.values():
+        allocated = f.allocated or 1
+        funds.append({"code": f.code, "name": f.name, "ledger": inst.ledgers[f.ledger].name if f.ledger in inst.ledgers
+                      else f.ledger, "currency": f.currency, "allocated": f"{f.allocated:,.2f}",
+                      "encumbered": f"{f.encumbered:,.2f}", "spent": f"{f.expended:,.2f}",
+                      "available": f"{f.available:,.2f}", "active": f.active, "type": f.entity_type.lower(),
+                      "current": (inst.current_fiscal_period is not None
+                                  and f.fiscal_period == inst.current_fiscal_period.id),
+                      "encumbered_pct": _percent(f.encumbered, allocated), "spent_pct": _percent(f.expended, allocated)})
+    vendors = [{"code": v.code, "name": v.name, "system": v.system, "active": v.active,
+                "accounts": ", ".join(v.accounts)} for v in inst.vendors.values()]
+    return {"institution": inst.name, "code": inst.code, "profiles": profiles, "funds": funds, "vendors": vendors}
+
+
+def _percent(part: Any, whole: Any) -> float:
+    return max(0.0, min(100.0, float(part) * 100 / float(whole)))
+
+
+# -- the evidence, in library words ------------------------------------------------------------------------------
+PHASES = {"given": "Setting up", "when": "Doing", "then": "Checking"}
+RAW_CHARS = 400  # characters of a raw request or answer kept under "for developers"
+
+
+def _phases(scenario: Scenario) -> list[str]:
+    """Each step's phase (Given/When/Then), And and But taking the phase of the step before."""
+    out, current = [], "given"
+    for step in scenario.steps:
+        keyword = step.keyword.strip().lower()
+        if keyword in PHASES:
+            current = keyword
+        out.append(current)
+    return out
+
+
+def _raw(value: Any) -> str:
+    if value in (None, "", {}):
+        return ""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text if len(text) <= RAW_CHARS else text[:RAW_CHARS] + f" … ({len(text) - RAW_CHARS} more characters)"
+
+
+def exchange_view(exchange: dict[str, Any], phase: str, step: Step | None) -> dict[str, Any]:
+    summary = str(exchange.get("summary") or "")
+    if phase == "then" and summary.startswith("The vendor "):
+        summary = "Checked in Alma: " + summary[len("The vendor "):]
+    error = exchange.get("error") if isinstance(exchange.get("error"), dict) else None
+    query = exchange.get("query") or {}
+    method = str(exchange.get("method") or "")
+    keep = method != "GET" or error is not None
+    return {"summary": summary, "phase": PHASES.get(phase, ""), "refused": error is not None,
+            "error_code": str(error.get("code", "")) if error else "",
+            "error_message": str(error.get("message", "")) if error else "",
+            "during": f"{step.keyword} {step.text}" if step else "", "method": method,
+            "target": str(exchange.get("path", "")) + ("?" + "&".join(f"{k}={v}" for k, v in query.items())
+                                                       if isinstance(query, dict) and query else ""),
+            "request": _raw(exchange.get("request")) if keep else "",
+            "answer": _raw(exchange.get("answer")) if keep and not error else "",
+            "ms": exchange.get("duration_ms"), "action": method != "GET"}
+
+
+def fund_effects(card: dict[str, Any]) -> list[str]:
+    """What a PO line did to each fund, in library words."""
+    status = str(card.get("status_code") or "").upper()
+    effects = []
+    for share in card.get("fund_shares") or []:
+        fund = share.get("fund") or "?"
+        amount = share.get("amount") or (f"{share['percent']}% of the net price" if share.get("percent") else
+                                         "the net price")
+        if status == "INREVIEW":
+            effects.append(f"{fund}: nothing encumbered yet; {amount} once a librarian approves the line")
+        elif status == "CANCELLED":
+            effects.append(f"{fund}: the encumbrance ({amount}) is released")
+        elif status:
+            effects.append(f"{fund}: {amount} encumbered")
+    return effects
+
+
+def evidence_view(scenario: Scenario) -> dict[str, Any]:
+    phases = _phases(scenario)
+    exchanges = []
+    for exchange in scenario.exchanges:
+        index = exchange.get("step")
+        if isinstance(index, int) and 0 <= index < len(scenario.steps):
+            exchanges.append(exchange_view(exchange, phases[index], scenario.steps[index]))
+        else:
+            exchanges.append(exchange_view(exchange, "", None))
+    cards = _latest_cards(scenario.exchanges)
+    for card in cards:
+        card["effects"] = fund_effects(card)
+    return {"exchanges": exchanges, "cards": cards, "actions": [x for x in exchanges if x["action"] or x["refused"]],
+            "refusals": sum(1 for x in exchanges if x["refused"])}
 
 
 def _latest_cards(exchanges: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -402,147 +597,129 @@ def _latest_cards(exchanges: list[dict[str, Any]]) -> list[dict[str, Any]]:
         card = exchange.get("po_line")
         if isinstance(card, dict) and card.get("number"):
             cards.pop(str(card["number"]), None)
-            cards[str(card["number"])] = card
+            cards[str(card["number"])] = dict(card)
     return list(cards.values())
 
 
-def evidence_html(scenario: Scenario) -> str:
-    if not scenario.exchanges:
-        return ""
-    cards = _latest_cards(scenario.exchanges)
-    refusals = sum(1 for x in scenario.exchanges if x.get("error"))
-    n = len(scenario.exchanges)
-    glance = [f"{n} exchange{'s' if n != 1 else ''} with Alma"]
-    glance += [f"PO line {c.get('number')} ({c.get('status')})" for c in cards[:3]]
-    if refusals:
-        glance.append(f"{refusals} refus{'als' if refusals != 1 else 'al'}")
-    items = []
-    for exchange in scenario.exchanges:
-        error = exchange.get("error")
-        step_index = exchange.get("step")
-        during = ""
-        if isinstance(step_index, int) and 0 <= step_index < len(scenario.steps):
-            step = scenario.steps[step_index]
-            during = f'<span class="during">during “{e(step.keyword)} {e(step.text)}”</span>'
-        query = exchange.get("query") or {}
-        target = exchange.get("path", "") + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
-        answer = (f'<p class="refusal"><span aria-hidden="true">✗</span> Alma refused: error '
-                  f'<strong>{e(error.get("code"))}</strong> — {e(error.get("message"))}</p>') if error \
-            else _json_block(exchange.get("answer"))
-        icon = '<span class="x-icon refused" aria-hidden="true">✗</span>' if error else \
-            '<span class="x-icon" aria-hidden="true">⇄</span>'
-        items.append(
-            f'<li><details class="exchange"><summary>{icon} {e(exchange.get("summary"))}{during}</summary>'
-            f'<div class="wire"><div><h5>Sent to Alma</h5><p class="request-line"><code>{e(exchange.get("method"))} '
-            f'{e(target)}</code></p>'
-            f'{_json_block(exchange.get("request")) if exchange.get("request") not in (None, {}, "") else ""}'
-            f'</div><div><h5>What Alma answered <span class="muted">in {e(exchange.get("duration_ms"))} ms</span>'
-            f"</h5>{answer}</div></div></details></li>")
-    cards_html = f'<div class="cards">{"".join(po_line_card_html(c) for c in cards)}</div>' if cards else ""
-    return (f'<details class="evidence"><summary><span class="label">Evidence</span> {e(" · ".join(glance))}'
-            f'</summary>{cards_html}<h4>The conversation with Alma</h4><ol class="exchanges">{"".join(items)}'
-            f"</ol></details>")
-
-
-def _table(rows: list[list[str]]) -> str:
-    if not rows:
-        return ""
-    head = "".join(f"<th>{e(c)}</th>" for c in rows[0])
-    body = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in rows[1:])
-    return f'<table class="datatable"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-
-
-def scenario_html(scenario: Scenario) -> str:
-    steps = []
-    for step in scenario.steps:
-        extra = ""
-        if step.datatable:
-            extra += _table(step.datatable)
-        if step.docstring:
-            extra += f'<pre class="docstring">{e(step.docstring)}</pre>'
-        if step.error:
-            extra += f'<pre class="error">{e(step.error)}</pre>'
-        steps.append(f'<li class="step s-{e(step.status.replace(" ", "-"))}"><span class="step-status" '
-                     f'title="{e(STATUS_WORD.get(step.status, step.status))}">{STATUS_ICON.get(step.status, "•")}'
-                     f'<span class="sr"> {e(STATUS_WORD.get(step.status, step.status))}</span></span>'
-                     f'<span class="kw">{e(step.keyword)}</span> {step_text(step.text, scenario.examples)}'
-                     f"{extra}</li>")
-    notes = ""
-    if scenario.status == "skipped" and scenario.reason:
-        notes += f'<p class="note skipped"><span class="label">Skipped because</span> {e(scenario.reason)}</p>'
-    if scenario.status == "failed" and scenario.error and not any(s.error for s in scenario.steps):
-        notes += f'<pre class="error">{e(scenario.error)}</pre>'
-    vendors = "".join(f'<span class="chip vendor v-{e(v)}">{e(VENDORS[v])}</span>'
-                      for v in scenario.vendors if v in VENDORS)
-    other_tags = "".join(f'<span class="chip">@{e(t)}</span>' for t in scenario.tags if t not in VENDORS)
-    example = ""
-    if scenario.examples:
-        example = '<span class="example">Example: ' + " · ".join(
-            f'<span class="ex-name">{e(k)}</span> {e(v)}' for k, v in scenario.examples.items()) + "</span>"
-    search = " ".join([scenario.name, scenario.rule, *scenario.examples.values(), *(s.text for s in scenario.steps)])
-    return (f'<details class="scenario s-{e(scenario.status.replace(" ", "-"))}" open '
-            f'data-status="{e(scenario.status)}" data-vendors="{e(" ".join(scenario.vendors))}" '
-            f'data-text="{e(search.lower())}"><summary>{status_badge(scenario.status)} '
-            f'<span class="scenario-kw">{e(scenario.keyword)}:</span> <span class="scenario-name">{e(scenario.name)}'
-            f'</span> {vendors}{example}</summary><div class="scenario-body">'
-            f'<ol class="steps">{"".join(steps)}</ol>{notes}{evidence_html(scenario)}'
-            f'{f"<p class=tags>{other_tags}</p>" if other_tags else ""}</div></details>')
-
-
-def feature_html(feature: Feature) -> str:
-    counts = {s: sum(1 for x in feature.scenarios if x.status == s) for s in STATUS_WORD}
-    summary = " · ".join(f"{STATUS_ICON[s]} {n} {STATUS_WORD[s].lower()}" for s, n in counts.items() if n)
-    blocks, current = [], None
-    for scenario in feature.scenarios:
-        if scenario.rule != current:
-            if current is not None:
-                blocks.append("</section>")
-            current = scenario.rule
-            if scenario.rule:
-                blocks.append(f'<section class="rule"><h3><span class="label">Rule</span> {e(scenario.rule)}</h3>'
-                              + (f'<p class="rule-desc">{e(scenario.rule_description)}</p>'
-                                 if scenario.rule_description else ""))
+def vendor_outcomes(run: Run) -> list[dict[str, Any]]:
+    """Per vendor, what became of the PO lines it sent in this run: created, held In Review, refused."""
+    counts: dict[str, dict[str, int]] = {}
+    for scenario in run.scenarios:
+        for exchange in scenario.exchanges:
+            if str(exchange.get("method")) != "POST" or not str(exchange.get("path", "")).endswith("/acq/po-lines"):
+                continue
+            request: dict[str, Any] = exchange["request"] if isinstance(exchange.get("request"), dict) else {}
+            vendor = request.get("vendor")
+            name = str((vendor.get("value") if isinstance(vendor, dict) else vendor) or "no vendor named")
+            row = counts.setdefault(name, {"created": 0, "in_review": 0, "refused": 0})
+            card: dict[str, Any] = exchange["po_line"] if isinstance(exchange.get("po_line"), dict) else {}
+            if exchange.get("error"):
+                row["refused"] += 1
+            elif str(card.get("status_code", "")).upper() == "INREVIEW":
+                row["in_review"] += 1
             else:
-                blocks.append('<section class="rule no-rule">')
-        blocks.append(scenario_html(scenario))
-    if current is not None:
-        blocks.append("</section>")
-    tags = "".join(f'<span class="chip">@{e(t)}</span>' for t in feature.tags)
-    return (f'<section class="feature s-{e(feature.status.replace(" ", "-"))}" id="{e(feature.anchor)}">'
-            f'<header><p class="crumbs">{e(feature.area)} · <code>{e(feature.uri)}</code></p>'
-            f'<h2>{e(feature.name)} {status_badge(feature.status, small=True)}</h2>'
-            f'<p class="feature-counts">{e(summary)}</p></header>'
-            f'<div class="description">{description_html(feature.description)}</div>'
-            f'{f"<p class=tags>{tags}</p>" if tags else ""}{"".join(blocks)}</section>')
+                row["created"] += 1
+    widest = max((sum(r.values()) for r in counts.values()), default=1) or 1
+    rows = []
+    for y, (name, row) in enumerate(sorted(counts.items())):
+        x, parts = 0.0, []
+        for key in ("created", "in_review", "refused"):
+            width = 300 * row[key] / widest
+            parts.append({"key": key, "x": round(x, 1), "width": round(width, 1), "n": row[key]})
+            x += width
+        rows.append({"vendor": name, "y": 26 * y, "parts": parts, **row, "total": sum(row.values())})
+    return rows
 
 
-def coverage_html(run: Run) -> str:
+def fund_totals(run: Run) -> list[dict[str, Any]]:
+    """Per fund, what the run's PO lines did to it: lines encumbering it (and how much, per currency), lines held
+    In Review on it, lines whose encumbrance a cancellation released. Every scenario starts from the set-up afresh,
+    so these add up the scenarios, not one history."""
+    from decimal import Decimal, InvalidOperation
+
+    totals: dict[str, dict[str, Any]] = {}
+    for scenario in run.scenarios:
+        for card in _latest_cards(scenario.exchanges):
+            status = str(card.get("status_code") or "").upper()
+            for share in card.get("fund_shares") or []:
+                fund = str(share.get("fund") or "")
+                if not fund:
+                    continue
+                row = totals.setdefault(fund, {"fund": fund, "name": share.get("name") or "", "encumbering": 0,
+                                               "in_review": 0, "released": 0, "amounts": {}})
+                if status == "INREVIEW":
+                    row["in_review"] += 1
+                elif status == "CANCELLED":
+                    row["released"] += 1
+                elif status:
+                    row["encumbering"] += 1
+                    amount, _, currency = str(share.get("amount") or "").partition(" ")
+                    try:
+                        row["amounts"][currency] = row["amounts"].get(currency, Decimal(0)) + Decimal(amount)
+                    except InvalidOperation:
+                        pass
+    for row in totals.values():
+        row["encumbered"] = ", ".join(f"{v:,.2f} {c}" for c, v in sorted(row.pop("amounts").items())) or "—"
+    return sorted(totals.values(), key=lambda r: r["fund"])
+
+
+def svg_bar(counts: dict[str, int], total: int) -> list[dict[str, Any]]:
+    x, out = 0.0, []
+    for status, n in counts.items():
+        if n and total:
+            width = 600 * n / total
+            out.append({"status": status, "x": round(x, 2), "width": round(width, 2), "n": n,
+                        "word": STATUS_WORD[status].lower()})
+            x += width
+    return out
+
+
+def coverage_rows(run: Run) -> tuple[list[str], list[dict[str, Any]]]:
     columns = list(VENDORS) + [NO_VENDOR]
     used = {v for s in run.scenarios for v in s.vendors}
     columns = [c for c in columns if c in VENDORS or c in used]
-    head = "".join(f"<th scope=col>{e(VENDORS.get(c, 'No vendor named'))}</th>" for c in columns)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for area, features in run.areas.items():
-        rows.append(f'<tr class="area-row"><th colspan="{len(columns) + 1}" scope="rowgroup">{e(area)}</th></tr>')
+        rows.append({"area": area})
         for feature in features:
             cells = []
             for column in columns:
                 chosen = [s for s in feature.scenarios if column in s.vendors]
-                if not chosen:
-                    cells.append('<td class="cell empty"><span class="muted">not covered</span></td>')
-                    continue
-                status = overall(s.status for s in chosen)
-                parts = []
-                for st in STATUS_WORD:
-                    n = sum(1 for s in chosen if s.status == st)
-                    if n:
-                        parts.append(f'<span class="cnt s-{e(st.replace(" ", "-"))}">{STATUS_ICON[st]} {n} '
-                                     f'{e(STATUS_WORD[st].lower())}</span>')
-                cells.append(f'<td class="cell s-{e(status.replace(" ", "-"))}">{"".join(parts)}</td>')
-            rows.append(f'<tr><th scope=row><a href="#{e(feature.anchor)}">{e(feature.name)}</a></th>'
-                        f'{"".join(cells)}</tr>')
-    return (f'<table class="coverage"><thead><tr><th scope=col>Workflow</th>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>')
+                counts = [(st, sum(1 for s in chosen if s.status == st)) for st in STATUS_WORD]
+                cells.append({"status": overall(s.status for s in chosen) if chosen else "",
+                              "counts": [(st, n) for st, n in counts if n]})
+            rows.append({"feature": feature, "cells": cells})
+    return columns, rows
+
+
+# -- rendering -----------------------------------------------------------------------------------------------------
+def _environment():
+    from jinja2 import Environment, PackageLoader, select_autoescape
+    from markupsafe import Markup
+
+    env = Environment(loader=PackageLoader("simulator.testing", "templates"), autoescape=select_autoescape(["html"]),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["step_text"] = lambda text, examples: Markup(step_text(text, examples))
+    env.filters["description"] = lambda text: Markup(description_html(text))
+    env.globals["description_parts"] = description_parts
+    env.globals["squash"] = _squash
+    env.filters["dashed"] = lambda text: str(text).replace(" ", "-")
+    env.globals.update(STATUS_WORD=STATUS_WORD, STATUS_ICON=STATUS_ICON, VENDORS=VENDORS, NO_VENDOR=NO_VENDOR)
+    return env
+
+
+def _git_commit() -> str:
+    import subprocess
+    try:
+        done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=5,
+                              check=False)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+_BACKENDS = {"inprocess": "the simulated Alma, in-process", "mocked": "the simulated Alma behind Alma's own URLs "
+             "(mocked)", "server": "the simulated Alma over HTTP (almasim serve)", "real": "a real Alma"}
 
 
 def _when(value: Any) -> str:
@@ -554,271 +731,47 @@ def _when(value: Any) -> str:
     return f"{moment.day} {moment.strftime('%B %Y, %H:%M')} {zone}".strip()
 
 
-_BACKENDS = {"inprocess": "the simulated Alma, in-process", "mocked": "the simulated Alma behind Alma's own URLs "
-             "(mocked)", "server": "the simulated Alma over HTTP (almasim serve)", "real": "a real Alma"}
-
-
-def render(run: Run, *, generated: datetime | None = None) -> str:
+def render(run: Run, *, generated: datetime | None = None, sources: Path | None = None) -> str:
     meta = run.metadata
     generated = generated or datetime.now().astimezone()
     total = len(run.scenarios)
     counts = {s: run.count(s) for s in STATUS_WORD}
-    bar = "".join(f'<span class="seg s-{e(s.replace(" ", "-"))}" style="width:{100 * n / total:.2f}%" '
-                  f'title="{n} {e(STATUS_WORD[s].lower())}"></span>' for s, n in counts.items() if n and total)
-    totals = "".join(f'<div class="total s-{e(s.replace(" ", "-"))}"><span class="num">{n}</span>'
-                     f'<span class="what"><span aria-hidden="true">{STATUS_ICON[s]}</span> {e(STATUS_WORD[s])}</span>'
-                     f"</div>" for s, n in counts.items() if n or s in ("passed", "failed"))
     backend = meta.get("backend")
+    seed = meta.get("seed")
     facts = [("Run", _when(meta.get("started"))),
-             ("Seed", meta.get("seed") if meta.get("seed") not in (None, "") else "not recorded"),
-             ("Against", _BACKENDS.get(str(backend), str(backend)) if backend else "not recorded")]
+             ("Seed", str(seed) if seed not in (None, "") else "0 (the default: fixed world, fixed clock, "
+                                                              "vendor catalogues built with seed 0)"),
+             ("Against", _BACKENDS.get(str(backend), str(backend)) if backend else _BACKENDS["inprocess"]),
+             ("World", str(meta.get("world") or "the default world (fixtures/world.toml)"))]
     if meta.get("alma_url"):
         facts.append(("Alma", meta["alma_url"]))
     if meta.get("duration_s") not in (None, ""):
         facts.append(("Duration", f"{float(meta['duration_s']):.1f} s"))
+    if meta.get("arguments"):
+        facts.append(("Command", "pytest " + " ".join(str(a) for a in meta["arguments"])))
+    commit = meta.get("commit") or _git_commit()
+    if commit:
+        facts.append(("Code", f"commit {commit}"))
     facts.append(("Report made", _when(generated.isoformat(timespec="seconds"))))
-    fact_html = "".join(f"<div><dt>{e(k)}</dt><dd>{e(v)}</dd></div>" for k, v in facts)
-    toc = []
-    for area, features in run.areas.items():
-        links = "".join(f'<li><a href="#{e(f.anchor)}">{e(f.name)}</a> {status_badge(f.status, small=True)}</li>'
-                        for f in features)
-        toc.append(f"<li><span class=toc-area>{e(area)}</span><ul>{links}</ul></li>")
-    areas = []
-    for area, features in run.areas.items():
-        areas.append(f'<section class="area"><h2 class="area-title">{e(area)}</h2>'
-                     f'{"".join(feature_html(f) for f in features)}</section>')
-    vendor_buttons = "".join(f'<label><input type="checkbox" name="vendor" value="{e(v)}" checked> {e(n)}</label>'
-                             for v, n in [*VENDORS.items(), (NO_VENDOR, "No vendor named")])
-    return _PAGE.format(
-        title=e("Real-time ordering in Alma — living documentation"), css=_CSS, script=_SCRIPT,
-        facts=fact_html, totals=totals, bar=bar, total=total, n_features=len(run.features),
-        toc="".join(toc), coverage=coverage_html(run), areas="".join(areas) or
-        '<p class="muted">This run has no scenarios.</p>', vendor_buttons=vendor_buttons)
+    found, cited = behaviours(run, sources if sources is not None else default_sources())
+    by_feature: dict[str, list[Source]] = {}
+    for source in cited:
+        for feature in source.features:
+            by_feature.setdefault(feature.anchor, []).append(source)
+    columns, coverage = coverage_rows(run)
+    return _environment().get_template("living-documentation.html").render(
+        run=run, facts=facts, total=total, counts=counts, bar=svg_bar(counts, total),
+        documented=[b for b in found if b.kind == "documented"], decisions=[b for b in found if b.kind == "decision"],
+        sources=cited, sources_of=by_feature, source_ids={s.citation: s.id for s in cited}, outcomes=vendor_outcomes(run), fund_rows=fund_totals(run), setup=setup_tables(),
+        columns=columns, coverage=coverage, evidence=evidence_view)
 
 
 def write_report(out: Path, cucumber: Path | None, evidence: Path | None,
-                 metadata: dict[str, Any] | None = None) -> Run:
+                 metadata: dict[str, Any] | None = None, *, sources: Path | None = None) -> Run:
     run = read_run(cucumber, evidence, metadata)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render(run), encoding="utf-8")
+    out.write_text(render(run, sources=sources), encoding="utf-8")
     return run
 
 
-_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; \
-script-src 'unsafe-inline'; img-src data:">
-<title>{title}</title>
-<style>{css}</style>
-</head>
-<body>
-<header class="page-head">
-  <p class="kicker">almasim · living documentation</p>
-  <h1>Real-time ordering in Alma</h1>
-  <p class="lede">What Alma does with an order a vendor sends in real time, written as the scenarios below and
-  checked against the simulated Alma. Each scenario shows its result, and under <em>Evidence</em> what the vendor
-  sent, what Alma answered and the PO line as Alma shows it.</p>
-  <dl class="facts">{facts}</dl>
-  <div class="totals"><div class="total all"><span class="num">{total}</span><span class="what">Scenarios in
-  {n_features} features</span></div>{totals}</div>
-  <div class="bar" role="img" aria-label="share of scenarios by result">{bar}</div>
-</header>
-<main>
-<nav class="toc" aria-label="Contents"><h2>Workflows</h2><ul>{toc}</ul></nav>
-<section class="coverage-wrap"><h2>Coverage: workflows × vendors</h2>
-<p class="muted">Each cell counts the scenarios of a workflow run through that vendor (Examples tables and
-scenarios tagged @gobi, @oasis, @generic).</p>{coverage}</section>
-<form class="filters" onsubmit="return false" aria-label="Filter scenarios">
-  <span class="label">Show</span>
-  <label><input type="radio" name="status" value="all" checked> all</label>
-  <label><input type="radio" name="status" value="failed"> ✗ failed</label>
-  <label><input type="radio" name="status" value="skipped"> ⊘ skipped</label>
-  <label><input type="radio" name="status" value="passed"> ✓ passed</label>
-  <span class="sep"></span>{vendor_buttons}
-  <input type="search" name="q" placeholder="Find a scenario, title, fund…" aria-label="find">
-  <button type="button" data-toggle="open">Open all evidence</button>
-</form>
-{areas}
-</main>
-<footer><p>Made by <code>almasim report</code> from pytest-bdd's results. This page is self-contained: it loads
-nothing from the network.</p></footer>
-<script>{script}</script>
-</body>
-</html>
-"""
-
-_CSS = """
-:root{--ink:#1f2328;--muted:#5b6370;--line:#d9d6cf;--paper:#fff;--bg:#f5f3ee;--accent:#1d4e89;
---pass:#17663a;--pass-bg:#e3f3e8;--fail:#a4161a;--fail-bg:#fde7e7;--skip:#7a4b00;--skip-bg:#fff1cf;
---idle:#59606b;--idle-bg:#eceef1;--param:#f3ecff;--param-ink:#4b2a86}
-*{box-sizing:border-box}
-html{font-size:16px}
-body{margin:0;background:var(--bg);color:var(--ink);
-font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"DejaVu Sans",sans-serif;line-height:1.5}
-h1,h2,h3{font-family:Georgia,"Times New Roman","DejaVu Serif",serif;font-weight:600;line-height:1.25}
-code,pre{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,"DejaVu Sans Mono",monospace;font-size:.85rem}
-a{color:var(--accent)}
-.page-head{background:var(--paper);border-bottom:1px solid var(--line);padding:2rem max(1.5rem,calc(50% - 34rem)) 1.5rem}
-.kicker{margin:0;color:var(--muted);text-transform:uppercase;letter-spacing:.08em;font-size:.8rem}
-h1{margin:.2rem 0 .5rem;font-size:2.3rem}
-.lede{max-width:48rem;margin:0 0 1rem;color:#333a44;font-size:1.05rem}
-.facts{display:flex;flex-wrap:wrap;gap:.4rem 2rem;margin:0 0 1.2rem}
-.facts div{display:flex;gap:.5rem}.facts dt{color:var(--muted)}.facts dd{margin:0;font-weight:600}
-.totals{display:flex;flex-wrap:wrap;gap:.8rem;margin-bottom:.8rem}
-.total{border:1px solid var(--line);border-radius:10px;padding:.5rem 1rem;min-width:8rem;background:#fbfaf7}
-.total .num{display:block;font-size:1.9rem;font-weight:700;line-height:1.1}
-.total .what{font-size:.9rem;color:var(--muted)}
-.total.s-passed{background:var(--pass-bg);border-color:#b5dcc2}.total.s-passed .num,.total.s-passed .what{color:var(--pass)}
-.total.s-failed{background:var(--fail-bg);border-color:#f3b9b9}.total.s-failed .num,.total.s-failed .what{color:var(--fail)}
-.total.s-skipped{background:var(--skip-bg);border-color:#ecd08c}.total.s-skipped .num,.total.s-skipped .what{color:var(--skip)}
-.bar{display:flex;height:.7rem;border-radius:99px;overflow:hidden;background:var(--idle-bg);max-width:60rem}
-.seg.s-passed{background:var(--pass)}.seg.s-failed{background:var(--fail)}
-.seg.s-skipped{background:#d69e1f;background-image:repeating-linear-gradient(45deg,transparent 0 4px,#fff6 4px 8px)}
-.seg.s-not-run{background:#aab}
-main{max-width:68rem;margin:0 auto;padding:1.5rem}
-.toc,.coverage-wrap,.feature{background:var(--paper);border:1px solid var(--line);border-radius:12px;padding:1.2rem 1.5rem;margin-bottom:1.5rem}
-.toc h2,.coverage-wrap h2{margin-top:0;font-size:1.35rem}
-.toc>ul{list-style:none;padding:0;margin:0;columns:2 22rem}
-.toc>ul>li{break-inside:avoid;margin-bottom:.6rem}
-.toc-area{font-weight:700}.toc ul ul{list-style:none;padding-left:1rem;margin:.2rem 0}
-.toc ul ul li{margin:.15rem 0}
-.badge{display:inline-flex;align-items:center;gap:.3rem;border-radius:99px;padding:.05rem .6rem;font-size:.85rem;
-font-weight:700;font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,"DejaVu Sans",sans-serif;border:1px solid;white-space:nowrap;vertical-align:middle}
-.badge.small{font-size:.75rem;padding:0 .5rem}
-.badge.s-passed{color:var(--pass);background:var(--pass-bg);border-color:#a9d5b7}
-.badge.s-failed{color:var(--fail);background:var(--fail-bg);border-color:#efb0b0}
-.badge.s-skipped{color:var(--skip);background:var(--skip-bg);border-color:#e6c777}
-.badge.s-not-run{color:var(--idle);background:var(--idle-bg);border-color:#cfd3d9}
-table.coverage{border-collapse:collapse;width:100%;font-size:.95rem}
-.coverage th,.coverage td{border:1px solid var(--line);padding:.45rem .6rem;text-align:left;vertical-align:top}
-.coverage thead th{background:#f0ede6}
-.coverage .area-row th{background:#faf8f4;font-family:Georgia,"DejaVu Serif",serif;font-size:1rem}
-.coverage tbody th[scope=row]{font-weight:500;padding-left:1.2rem}
-.cell .cnt{display:block;font-weight:600;white-space:nowrap}
-.cnt.s-passed{color:var(--pass)}.cnt.s-failed{color:var(--fail)}.cnt.s-skipped{color:var(--skip)}.cnt.s-not-run{color:var(--idle)}
-.cell.s-passed{background:var(--pass-bg)}.cell.s-failed{background:var(--fail-bg)}.cell.s-skipped{background:var(--skip-bg)}
-.cell.empty{background:repeating-linear-gradient(135deg,#fff 0 6px,#f4f2ed 6px 12px)}
-.muted{color:var(--muted)}
-.filters{display:none;position:sticky;top:0;z-index:2;background:#fffdf8ee;border:1px solid var(--line);border-radius:12px;
-padding:.6rem 1rem;margin-bottom:1.5rem;gap:.4rem 1rem;flex-wrap:wrap;align-items:center;font-size:.92rem}
-.js .filters{display:flex}
-.filters .sep{width:1px;height:1.4rem;background:var(--line)}
-.filters input[type=search]{flex:1 1 14rem;padding:.3rem .6rem;border:1px solid var(--line);border-radius:8px;font:inherit}
-.filters button{font:inherit;padding:.25rem .7rem;border:1px solid var(--line);border-radius:8px;background:#fff;cursor:pointer}
-.label{font-size:.72rem;text-transform:uppercase;letter-spacing:.07em;color:var(--muted);font-weight:700;
-font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,"DejaVu Sans",sans-serif}
-.area-title{font-size:1.05rem;text-transform:uppercase;letter-spacing:.1em;color:var(--muted);margin:2rem 0 .8rem;
-font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,"DejaVu Sans",sans-serif;border-bottom:2px solid var(--line);padding-bottom:.3rem}
-.feature{border-left:6px solid var(--line)}
-.feature.s-passed{border-left-color:var(--pass)}.feature.s-failed{border-left-color:var(--fail)}.feature.s-skipped{border-left-color:#d69e1f}
-.feature h2{font-size:1.6rem;margin:.1rem 0 .2rem}
-.crumbs{margin:0;color:var(--muted);font-size:.85rem}
-.feature-counts{margin:0 0 .8rem;color:var(--muted);font-size:.9rem}
-.story{background:#f7f5ff;border-left:4px solid #7b61c9;padding:.6rem 1rem;border-radius:0 8px 8px 0;margin:.4rem 0 .6rem;
-font-family:Georgia,"DejaVu Serif",serif;font-size:1.05rem}
-.story p{margin:.1rem 0}.story strong{color:#4b2a86}
-.description>p{margin:.3rem 0}
-.source{color:var(--muted);font-size:.92rem}.source .label{margin-right:.3rem}
-.decision{border-left:3px solid #b7791f;background:#fffaf0;padding:.35rem .7rem;font-size:.95rem}
-.chip{display:inline-block;border:1px solid var(--line);border-radius:6px;padding:0 .45rem;font-size:.78rem;
-color:var(--muted);margin-right:.3rem;background:#faf9f6}
-.chip.vendor{border-color:#9fb7d8;background:#eaf1fb;color:#1d4e89;font-weight:700}
-.chip.v-oasis{border-color:#c7a8dd;background:#f4ecfa;color:#5b2a86}
-.chip.v-generic{border-color:#bcc3cc;background:#f0f2f4;color:#3c4450}
-.rule{margin-top:1.2rem}
-.rule h3{font-size:1.2rem;margin:.2rem 0}
-.rule h3 .label{margin-right:.4rem;vertical-align:middle}
-.rule-desc{margin:.1rem 0 .6rem;color:#39404a;font-style:italic}
-.scenario{border:1px solid var(--line);border-radius:10px;margin:.7rem 0;background:#fff}
-.scenario>summary{cursor:pointer;padding:.6rem .9rem;list-style-position:outside;display:block}
-.scenario>summary::-webkit-details-marker{display:none}
-.scenario>summary::before{content:"▸";color:var(--muted);margin-right:.4rem;display:inline-block;transition:transform .1s}
-.scenario[open]>summary::before{transform:rotate(90deg)}
-.scenario.s-failed{border-color:#efb0b0;box-shadow:inset 4px 0 0 var(--fail)}
-.scenario.s-skipped{box-shadow:inset 4px 0 0 #d69e1f}
-.scenario.s-passed{box-shadow:inset 4px 0 0 var(--pass)}
-.scenario-kw{color:var(--muted);margin-left:.3rem}
-.scenario-name{font-weight:700;font-size:1.05rem}
-.example{display:block;margin:.2rem 0 0 1.4rem;font-size:.85rem;color:var(--muted)}
-.ex-name{font-style:italic}
-.scenario-body{padding:0 .9rem .8rem 2.2rem}
-.steps{list-style:none;margin:0;padding:0}
-.step{padding:.22rem 0;font-size:1rem}
-.step-status{display:inline-block;width:1.4rem;font-weight:700}
-.step.s-passed .step-status{color:var(--pass)}.step.s-failed .step-status{color:var(--fail)}
-.step.s-skipped .step-status{color:var(--skip)}.step.s-not-run{color:var(--idle)}
-.step.s-failed{background:var(--fail-bg);border-radius:6px;padding-left:.3rem;margin-left:-.3rem}
-.kw{font-weight:700;color:#1d4e89;margin-right:.25rem}
-.param{background:var(--param);color:var(--param-ink);border-radius:4px;padding:0 .2rem;font-weight:600}
-.quote{color:#9a8fb8}
-.step.s-not-run .param{background:#f1f1f3;color:var(--idle)}
-.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
-pre{background:#f6f8fa;border:1px solid #e3e6ea;border-radius:8px;padding:.6rem .8rem;overflow:auto;max-height:24rem;white-space:pre-wrap;word-break:break-word}
-pre.error{background:var(--fail-bg);border-color:#efb0b0;color:#5c0b0d;margin:.3rem 0 .3rem 1.4rem}
-.note{border-radius:8px;padding:.4rem .7rem;margin:.5rem 0}
-.note.skipped{background:var(--skip-bg);color:#4d3200}
-table.datatable{border-collapse:collapse;margin:.3rem 0 .3rem 1.4rem;font-size:.9rem}
-.datatable th,.datatable td{border:1px solid var(--line);padding:.2rem .6rem}.datatable th{background:#f4f2ed}
-.evidence{margin-top:.7rem;border-top:1px dashed var(--line);padding-top:.5rem}
-.evidence>summary{cursor:pointer;color:#2d333b;font-size:.93rem}
-.evidence>summary .label{margin-right:.4rem;color:#1d4e89}
-.evidence h4{margin:.8rem 0 .3rem;font-size:.95rem}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(20rem,1fr));gap:.8rem;margin-top:.7rem}
-.card{border:1px solid #c9d3e0;border-radius:10px;background:#fbfcfe;padding:.6rem .9rem;font-size:.9rem}
-.card header{display:flex;align-items:baseline;gap:.5rem;border-bottom:1px solid #e2e8f0;padding-bottom:.3rem;margin-bottom:.4rem}
-.card .pol{font-size:1.1rem}
-.pol-status{margin-left:auto;font-weight:700;border-radius:6px;padding:0 .5rem;background:#e7eef8;color:#1d4e89}
-.pol-in-review .pol-status{background:var(--skip-bg);color:var(--skip)}
-.pol-sent .pol-status{background:var(--pass-bg);color:var(--pass)}
-.pol-cancelled .pol-status,.pol-closed .pol-status{background:var(--idle-bg);color:var(--idle)}
-.card dl{display:grid;grid-template-columns:9.5rem 1fr;gap:.1rem .6rem;margin:0}
-.card dt{color:var(--muted)}.card dd{margin:0;word-break:break-word}
-.alerts{margin-top:.4rem;background:#fff8e6;border-radius:6px;padding:.3rem .6rem}
-.alerts ul{margin:.1rem 0;padding-left:1rem}.alerts li{list-style:none;text-indent:-1rem}
-.exchanges{padding-left:1.4rem;margin:.2rem 0}
-.exchanges li{margin:.25rem 0}
-.exchange summary{cursor:pointer}
-.x-icon{font-weight:700;color:#1d4e89;margin-right:.2rem}.x-icon.refused{color:var(--fail)}
-.during{display:block;color:var(--muted);font-size:.82rem;margin-left:1.3rem}
-.wire{margin:.3rem 0 .6rem 1.3rem;display:grid;grid-template-columns:repeat(auto-fit,minmax(20rem,1fr));gap:.8rem}
-.wire pre{margin:.2rem 0}.wire h5 .muted{text-transform:none;letter-spacing:0;font-weight:400}.wire h5{margin:.5rem 0 .2rem;font-size:.8rem;text-transform:uppercase;letter-spacing:.05em;color:var(--muted)}
-.request-line{margin:.1rem 0}
-.refusal{background:var(--fail-bg);color:#5c0b0d;border-radius:6px;padding:.3rem .6rem;margin:.2rem 0}
-.tags{margin:.6rem 0 0}
-footer{max-width:68rem;margin:0 auto 3rem;padding:0 1.5rem;color:var(--muted);font-size:.85rem}
-.hidden{display:none!important}
-@media print{.filters{display:none!important}.page-head{padding:1rem}body{background:#fff}}
-"""
-
-_SCRIPT = """
-document.documentElement.classList.add('js');
-(function(){
-  var form=document.querySelector('.filters');if(!form)return;
-  function apply(){
-    var status=form.querySelector('input[name=status]:checked').value;
-    var vendors=[].map.call(form.querySelectorAll('input[name=vendor]:checked'),function(i){return i.value});
-    var q=form.q.value.trim().toLowerCase();
-    document.querySelectorAll('.scenario').forEach(function(s){
-      var ok=(status==='all'||s.dataset.status===status)&&
-        s.dataset.vendors.split(' ').some(function(v){return vendors.indexOf(v)>=0})&&
-        (!q||s.dataset.text.indexOf(q)>=0);
-      s.classList.toggle('hidden',!ok);
-    });
-    document.querySelectorAll('.rule,.feature,.area').forEach(function(b){
-      b.classList.toggle('hidden',!b.querySelector('.scenario:not(.hidden)'));
-    });
-  }
-  form.addEventListener('input',apply);form.addEventListener('change',apply);
-  var toggle=form.querySelector('[data-toggle]');
-  toggle.addEventListener('click',function(){
-    var open=toggle.dataset.toggle==='open';
-    document.querySelectorAll('details.evidence').forEach(function(d){d.open=open});
-    toggle.dataset.toggle=open?'close':'open';
-    toggle.textContent=open?'Close all evidence':'Open all evidence';
-  });
-})();
-"""

@@ -43,6 +43,7 @@ class Vendor:
     licenses: dict[str, str]  # the vendor's licence name -> Alma access model code
     checks: tuple[str, ...]  # what the cart verifies against Alma before checkout
     setups: dict[str, Setup] = field(default_factory=dict)  # institution code (or "default") -> Setup
+    invoicing: str = "api"  # how the vendor bills what it shipped: "edi" (an INVOIC file) or "api" (Alma's API)
 
     def setup(self, institution: str) -> Setup:
         return self.setups.get(institution) or self.setups["default"]
@@ -73,10 +74,12 @@ def load_profile(path: Path | str) -> Vendor:
             order_number_format=data.get("order_number_format", "generic"),
             po_line_types=dict(data["po_line_types"]), resource_metadata=tuple(data["resource_metadata"]),
             platforms=tuple(data.get("platforms", ())), licenses=dict(data.get("licenses", {})),
-            checks=tuple(data.get("checks", CHECKS)), setups=setups)
+            checks=tuple(data.get("checks", CHECKS)), setups=setups, invoicing=data.get("invoicing", "api"))
     except KeyError as missing:
         raise ValueError(f"vendor profile {path.name} has no {missing.args[0]!r}") from None
     unknown = (set(vendor.resource_metadata) - set(METADATA_FIELDS)) | (set(vendor.checks) - set(CHECKS))
+    if vendor.invoicing not in ("edi", "api"):
+        raise ValueError(f"vendor profile {path.name}: invoicing is 'edi' or 'api', not {vendor.invoicing!r}")
     if unknown or "default" not in setups or not setups["default"].vendor_code:
         problem = f"unknown fields {sorted(unknown)}" if unknown else "no [institutions.default] vendor_code"
         raise ValueError(f"vendor profile {path.name}: {problem}")

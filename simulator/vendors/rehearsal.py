@@ -7,6 +7,16 @@ Alma's API, as a vendor's setup worksheet does, so the mix suits any institution
 titles already held, Community Zone ebooks on the vendor's home platform, titles that are nowhere, orders on a
 nearly spent or a restricted fund, and orders with missing parts. Every random choice comes from one
 `random.Random` per vendor, seeded from the rehearsal seed: same seed, same world → same summary.
+
+With `lifecycle` (the default) each vendor's created orders are then followed to their end: the library
+receives the print items and activates the ebooks' portfolios (its side, through the librarian's calls), the
+vendor bills what it shipped (`invoicing`: an EDI file or Alma's invoice API), the library pays the approved
+invoices, and the summary counts lines received, invoiced and closed. The funds' encumbered and spent totals
+are read before and after, from the funds and from their transactions, which must agree.
+
+The budget scales with the volume: a rehearsal of more than `BASE_ORDERS` orders per vendor first allocates
+its everyday funds (those not nearly spent) more money in proportion (`budget`: the factor, "auto" by
+default), so 20 and 10,000 orders show the same mix; a nearly spent fund stays nearly spent.
 Imports simulator.backends (AlmaClient) and the vendor modules.
 """
 
@@ -18,11 +28,15 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from decimal import Decimal
+
 from simulator.backends import AlmaClient
+from simulator.errors import AlmaError, HarnessError
 from simulator.vendors.cart import (
     CREATED, FAILED, IN_REVIEW, POSSIBLE_DUPLICATE, REFUSED, Cart, CheckoutResult, RetryPolicy, order_numbers,
 )
 from simulator.vendors.catalogue import Catalogue, CatalogueTitle
+from simulator.vendors.invoicing import Shipped, bill
 from simulator.vendors.profile import Vendor
 
 # Kinds of cart line and how often a selector places them.
@@ -32,6 +46,7 @@ LINE_KINDS = {"print": 32, "ebook": 22, "named": 10, "community": 12, "split": 6
 SHOWCASE = ("community", "named", "nearly_spent", "restricted", "missing", "community", "split", "community")
 HEALTHY = 500  # a fund with at least this much available (in its currency) is a selector's everyday fund
 NEARLY_SPENT = 200  # … and one with less than this is nearly spent
+BASE_ORDERS = 20  # orders per vendor the seeded budget is sized for
 
 
 @dataclass
@@ -45,6 +60,11 @@ class VendorSummary:
     alerts: Counter = field(default_factory=Counter)  # alert codes on created lines (for information)
     portfolios: Counter = field(default_factory=Counter)  # iz | cz | local
     examples: dict[str, str] = field(default_factory=dict)  # refusal code -> first message seen
+    received: int = 0  # created lines whose items were received or portfolios activated
+    invoiced: int = 0  # created lines on an invoice Alma approved
+    closed: int = 0  # created lines Alma closed
+    invoices: int = 0  # invoices the vendor sent
+    paid: int = 0  # … of which the library paid
 
     @property
     def lines(self) -> int:
@@ -75,6 +95,8 @@ class VendorSummary:
                         "refused": dict(sorted(self.refusals.items())),
                         "failed": dict(sorted(self.failures.items()))},
             "alerts": dict(sorted(self.alerts.items())),
+            "received": self.received, "invoiced": self.invoiced, "closed": self.closed,
+            "invoices": self.invoices, "paid": self.paid,
         }
 
 
@@ -84,10 +106,16 @@ class Rehearsal:
     institution: str
     orders: int
     vendors: dict[str, VendorSummary] = field(default_factory=dict)
+    lifecycle: bool = True
+    budget: float = 1.0  # the factor the everyday funds' allocation was scaled by
+    funds: dict[str, dict[str, str]] = field(default_factory=dict)  # currency -> encumbered / spent (the change)
+    funds_agree: bool = True  # every fund's balances equal the sums of its transactions, before and after
 
     def as_json(self) -> dict:
         return {"seed": self.seed, "institution": self.institution, "orders_per_vendor": self.orders,
-                "vendors": {name: summary.as_json() for name, summary in self.vendors.items()}}
+                "lifecycle": self.lifecycle, "budget": self.budget,
+                "vendors": {name: summary.as_json() for name, summary in self.vendors.items()},
+                "funds": {"totals": self.funds, "agree_with_transactions": self.funds_agree}}
 
 
 def _is_ebook_fund(fund: dict) -> bool:
@@ -192,25 +220,168 @@ class Selector:
             self.add_line(cart, kind)
 
 
+# ---------------------------------------------------------------- the budget and the funds ----------------------
+
+
+def _allocated_funds(alma: AlmaClient) -> list[dict]:
+    return [f for f in alma.funds(mode="ALL").get("fund", [])
+            if str((f.get("entity_type") or {}).get("value", "")) == "ALLOCATED"]
+
+
+def budget_factor(orders: int, budget: float | str | None = "auto") -> float:
+    """The factor the everyday funds are scaled by: `budget` when given, else orders / BASE_ORDERS (at least 1)."""
+    if budget is None or budget == "auto":
+        return max(1.0, orders / BASE_ORDERS)
+    return float(budget)
+
+
+def scale_budget(alma: AlmaClient, factor: float) -> None:
+    """Allocate each everyday fund (active, with at least NEARLY_SPENT available) (factor - 1) × its allocation
+    more, as the library's fiscal office would for a larger season; nearly spent funds stay as they are."""
+    if factor <= 1:
+        return
+    for fund in _allocated_funds(alma):
+        active = str((fund.get("status") or {}).get("value", "")) == "ACTIVE"
+        if not active or _available(fund) < NEARLY_SPENT:
+            continue
+        extra = (Decimal(str(fund.get("allocated_balance") or 0)) * Decimal(str(factor - 1))).quantize(Decimal("0.01"))
+        if extra > 0:
+            alma.add_fund_transaction(fund["code"], "ALLOCATION", str(extra), note="Rehearsal budget")
+
+
+def _transactions(alma: AlmaClient, fund: str) -> list[dict]:
+    found: list[dict] = []
+    while True:
+        page = alma.fund_transactions(fund, limit=100, offset=len(found))
+        batch = page.get("fund_transaction", []) or []
+        found += batch
+        if not batch or len(found) >= int(page.get("total_record_count", 0)):
+            return found
+
+
+def fund_totals(alma: AlmaClient) -> tuple[dict[str, tuple[Decimal, Decimal]], bool]:
+    """(currency -> (encumbered, spent) over every allocated fund, whether each fund's balances equal the sums
+    of its transactions)."""
+    totals: dict[str, tuple[Decimal, Decimal]] = {}
+    agree = True
+    for fund in _allocated_funds(alma):
+        encumbered = Decimal(str(fund.get("encumbered_balance") or 0))
+        spent = Decimal(str(fund.get("expended_balance") or 0))
+        sums: dict[str, Decimal] = {}
+        for t in _transactions(alma, fund["code"]):
+            kind = str((t.get("type") or {}).get("value", ""))
+            sums[kind] = sums.get(kind, Decimal(0)) + Decimal(str((t.get("amount") or {}).get("sum", 0)))
+        agree = agree and sums.get("EXPENDITURE", Decimal(0)) == spent and \
+            sums.get("ENCUMBRANCE", Decimal(0)) - sums.get("DISENCUMBRANCE", Decimal(0)) == encumbered
+        currency = str((fund.get("currency") or {}).get("value", ""))
+        before = totals.get(currency, (Decimal(0), Decimal(0)))
+        totals[currency] = (before[0] + encumbered, before[1] + spent)
+    return totals, agree
+
+
+# ---------------------------------------------------------------- after ordering ------------------------------
+
+
+def receive_or_activate(alma: AlmaClient, po_line: dict) -> bool:
+    """The library's side: receive every item still awaited, activate every portfolio not yet available.
+    True when the line has something that arrived (a line with no inventory has nothing to wait for)."""
+    number = po_line["number"]
+    arrived = True
+    items = alma.po_line_items(number).get("item", []) or []
+    for item in items:
+        if not item.get("receive_date"):
+            try:
+                alma.receive_item(number, item["pid"])
+            except AlmaError:
+                arrived = False
+    for portfolio in (po_line.get("portfolios") or {}).get("portfolio", []) or []:
+        try:
+            alma.activate_portfolio(portfolio["id"])
+        except AlmaError:
+            arrived = False
+    return arrived
+
+
+def _shipped(alma: AlmaClient, number: str, reference: str, title: str) -> Shipped | None:
+    po_line = alma.get_po_line(number)
+    net = po_line.get("net_price") or {}
+    if not net.get("sum"):
+        return None
+    quantity = sum(int(loc.get("quantity") or 0) for loc in po_line.get("location", []) or []) or 1
+    return Shipped(po_line=number, vendor_reference=reference, title=title, quantity=quantity,
+                   amount=Decimal(str(net["sum"])), currency=str((net.get("currency") or {}).get("value", "")))
+
+
+def follow_through(alma: AlmaClient, vendor: Vendor, institution: str, orders: list, summary: VendorSummary, *,
+                   seed: int) -> None:
+    """Each created order line to its end: received or activated, billed by the vendor, paid, closed."""
+    created = [[line for line in order.lines if line.result is not None and line.result.outcome == CREATED]
+               for order in orders]
+    dates: list[str] = []
+    for order in created:
+        for line in order:
+            po_line = alma.get_po_line(line.po_line_number)
+            dates.append(str(po_line.get("created_date", "")).rstrip("Z"))
+            if receive_or_activate(alma, po_line):
+                summary.received += 1
+    shipments = [[s for s in (_shipped(alma, line.po_line_number, line.vendor_reference_number,
+                                       line.cart_line.title.title) for line in order) if s is not None]
+                 for order in created]
+    date = max((d for d in dates if d), default="2026-09-01")
+    try:
+        billed = bill(alma, vendor, institution, shipments, seed=seed, date=date)
+    except (AlmaError, HarnessError) as error:  # e.g. a real Alma has no EDI drop: the orders stay uninvoiced
+        summary.failures["INVOICE_NOT_SENT"] += sum(len(order) for order in shipments)
+        summary.examples.setdefault("INVOICE_NOT_SENT", str(error))
+        billed = []
+    summary.invoices += len(billed)
+    for invoice in billed:
+        if invoice.status == "Waiting to be Sent":
+            summary.invoiced += invoice.lines
+            alma.invoice_operation(invoice.invoice_id, "paid")
+            summary.paid += 1
+    for order in created:
+        for line in order:
+            status = str((alma.get_po_line(line.po_line_number).get("status") or {}).get("value", ""))
+            if status == "CLOSED":
+                summary.closed += 1
+
+
 def rehearse(alma: AlmaClient, vendors: list[Vendor], *, orders: int = 20, seed: int = 42,
              institution: str = "01TRLC_HVU", progress: Callable[[str, int, int], None] | None = None,
-             retry: RetryPolicy | None = None, sleep: Callable[[float], None] = time.sleep) -> Rehearsal:
+             retry: RetryPolicy | None = None, sleep: Callable[[float], None] = time.sleep,
+             lifecycle: bool = True, budget: float | str | None = "auto") -> Rehearsal:
     """Run each vendor's carts in turn against one Alma; `progress(vendor, done, total)` after each order."""
-    result = Rehearsal(seed=seed, institution=institution, orders=orders)
+    factor = budget_factor(orders, budget)
+    result = Rehearsal(seed=seed, institution=institution, orders=orders, lifecycle=lifecycle, budget=factor)
+    scale_budget(alma, factor)
+    before, agree_before = fund_totals(alma) if lifecycle else ({}, True)
     total, done = orders * len(vendors), 0
     for vendor in vendors:
         catalogue = Catalogue.build(vendor, seed=seed, currency=vendor.setup(institution).currency)
         selector = Selector(vendor, catalogue, alma, random.Random(f"{seed}:{vendor.name}"))
         numbers = order_numbers(vendor, seed)
         summary = result.vendors[vendor.name] = VendorSummary(vendor.name)
+        placed = []
         for index in range(orders):
             cart = Cart(vendor, alma, institution=institution, order_numbers=numbers, retry=retry, sleep=sleep)
             selector.fill(cart, index)
-            for line in cart.checkout().lines:
+            order = cart.checkout()
+            placed.append(order)
+            for line in order.lines:
                 assert line.result is not None
                 summary.count(line.result)
             summary.orders += 1
             done += 1
             if progress:
                 progress(vendor.name, done, total)
+        if lifecycle:
+            follow_through(alma, vendor, institution, placed, summary, seed=seed)
+    if lifecycle:
+        after, agree_after = fund_totals(alma)
+        result.funds_agree = agree_before and agree_after
+        for currency in sorted(after):
+            old = before.get(currency, (Decimal(0), Decimal(0)))
+            result.funds[currency] = {"encumbered": f"{after[currency][0] - old[0]:.2f}",
+                                      "spent": f"{after[currency][1] - old[1]:.2f}"}
     return result

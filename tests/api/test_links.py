@@ -26,6 +26,13 @@ class RecordingBackend:
         self.answers.append(answer)
         return answer
 
+    def admin(self, method: str, path: str, body: Any = None, query: dict | None = None) -> Any:
+        return self.inner.admin(method, path, body, query)  # the rehearsal's EDI files (the vendors' invoices)
+
+    @property
+    def institution(self) -> str:
+        return self.inner.institution
+
 
 def links_in(value: Any) -> set[str]:
     if isinstance(value, dict):

@@ -103,7 +103,8 @@ def test_the_declared_query_parameters_are_the_ones_handlers_read():
     samples = {"po_line_id": line.number, "item_id": "x", "fund_id": "HIST-MONO", "vendor_code": "GOBI",
                "library_code": "MAIN", "location_code": "STACKS", "code_table": "PurchaseType", "id": "GOBI_API",
                "mms_id": line.mms_id, "portfolio_id": "x", "collection_id": "x", "service_id": "x", "code": "X",
-               "fund_code": "HIST-MONO", "holding_id": "x", "item_pid": "x"}
+               "fund_code": "HIST-MONO", "holding_id": "x", "item_pid": "x", "invoice_id": "x",
+               "invoice_line_id": "x", "po_number": "x"}
     for route in ROUTES:
         query = RecordingQuery()
         query.read = set()
@@ -144,6 +145,23 @@ _REFUSALS = [
     ("GET", "/bibs/123/holdings", {}, b"", "402203"),
     ("GET", "/electronic/e-collections/NOPE", {}, b"", "60121"),
     ("GET", "/electronic/e-collections/NOPE/e-services", {}, b"", "60121"),
+    ("POST", "/acq/invoices", {}, b'{"number": "X", "invoice_date": "2026-09-01", "total_amount": 1}', "4028805"),
+    ("POST", "/acq/invoices", {}, b"{", "402119"),
+    ("GET", "/acq/invoices", {"q": "colour~red"}, b"", "402119"),
+    ("GET", "/acq/invoices/0", {}, b"", "412400"),
+    ("PUT", "/acq/invoices/0", {}, b"{}", "412400"),
+    ("POST", "/acq/invoices/0", {"op": "process_invoice"}, b"", "412400"),
+    ("POST", "/acq/invoices/0", {"op": "pay"}, b"", "40166410"),
+    ("GET", "/acq/invoices/0/lines", {}, b"", "412400"),
+    ("POST", "/acq/invoices/0/lines", {}, b"{}", "412400"),
+    ("GET", "/acq/invoices/0/lines/0", {}, b"", "412400"),
+    ("PUT", "/acq/invoices/0/lines/0", {}, b"{}", "412400"),
+    ("GET", "/acq/vendors/NOPE/invoices", {}, b"", "401871"),
+    ("GET", "/acq/funds/NOPE/transactions", {}, b"", "401873"),
+    ("GET", "/acq/funds/HIST-MONO/transactions", {"filter": "GIFT"}, b"", "40166404"),
+    ("GET", "/acq/funds/HIST-MONO/transactions", {"q": "colour~red"}, b"", "60106"),
+    ("POST", "/bibs/123/holdings/1/items/1", {"op": "loan"}, b"", "40166410"),
+    ("POST", "/acq/funds/HIST-MONO/transactions", {}, b'{"amount": {"sum": "1"}}', "4018841"),
 ]
 
 

@@ -82,3 +82,26 @@ def test_almasim_serve_on_a_port_in_use_says_so_in_one_line(server):
     assert process.returncode == 1
     assert process.stderr.strip().count("\n") == 0
     assert "in use" in process.stderr
+
+
+def test_almasim_serve_host_every_interface_warns_and_names_the_address():
+    process = start_almasim_serve("--json", "--host", "0.0.0.0")
+    try:
+        announced = json.loads(process.stdout.readline())
+        assert "warning: listening on every network interface" in process.stderr.readline()
+        assert (announced["host"], announced["base_url"].endswith(f":{announced['port']}/almaws/v1")) == (
+            "0.0.0.0", True)
+        with httpx.Client(timeout=10) as client:  # reachable on an interface other than the one it names
+            answer = client.get(f"http://127.0.0.1:{announced['port']}/almaws/v1/acq/test", params={"apikey": KEY})
+            assert answer.status_code == 200
+    finally:
+        stop_almasim_serve(process)
+
+
+def test_almasim_serve_on_loopback_says_nothing_and_a_bad_host_is_one_line():
+    from simulator.commands.serve import exposure
+    assert exposure("127.0.0.1") == exposure("localhost") == ""
+    assert "every network interface" in exposure("0.0.0.0")
+    refused = subprocess.run([sys.executable, "-m", "simulator.cli", "serve", "--host", "no-such-host.invalid"],
+                             capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 1 and refused.stderr.count("\n") == 1 and "--host no-such-host.invalid" in refused.stderr

@@ -148,7 +148,7 @@ VENDOR_ACCOUNT = {
 }
 
 # ---------------------------------------------------------------- invoice (for the invoice work) ----------------
-# Not tested yet: the simulator has no invoices. Sources SLSP-INV1/2 (Basel 2020/2023), MIT-INV (MIT, 2021
+# Checked by test_an_invoice_and_its_lines_carry_the_fields_real_ones_share. Sources SLSP-INV1/2 (Basel 2020/2023), MIT-INV (MIT, 2021
 # data, anonymised), TAU-LOG (Tel Aviv 2025 POST answers). Unlike a PO line, an invoice's amounts are JSON
 # numbers (25 when whole, 54.1 otherwise), an invoice line's reporting codes are code objects, and its fund
 # shares carry `percent` as a float (100.0) and `amount` as a bare number.

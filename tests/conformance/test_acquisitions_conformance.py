@@ -175,6 +175,38 @@ def test_every_vendor_and_account_has_the_vendor_fields_and_types(wire):
             assert account["payment_method"][0] == {"value": "ACCOUNTINGDEPARTMENT", "desc": "Accounting Department"}
 
 
+# ---------------------------------------------------------------- invoices --------------------------------------
+
+
+def test_an_invoice_and_its_lines_carry_the_fields_real_ones_share(wire):
+    """Amounts are JSON numbers (25, 54.1), an invoice line's fund share carries percent and a bare amount, and
+    the workflow status is a code until the invoice is closed, then {} (facts.INVOICE)."""
+    number = order(wire, po_line())["number"]
+    created = wire("POST", f"{ALMA}/acq/invoices", json_body={
+        "number": "CONF-1", "invoice_date": "2026-09-10", "vendor": {"value": "GOBI"}, "total_amount": 25,
+        "currency": {"value": "USD"}}, headers={"accept": "application/json"})
+    invoice_id = json.loads(created.body)["id"]
+    added = wire("POST", f"{ALMA}/acq/invoices/{invoice_id}/lines", json_body={"po_line": number, "price": 25},
+                 headers={"accept": "application/json"})
+    assert added.status == 200, added.body
+    invoice = get_json(wire, f"/acq/invoices/{invoice_id}")
+    assert mismatches(invoice, facts.INVOICE) == []
+    line = invoice["invoice_lines"]["invoice_line"][0]
+    assert mismatches(line, facts.INVOICE_LINE) == []
+    assert invoice["total_amount"] == 25 and isinstance(invoice["total_amount"], int)
+    for field_name in ("invoice_status", "invoice_workflow_status", "invoice_approval_status", "creation_form"):
+        if invoice[field_name]:
+            assert invoice[field_name]["value"] in facts.INVOICE_CODES[field_name] + ("API",), field_name
+    assert line["status"]["value"] in facts.INVOICE_CODES["invoice_line_status"]
+    for op in ("process_invoice", "paid"):
+        assert wire("POST", f"{ALMA}/acq/invoices/{invoice_id}?op={op}").status == 200
+    closed = get_json(wire, f"/acq/invoices/{invoice_id}")
+    assert closed["invoice_workflow_status"] == {} and closed["invoice_status"]["value"] == "CLOSED"
+    assert closed["payment"]["payment_status"]["value"] in facts.INVOICE_CODES["payment_status"]
+    assert get_json(wire, f"/acq/po-lines/{number}")["status"]["value"] == "SENT"  # paid, not yet received
+    assert facts.INVOICE_CLOSES_SENT_LINES
+
+
 # ---------------------------------------------------------------- PO line types ---------------------------------
 
 
