@@ -90,7 +90,7 @@ def test_replay_against_a_changed_profile_reports_exactly_the_expected_differenc
     with ThreadedServer(AlmaService()) as second:
         librarian = AlmaClient(HttpBackend(second.base_url, KEY))
         fields = librarian.integration_profile(PROFILE)
-        from features.steps._alma import edit_profile
+        from simulator.testing.steps._alma import edit_profile
         edit_profile(librarian, PROFILE, block_not_fully_funded=True)
         librarian.backend.close()  # type: ignore[attr-defined]
         found = replay(read_recording(recorded), second.base_url, KEY)
