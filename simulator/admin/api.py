@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from simulator.admin import coverage
 from simulator.admin.faults import Fault
+from simulator.api.routes import ADMIN, ALMA, Endpoint, endpoint
 from simulator import edifact
 from simulator.alma import edi
 from simulator.admin.journal import criteria_from_query
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
     from simulator.api.service import AlmaService
     from simulator.api.wire import RawRequest
 
-PREFIX = "/almasim/v1/admin"
+PREFIX = ADMIN
 _JSON = "application/json;charset=UTF-8"
 _BARE = b'{"ok":true}'
 
@@ -93,12 +94,22 @@ class Reply:
 _ROUTES: list[tuple[str, re.Pattern, Action]] = []
 
 
+def _bind(method: str, template: str, action: Action) -> Action:
+    regex = "^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template) + "/?$"
+    _ROUTES.append((method, re.compile(regex), action))
+    return action
+
+
+def _serves(action: Action) -> Action:
+    """Bind an admin action to its entry of routes.ADMIN_ENDPOINTS (the entry with the function's name)."""
+    spec: Endpoint = endpoint(action.__name__)
+    return _bind(spec.method, spec.template, action)
+
+
 def _admin(method: str, template: str):
-    def add(action: Action) -> Action:
-        regex = "^" + PREFIX + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template) + "/?$"
-        _ROUTES.append((method, re.compile(regex), action))
-        return action
-    return add
+    """Transitional: the decorator of before the spec (template after the admin prefix). Convert it to an
+    entry of routes.ADMIN_ENDPOINTS and `@_serves` (docs/architecture.md)."""
+    return lambda action: _bind(method, PREFIX + template, action)
 
 
 def handle(service: AlmaService, raw: RawRequest) -> tuple[int, str, bytes]:
@@ -154,18 +165,18 @@ def _world(service: AlmaService) -> dict:
     return {"name": service.world.name, "institutions": service.institutions_json()}
 
 
-@_admin("POST", "/reset")
+@_serves
 def reset(service: AlmaService, request: Request) -> dict:
     service.reset()
     return _world(service)
 
 
-@_admin("GET", "/world")
+@_serves
 def world(service: AlmaService, request: Request) -> dict:
     return _world(service)
 
 
-@_admin("POST", "/world")
+@_serves
 def load_world(service: AlmaService, request: Request) -> dict:
     text = request.text
     if text.strip():
@@ -175,12 +186,12 @@ def load_world(service: AlmaService, request: Request) -> dict:
     return _world(service)
 
 
-@_admin("GET", "/institutions")
+@_serves
 def institutions(service: AlmaService, request: Request) -> list:
     return service.institutions_json()
 
 
-@_admin("POST", "/tenants")
+@_serves
 def add_tenant(service: AlmaService, request: Request) -> Reply:
     spec = request.json(default={})
     if not isinstance(spec, dict):
@@ -192,7 +203,7 @@ def add_tenant(service: AlmaService, request: Request) -> Reply:
                  201)
 
 
-@_admin("DELETE", "/tenants/{code}")
+@_serves
 def remove_tenant(service: AlmaService, request: Request) -> Reply:
     service.remove_tenant(request.params["code"])
     return Reply({"removed": request.params["code"]})
@@ -201,7 +212,7 @@ def remove_tenant(service: AlmaService, request: Request) -> Reply:
 # ---------------------------------------------------------------- journal -------------------------------------
 
 
-@_admin("GET", "/journal")
+@_serves
 def journal(service: AlmaService, request: Request) -> dict:
     q = request.query
     status = int(q["status"]) if q.get("status") else None
@@ -220,7 +231,7 @@ def journal(service: AlmaService, request: Request) -> dict:
             "summary": [e["summary"] for e in entries], "entries": entries}
 
 
-@_admin("DELETE", "/journal")
+@_serves
 def clear_journal(service: AlmaService, request: Request) -> dict:
     return {"cleared": service.journal.clear(request.query.get("institution", ""))}
 
@@ -228,12 +239,12 @@ def clear_journal(service: AlmaService, request: Request) -> dict:
 # ---------------------------------------------------------------- faults ---------------------------------------
 
 
-@_admin("GET", "/faults")
+@_serves
 def faults(service: AlmaService, request: Request) -> list:
     return [f.to_json() for f in service.faults]
 
 
-@_admin("POST", "/faults")
+@_serves
 def add_fault(service: AlmaService, request: Request) -> Reply:
     spec = request.json()
     if not isinstance(spec, dict):
@@ -241,13 +252,13 @@ def add_fault(service: AlmaService, request: Request) -> Reply:
     return Reply(service.faults.add(Fault.from_json(spec)).to_json(), 201)
 
 
-@_admin("DELETE", "/faults")
+@_serves
 def clear_faults(service: AlmaService, request: Request) -> dict:
     service.faults.clear()
     return {"faults": []}
 
 
-@_admin("DELETE", "/faults/{id}")
+@_serves
 def remove_fault(service: AlmaService, request: Request) -> dict:
     if not service.faults.remove(int(request.params["id"])):
         raise HarnessError(f"no fault {request.params['id']}")
@@ -258,37 +269,37 @@ def remove_fault(service: AlmaService, request: Request) -> dict:
 # (admin/stubs.py for what a stub matches and answers; journal.CRITERIA for what verification counts by)
 
 
-@_admin("GET", "/stubs")
+@_serves
 def stubs(service: AlmaService, request: Request) -> list:
     return [s.to_json() for s in service.stubs]
 
 
-@_admin("POST", "/stubs")
+@_serves
 def add_stub(service: AlmaService, request: Request) -> Reply:
     return Reply(service.stubs.add(Stub.from_json(request.json())).to_json(), 201)
 
 
-@_admin("DELETE", "/stubs")
+@_serves
 def clear_stubs(service: AlmaService, request: Request) -> dict:
     service.stubs.clear()
     return {"stubs": []}
 
 
-@_admin("DELETE", "/stubs/{id}")
+@_serves
 def remove_stub(service: AlmaService, request: Request) -> dict:
     if not service.stubs.remove(int(request.params["id"])):
         raise HarnessError(f"no stub {request.params['id']}")
     return {"removed": int(request.params["id"])}
 
 
-@_admin("GET", "/journal/count")
+@_serves
 def count_journal(service: AlmaService, request: Request) -> dict:
     criteria = criteria_from_query(request.query)
     return {"count": service.journal.count(**criteria), "criteria": criteria,
             "near_misses": service.journal.near_misses(**criteria)}
 
 
-@_admin("POST", "/journal/verify")
+@_serves
 def verify_journal(service: AlmaService, request: Request) -> Reply:
     spec = request.json()
     if not isinstance(spec, dict):
@@ -305,49 +316,49 @@ def verify_journal(service: AlmaService, request: Request) -> Reply:
 # ---------------------------------------------------------------- settings, processing, clock -----------------
 
 
-@_admin("GET", "/settings")
+@_serves
 def settings(service: AlmaService, request: Request) -> dict:
     return service.settings_json()
 
 
-@_admin("PUT", "/settings")
+@_serves
 def change_settings(service: AlmaService, request: Request) -> dict:
     service.configure(request.json())
     return service.settings_json()
 
 
-@_admin("GET", "/unmatched")
+@_serves
 def unmatched(service: AlmaService, request: Request) -> dict:
     institution = request.query.get("institution", "")
     calls = [c for c in service.unmatched if not institution or c["institution"] == institution]
     return {"unmatched": calls, "total_record_count": len(calls)}
 
 
-@_admin("DELETE", "/unmatched")
+@_serves
 def forget_unmatched(service: AlmaService, request: Request) -> dict:
     forgotten = len(service.unmatched)
     service.unmatched.clear()
     return {"removed": forgotten}
 
 
-@_admin("GET", "/processing")
+@_serves
 def processing(service: AlmaService, request: Request) -> dict:
     return service.processing_json()
 
 
-@_admin("PUT", "/processing")
+@_serves
 def change_processing(service: AlmaService, request: Request) -> dict:
     spec = request.json()
     service.set_processing(str(spec.get("mode", "")), float(spec.get("seconds", 0)), str(spec.get("institution", "")))
     return service.processing_json()
 
 
-@_admin("GET", "/clock")
+@_serves
 def clock(service: AlmaService, request: Request) -> dict:
     return {"now": service.clock.now().isoformat()}
 
 
-@_admin("POST", "/clock")
+@_serves
 def advance_clock(service: AlmaService, request: Request) -> dict:
     spec = request.json()
     return {"now": service.advance_clock(float(spec.get("advance_seconds", 0))).isoformat()}
@@ -356,12 +367,12 @@ def advance_clock(service: AlmaService, request: Request) -> dict:
 # ---------------------------------------------------------------- state ----------------------------------------
 
 
-@_admin("GET", "/state")
+@_serves
 def export_state(service: AlmaService, request: Request) -> dict:
     return service.export()
 
 
-@_admin("PUT", "/state")
+@_serves
 def import_state(service: AlmaService, request: Request) -> dict:
     service.import_(request.json())
     return _world(service)
@@ -370,13 +381,13 @@ def import_state(service: AlmaService, request: Request) -> dict:
 # ---------------------------------------------------------------- descriptions ---------------------------------
 
 
-@_admin("GET", "/openapi.json")
+@_serves
 def openapi(service: AlmaService, request: Request) -> dict:
-    base = request.raw.base_url.removesuffix("/almaws/v1")
+    base = request.raw.base_url.removesuffix(ALMA)
     return coverage.openapi(base)
 
 
-@_admin("GET", "/coverage")
+@_serves
 def coverage_page(service: AlmaService, request: Request) -> Reply:
     if request.query.get("format", "md") == "json":
         return Reply(coverage.report())
@@ -409,7 +420,7 @@ def _edi_sender(text: str) -> str:
         raise HarnessError(f"EDI file refused, nothing loaded: {exc}") from None
 
 
-@_admin("POST", "/edi/{institution}/invoices")
+@_serves
 def load_edi_invoices(service: AlmaService, request: Request) -> Reply:
     text, vendor, name = _edi_upload(request)
     if not text.strip():
@@ -426,7 +437,7 @@ def load_edi_invoices(service: AlmaService, request: Request) -> Reply:
         for i in loaded]}, 201)
 
 
-@_admin("GET", "/edi/{institution}/outbox/{vendor}")
+@_serves
 def edi_outbox(service: AlmaService, request: Request) -> dict:
     messages = edi.outbox(service.world, request.params["institution"], request.params["vendor"])
     return {"vendor": request.params["vendor"], "messages": messages}

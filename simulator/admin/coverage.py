@@ -2,10 +2,10 @@
 answer with, the [decision]s where those differ from Alma's documentation, a generated OpenAPI 3 document
 and a coverage page (like moto's IMPLEMENTATION_COVERAGE) of endpoints, fields, alerts and error codes.
 
-`QUERY` and `ERRORS` are kept beside `handlers.ROUTES` by hand and checked by tests: every route has an
-entry, every parameter and code is in Ex Libris' OpenAPI files for that operation or in `DECISIONS` with its
-reason, and the codes the handlers really emit are declared here.
-Imports handlers, simulator.alma.alerts and the standard library.
+Everything per route is read from the route spec (simulator.api.routes.ENDPOINTS); `QUERY`, `ERRORS` and
+`DECISIONS` are views of it, checked by tests: every parameter and code is in Ex Libris' OpenAPI files for
+that operation or a [decision] with its reason, and the codes the handlers really emit are declared.
+Imports handlers, routes, simulator.alma.alerts and the standard library.
 """
 
 from __future__ import annotations
@@ -14,129 +14,19 @@ import json
 from typing import Any
 
 from simulator.alma.alerts import ALERT_CODES
-from simulator.api.handlers import ALMA, LIBRARIAN, ROUTES, Route
+from simulator.api.handlers import ROUTES, Route
+from simulator.api.routes import ENDPOINTS, Q
 
 __all__ = ["DECISIONS", "ERRORS", "GATEWAY_ERRORS", "QUERY", "markdown", "openapi", "report"]
 
-_POL = f"{ALMA}/acq/po-lines"
-_ONE = f"{_POL}/{{po_line_id}}"
-_EC = f"{ALMA}/electronic/e-collections/{{collection_id}}"
-_PAGE = ("limit", "offset")
-_HOLDINGS = f"{ALMA}/bibs/{{mms_id}}/holdings"
-
+# The per-route facts are declared once, in simulator.api.routes (one `Endpoint` per route). These three dicts
+# are views of it keyed by (method, template), kept as dicts so that tests and reports read them by key.
 #: Query parameters each route reads (the OpenAPI contract test checks each is documented).
-QUERY: dict[tuple[str, str], tuple[str, ...]] = {
-    ("POST", _POL): ("profile_code", "requires_manual_review"),
-    ("GET", _POL): ("q", "status", "limit", "offset", "order_by", "direction", "acquisition_method", "expand",
-                    "library"),
-    ("PUT", _ONE): ("update_inventory", "redistribute_funds"),
-    ("DELETE", _ONE): ("reason", "comment", "bib", "override", "inform_vendor"),
-    ("POST", f"{_ONE}/items"): ("receive_date",),
-    ("POST", f"{_ONE}/items/{{item_id}}"): ("op", "receive_date"),
-    ("GET", f"{ALMA}/acq/funds"): ("mode", "library", "q", "limit", "offset", "status", "entity_type", "view",
-                                   "fiscal_period", "parent_id", "owner"),
-    ("GET", f"{ALMA}/acq/vendors"): ("status", "type", "q", *_PAGE),
-    ("GET", f"{ALMA}/acq/vendors/{{vendor_code}}/po-lines"): _PAGE,
-    ("GET", f"{ALMA}/acq/fiscal-periods"): ("mode",),
-    ("GET", f"{ALMA}/conf/integration-profiles"): _PAGE,
-    ("GET", f"{ALMA}/bibs"): ("mms_id",),
-    ("GET", f"{ALMA}/bibs/{{mms_id}}"): ("view",),
-    ("GET", f"{ALMA}/bibs/{{mms_id}}/portfolios"): _PAGE,
-    ("GET", f"{ALMA}/bibs/{{mms_id}}/holdings/{{holding_id}}/items"): _PAGE,
-    ("GET", f"{ALMA}/electronic/e-collections"): ("q", *_PAGE),
-    ("GET", f"{_EC}/e-services/{{service_id}}/portfolios"): _PAGE,
-    ("POST", f"{LIBRARIAN}/bibs/{{mms_id}}/order"): ("assign_inventory_manually",),
-    ("GET", f"{LIBRARIAN}/community-zone/portfolios"): ("q",),
-}
-
+QUERY: dict[tuple[str, str], tuple[str, ...]] = {e.key: e.query_names for e in ENDPOINTS if e.query}
 #: Error codes each route can answer with (besides the gateway's, `GATEWAY_ERRORS`).
-ERRORS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("POST", _POL): ("402119", "401664", "401870", "401872", "60320", "401676"),
-    ("GET", _POL): ("402119", "40188600", "40188604"),
-    ("GET", _ONE): ("401871",),
-    ("PUT", _ONE): ("401676", "401871", "401876", "402119", "401872"),
-    ("DELETE", _ONE): ("401884", "401881", "401871"),
-    ("GET", f"{_ONE}/items"): ("401871",),
-    ("POST", f"{_ONE}/items"): ("401871", "401877"),
-    ("POST", f"{_ONE}/items/{{item_id}}"): ("40166411", "401871", "401877"),
-    ("GET", f"{ALMA}/acq/funds"): ("402119", "40166410", "401873"),
-    ("GET", f"{ALMA}/acq/funds/{{fund_id}}"): ("402119",),
-    ("GET", f"{ALMA}/acq/vendors"): ("402119",),
-    ("GET", f"{ALMA}/acq/vendors/{{vendor_code}}"): ("401871",),
-    ("GET", f"{ALMA}/acq/vendors/{{vendor_code}}/po-lines"): ("402119", "401871"),
-    ("GET", f"{ALMA}/acq/fiscal-periods"): ("401873",),
-    ("GET", f"{ALMA}/acq/currencies"): (),
-    ("GET", f"{ALMA}/acq/test"): (),
-    ("POST", f"{ALMA}/acq/test"): (),
-    ("GET", f"{ALMA}/conf/test"): (),
-    ("POST", f"{ALMA}/conf/test"): (),
-    ("GET", f"{ALMA}/bibs/test"): (),
-    ("POST", f"{ALMA}/bibs/test"): (),
-    ("GET", f"{ALMA}/conf/libraries"): (),
-    ("GET", f"{ALMA}/conf/libraries/{{library_code}}"): ("402119",),
-    ("GET", f"{ALMA}/conf/libraries/{{library_code}}/locations"): ("402119",),
-    ("GET", f"{ALMA}/conf/libraries/{{library_code}}/locations/{{location_code}}"): ("402119",),
-    ("GET", f"{ALMA}/conf/code-tables/{{code_table}}"): ("402119",),
-    ("GET", f"{ALMA}/conf/integration-profiles"): ("402119",),
-    ("GET", f"{ALMA}/conf/integration-profiles/{{id}}"): ("60304",),
-    ("GET", f"{ALMA}/bibs"): ("402203",),
-    ("GET", f"{ALMA}/bibs/{{mms_id}}"): ("402204", "402203"),
-    ("GET", f"{ALMA}/bibs/{{mms_id}}/portfolios"): ("402204", "402203", "402119"),
-    ("GET", f"{ALMA}/bibs/{{mms_id}}/portfolios/{{portfolio_id}}"): ("402204", "402203", "60123"),
-    ("PUT", f"{ALMA}/bibs/{{mms_id}}/portfolios/{{portfolio_id}}"): ("60221", "60123", "60161", "60172", "401872",
-                                                                     "402119", "401676"),
-    ("PUT", f"{ALMA}/bibs/{{mms_id}}"): ("402204", "402203", "4022032", "401676", "402119"),
-    ("POST", f"{ALMA}/bibs"): ("402209", "401676", "402119"),
-    ("GET", f"{_HOLDINGS}"): ("402204", "402203"),
-    ("GET", f"{_HOLDINGS}/{{holding_id}}"): ("402204", "402203", "402208"),
-    ("GET", f"{_HOLDINGS}/{{holding_id}}/items"): ("402204", "402203", "402208", "402119"),
-    ("GET", f"{_HOLDINGS}/{{holding_id}}/items/{{item_pid}}"): ("402204", "402203", "402208", "401689"),
-    ("GET", f"{ALMA}/electronic/e-collections"): ("402119",),
-    ("GET", _EC): ("60121",),
-    ("GET", f"{_EC}/e-services"): ("60121",),
-    ("GET", f"{_EC}/e-services/{{service_id}}"): ("60121", "60122"),
-    ("GET", f"{_EC}/e-services/{{service_id}}/portfolios"): ("60121", "60122", "402119"),
-    ("GET", f"{_EC}/e-services/{{service_id}}/portfolios/{{portfolio_id}}"): ("60121", "60122", "60123"),
-}
-
-_PAGING = "402119 for a limit or offset that is not a whole number in range: Alma's general error."
-_BODY = ("a body that is not JSON or XML (or is refused: a DTD, too deep, too large) gets Alma's general error "
-         "402119; a missing body gets 401676 'Request body not found', as on PUT.")
-
-_NOT_NUMERIC = "a non-numeric MMS ID is refused as on GET /bibs/{mms_id}."
-_NO_BIB = "an unknown MMS ID is refused as on GET /bibs/{mms_id}."
-_NO_HOLDING = "a holding ID the record does not have is refused as on GET /bibs/{mms_id}/holdings/{holding_id}."
-
+ERRORS: dict[tuple[str, str], tuple[str, ...]] = {e.key: e.errors for e in ENDPOINTS if e.errors or e.area != "librarian"}
 #: [decision] Codes a route answers with that Ex Libris' file does not list for it, each with its reason.
-DECISIONS: dict[tuple[str, str], dict[str, str]] = {
-    ("POST", _POL): {"401676": _BODY},
-    ("PUT", _ONE): {"402119": _BODY,
-                    "401872": "an illegal value in the body (a coded field, money, quantity) is refused as on POST."},
-    ("GET", f"{ALMA}/acq/funds/{{fund_id}}"): {
-        "402119": "Alma documents no code for an unknown fund; the general error is used."},
-    ("GET", f"{ALMA}/conf/integration-profiles"): {"402119": _PAGING},
-    ("GET", f"{ALMA}/bibs/{{mms_id}}/portfolios"): {
-        "402204": "a non-numeric MMS ID is refused as on GET /bibs/{mms_id}.", "402119": _PAGING},
-    ("GET", f"{ALMA}/bibs/{{mms_id}}/portfolios/{{portfolio_id}}"): {
-        "402204": "a non-numeric MMS ID is refused as on GET /bibs/{mms_id}."},
-    ("PUT", f"{ALMA}/bibs/{{mms_id}}/portfolios/{{portfolio_id}}"): {
-        "402119": _BODY, "401676": _BODY,
-        "401872": "an access model the institution's AccessModel table does not have is refused as on a PO line."},
-    ("PUT", f"{ALMA}/bibs/{{mms_id}}"): {"401676": _BODY, "402119": _BODY},
-    ("POST", f"{ALMA}/bibs"): {"401676": _BODY, "402119": _BODY},
-    ("GET", _HOLDINGS): {"402204": _NOT_NUMERIC, "402203": _NO_BIB},
-    ("GET", f"{_HOLDINGS}/{{holding_id}}"): {"402204": _NOT_NUMERIC, "402203": _NO_BIB},
-    ("GET", f"{_HOLDINGS}/{{holding_id}}/items"): {"402204": _NOT_NUMERIC, "402208": _NO_HOLDING,
-                                                   "402119": _PAGING},
-    ("GET", f"{_HOLDINGS}/{{holding_id}}/items/{{item_pid}}"): {
-        "402204": _NOT_NUMERIC, "402203": _NO_BIB, "402208": _NO_HOLDING,
-        "401689": "Alma documents no code for an unknown item PID; 401689 'No items found' is used."},
-    ("GET", f"{ALMA}/electronic/e-collections"): {"402119": _PAGING},
-    ("GET", f"{_EC}/e-services/{{service_id}}/portfolios"): {"402119": _PAGING},
-    ("GET", f"{_EC}/e-services/{{service_id}}/portfolios/{{portfolio_id}}"): {
-        "60121": "an unknown collection is refused as on the service's other endpoints.",
-        "60122": "an unknown service is refused as on the service's other endpoints."},
-}
+DECISIONS: dict[tuple[str, str], dict[str, str]] = {e.key: dict(e.decisions) for e in ENDPOINTS if e.decisions}
 
 #: Codes Alma's gateway answers with on any route.
 GATEWAY_ERRORS: dict[str, tuple[int, str]] = {
@@ -158,11 +48,28 @@ def _key(route: Route) -> tuple[str, str]:
 
 
 def _summary(route: Route) -> str:
+    if route.spec is not None and route.spec.summary:
+        return route.spec.summary
     doc = (route.handler.__doc__ or "").strip().splitlines()
     return doc[0] if doc else route.handler.__name__.replace("_", " ").capitalize()
 
 
 # ---------------------------------------------------------------- OpenAPI --------------------------------------
+
+
+def _query(route: Route) -> tuple[Q, ...]:
+    """The route's query parameters: typed from its spec entry; a transitional route's names from QUERY."""
+    declared = {q.name: q for q in (route.spec.query if route.spec is not None else ())}
+    return tuple(declared.get(name) or Q(name) for name in QUERY.get(_key(route), ()))
+
+
+def _schema(q: Q) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": q.type}
+    if q.default is not None:
+        schema["default"] = q.default
+    if q.allowed:
+        schema["enum"] = list(q.allowed)
+    return schema
 
 
 def openapi(server_url: str = "") -> dict[str, Any]:
@@ -172,8 +79,8 @@ def openapi(server_url: str = "") -> dict[str, Any]:
         key = _key(route)
         parameters = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
                       for name in route.pattern.groupindex]
-        parameters += [{"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
-                       for name in QUERY.get(key, ())]
+        parameters += [{"name": q.name, "in": "query", "required": False, "schema": _schema(q)}
+                       for q in _query(route)]
         codes = ERRORS.get(key, ())
         responses: dict[str, Any] = {
             "204" if route.method == "DELETE" else "200": {"description": "OK"},
@@ -280,59 +187,3 @@ def markdown() -> str:
 
 def dumps(document: dict) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False)
-
-
-# ---------------------------------------------------------------- invoices, fund transactions, scan-in (§7) ------
-_INV = f"{ALMA}/acq/invoices"
-_INV_ONE = f"{_INV}/{{invoice_id}}"
-_INV_LINE = f"{_INV_ONE}/lines/{{invoice_line_id}}"
-_ITEM = f"{_HOLDINGS}/{{holding_id}}/items/{{item_pid}}"
-_HEADER = ("60233", "60288", "60234", "60235", "60236", "60237", "60238", "60242", "60246", "4028805")
-_LINE = ("60247", "60248", "60249", "60254", "60255", "60257")
-_NO_INVOICE = "an unknown invoice id is refused with 412400 'Invoice not found', as on GET /acq/invoices/{id}."
-
-QUERY.update({
-    ("GET", _INV): ("q", "limit", "offset", "base_status", "invoice_workflow_status", "owner", "creation_form"),
-    ("POST", _INV_ONE): ("op",),
-    ("GET", f"{_INV_ONE}/lines"): ("q", *_PAGE),
-    ("GET", f"{ALMA}/acq/vendors/{{vendor_code}}/invoices"): _PAGE,
-    ("GET", f"{ALMA}/acq/funds/{{fund_id}}/transactions"): ("q", "filter", *_PAGE),
-    ("POST", _ITEM): ("op",),
-    ("POST", f"{LIBRARIAN}/receiving/scan"): ("barcode", "receive_date"),
-})
-ERRORS.update({
-    ("POST", _INV): ("402119", "401676", *_HEADER),
-    ("GET", _INV): ("402119",),
-    ("GET", _INV_ONE): ("412400",),
-    ("PUT", _INV_ONE): ("402119", "401676", "412400", "60291", *_HEADER),
-    ("POST", _INV_ONE): ("40166410", "412400", "60260", "60267", "60268"),
-    ("GET", f"{_INV_ONE}/lines"): ("412400", "402119"),
-    ("POST", f"{_INV_ONE}/lines"): ("402119", "401676", "412400", "60285", *_LINE),
-    ("GET", _INV_LINE): ("412400", "60284"),
-    ("PUT", _INV_LINE): ("402119", "401676", "412400", "60284", "60286", *_LINE),
-    ("GET", f"{ALMA}/acq/vendors/{{vendor_code}}/invoices"): ("401871", "402119"),
-    ("GET", f"{ALMA}/acq/funds/{{fund_id}}/transactions"): ("401873", "40166404", "60106", "402119"),
-    ("POST", _ITEM): ("40166410", "402204", "402203", "402208", "401689", "401877"),
-    ("POST", f"{ALMA}/acq/funds/{{fund_id}}/transactions"): ("4018841", "4018842", "4018843", "4018845",
-                                                             "4018846", "4018847", "4018848", "4018851", "401873",
-                                                             "402119", "401676"),
-})
-DECISIONS.update({
-    ("POST", _INV): {"401676": _BODY},
-    ("PUT", _INV_ONE): {"401676": _BODY, "412400": _NO_INVOICE},
-    ("POST", f"{_INV_ONE}/lines"): {"401676": _BODY},
-    ("GET", _INV_LINE): {"412400": _NO_INVOICE,
-                         "60284": "an invoice line the invoice does not have is refused with 60284 'Invoice line "
-                                  "not valid', as on PUT."},
-    ("PUT", _INV_LINE): {"401676": _BODY},
-    ("POST", f"{ALMA}/acq/funds/{{fund_id}}/transactions"): {
-        "401676": _BODY, "401873": "an unknown fund is refused as on GET …/transactions.",
-        "402119": "a transfer larger than the fund's available balance, or an allocation below zero, is refused "
-                  "with Alma's general error."},
-    ("POST", _ITEM): {
-        "40166410": "an op other than scan is refused with the general 'parameter not valid' code.",
-        "402204": _NOT_NUMERIC, "402203": _NO_BIB, "402208": _NO_HOLDING,
-        "401689": "an item PID the holding does not have is refused as on GET …/items/{item_pid}.",
-        "401877": "scanning in an item still in acquisition receives it; a receipt Alma refuses keeps "
-                  "POST /acq/po-lines/{id}/items/{item_id}'s code."},
-})

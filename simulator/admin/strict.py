@@ -6,8 +6,9 @@ mode — when it carries a query parameter the route does not read (a typo such 
 Alma documents that the simulator does not simulate). `explain` says which, and names the nearest routes and
 the parameters the route reads. The wire answers such calls with Alma's error envelope and remembers them in
 the service's list of unmatched calls; the in-process backend raises HarnessError; the pytest plugin fails
-the test. (The nearest routes come from `handlers.near_misses`, which every 404 uses.) Imports handlers and
-coverage of this package.
+the test. (The nearest routes come from `handlers.near_misses`, which every 404 uses; both it and the
+parameters a route reads come from the route spec, simulator.api.routes, through coverage.QUERY.) Imports
+handlers and coverage of this package.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from simulator.alma.model import (
-    Institution, Inventory, Item, OrderedLocation, POLine, POLineDraft, POLineStatus, Portfolio, World,
+    FINISHED, Institution, Inventory, Item, OrderedLocation, POLine, POLineDraft, POLineStatus, Portfolio, World,
 )
 from simulator.alma import closing, edi
 from simulator.alma.funds import encumber, net_price, plan_funds, refuse_or_alert, release, shares_in_proportion
@@ -28,7 +28,6 @@ from simulator.errors import (
 )
 from simulator.money import cents
 
-FINISHED = (POLineStatus.CANCELLED, POLineStatus.CLOSED)
 BIB_ACTIONS = ("retain", "suppress", "delete")
 
 

@@ -1,4 +1,7 @@
-"""Alma's endpoints as framework-neutral functions, and the one route table that lists them.
+"""Alma's endpoints as framework-neutral functions, bound to the route spec (simulator.api.routes) as `ROUTES`.
+
+Each handler is decorated `@serves`, which binds it to the `Endpoint` of the same name; the spec says what
+its method, path, query parameters and codes are. `ROUTES` (compiled once) is what dispatch walks.
 
 A handler takes a `Call` (the institution the API key belongs to, the path parameters, the query and the
 parsed body) and returns an `Answer` (status, an Alma-shaped body, its XML root). Services raise
@@ -16,19 +19,19 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Mapping
+from typing import Any
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from simulator.alma import configuration, lifecycle, ordering, queries, records
 from simulator.api import schemas as s
+from simulator.api.routes import ALMA, LIBRARIAN, Endpoint, by_key, endpoint
 from simulator.alma.model import STATUS_LABELS, Institution, Ledger, World
 from simulator.alma.seed import profile_from_table
 from simulator.clock import Clock
 from simulator.money import to_decimal
 from simulator.errors import BodyNotFound, GeneralError, IllegalValue, InvalidParameter, NotFound, POLineNotFound
 
-ALMA = "/almaws/v1"
-LIBRARIAN = "/almasim/v1/librarian"
 
 
 @dataclass
@@ -82,6 +85,7 @@ class Route:
     handler: Callable[[Call], Answer]
     area: str  # acq | bibs | conf | electronic | librarian
     write: bool = False
+    spec: Endpoint | None = field(default=None, compare=False, repr=False)  # its entry in routes.ENDPOINTS
     pattern: re.Pattern[str] = field(init=False, compare=False, repr=False)  # compiled from the template
 
     def __post_init__(self) -> None:
@@ -91,10 +95,31 @@ class Route:
         object.__setattr__(self, "pattern", re.compile(regex))
 
 
+Handler = Callable[[Call], Answer]
+
+
+def _bind(spec: Endpoint, handler: Handler) -> Handler:
+    ROUTES.append(Route(spec.method, spec.template, handler, spec.area, spec.write, spec))
+    return handler
+
+
+def serves(handler: Handler | str) -> Any:
+    """`@serves` on a handler binds it to the entry of routes.ENDPOINTS with the function's own name (so the
+    route table is the spec, in this module's order); `serves("name")(function)` names the entry explicitly."""
+    if isinstance(handler, str):
+        spec = endpoint(handler)
+        return lambda function: _bind(spec, function)
+    return _bind(endpoint(handler.__name__), handler)
+
+
 def _route(method: str, template: str, area: str, write: bool = False):
-    def add(handler: Callable[[Call], Answer]) -> Callable[[Call], Answer]:
-        ROUTES.append(Route(method, template, handler, area, write))
-        return handler
+    """Transitional: the decorator of before the spec. A route declared this way is served, and takes its
+    query parameters and codes from routes.ENDPOINTS when an entry has its method and template (else from
+    coverage's QUERY/ERRORS). Convert it to an `Endpoint` entry and `@serves` (docs/architecture.md)."""
+    def add(handler: Handler) -> Handler:
+        spec = by_key(method, template) or Endpoint(handler.__name__, method, template, area, write,
+                                                    handler_module=handler.__module__)
+        return _bind(spec, handler)
     return add
 
 
@@ -170,7 +195,7 @@ def _line_json(call: Call, line) -> dict:
 # ---------------------------------------------------------------- acquisitions: PO lines -----------------------
 
 
-@_route("POST", f"{ALMA}/acq/po-lines", "acq", write=True)
+@serves
 def create_po_line(call: Call) -> Answer:
     draft = s.draft_from_json(_body(call))
     line = ordering.create_po_line(call.world, call.institution.code, draft, call.clock,
@@ -179,7 +204,7 @@ def create_po_line(call: Call) -> Answer:
     return Answer(_line_json(call, line), root="po_line")
 
 
-@_route("GET", f"{ALMA}/acq/po-lines", "acq")
+@serves
 def list_po_lines(call: Call) -> Answer:
     lines = queries.search_po_lines(call.institution, q=call.arg("q"), status=call.arg("status", "ALL"),
                                     order_by=call.arg("order_by", "title"), direction=call.arg("direction", "desc"),
@@ -191,13 +216,13 @@ def list_po_lines(call: Call) -> Answer:
     return Answer(s.list_json("po_line", bodies, total), plural="po_lines")
 
 
-@_route("GET", f"{ALMA}/acq/po-lines/{{po_line_id}}", "acq")
+@serves
 def get_po_line(call: Call) -> Answer:
     line = lifecycle.get_po_line(call.world, call.institution.code, call.params["po_line_id"])
     return Answer(_line_json(call, line), root="po_line")
 
 
-@_route("PUT", f"{ALMA}/acq/po-lines/{{po_line_id}}", "acq", write=True)
+@serves
 def update_po_line(call: Call) -> Answer:
     draft = s.draft_from_json(_body(call))
     line = lifecycle.update(call.world, call.institution.code, call.params["po_line_id"], draft, call.clock,
@@ -206,7 +231,7 @@ def update_po_line(call: Call) -> Answer:
     return Answer(_line_json(call, line), root="po_line")
 
 
-@_route("DELETE", f"{ALMA}/acq/po-lines/{{po_line_id}}", "acq", write=True)
+@serves
 def cancel_po_line(call: Call) -> Answer:
     lifecycle.cancel(call.world, call.institution.code, call.params["po_line_id"], call.arg("reason"), call.clock,
                      comment=call.arg("comment"), bib=call.arg("bib", "retain"), override=call.flag("override"),
@@ -214,7 +239,7 @@ def cancel_po_line(call: Call) -> Answer:
     return Answer(None, status=204)
 
 
-@_route("GET", f"{ALMA}/acq/po-lines/{{po_line_id}}/items", "acq")
+@serves
 def po_line_items(call: Call) -> Answer:
     line = lifecycle.get_po_line(call.world, call.institution.code, call.params["po_line_id"])
     inst = call.institution
@@ -223,14 +248,14 @@ def po_line_items(call: Call) -> Answer:
     return Answer(s.list_json("item", items, len(items)), plural="items")
 
 
-@_route("POST", f"{ALMA}/acq/po-lines/{{po_line_id}}/items", "acq", write=True)
+@serves
 def receive_new_item(call: Call) -> Answer:
     item = lifecycle.receive(call.world, call.institution.code, call.params["po_line_id"], call.clock,
                              receive_date=call.arg("receive_date"))
     return Answer(s.item_to_json(item, call.institution, call.base), root="item")
 
 
-@_route("POST", f"{ALMA}/acq/po-lines/{{po_line_id}}/items/{{item_id}}", "acq", write=True)
+@serves
 def receive_item(call: Call) -> Answer:
     if call.arg("op") != "receive":
         raise InvalidParameter("Param value is invalid: op must be receive.", code="40166411")
@@ -252,7 +277,7 @@ def _unless_all(value: str) -> str:
     return "" if value.upper() == "ALL" else value
 
 
-@_route("GET", f"{ALMA}/acq/funds", "acq")
+@serves
 def list_funds(call: Call) -> Answer:
     inst = call.institution
     mode = call.arg("mode", "POL").upper()  # Alma's default (acq.json): funds usable on a PO line
@@ -274,7 +299,7 @@ def list_funds(call: Call) -> Answer:
     return Answer(s.list_json("fund", [s.fund_to_json(f, inst, call.base) for f in page], total), plural="funds")
 
 
-@_route("GET", f"{ALMA}/acq/funds/{{fund_id}}", "acq")
+@serves
 def get_fund(call: Call) -> Answer:
     wanted = call.params["fund_id"]
     fund = next((f for f in call.institution.funds.values() if wanted in (f.id, f.code)), None)
@@ -290,7 +315,7 @@ _VENDOR_TYPES = {"MATERIAL_SUPPLIER": "material_supplier", "ACCESS_PROVIDER": "a
                  "LICENSOR": "", "GOVERNMENTAL": ""}  # the simulator's vendors are never licensors or governmental
 
 
-@_route("GET", f"{ALMA}/acq/vendors", "acq")
+@serves
 def list_vendors(call: Call) -> Answer:
     status = _unless_all(call.arg("status")).upper()
     kind = _unless_all(call.arg("type")).upper()
@@ -315,12 +340,12 @@ def _vendor(call: Call):
     return vendor
 
 
-@_route("GET", f"{ALMA}/acq/vendors/{{vendor_code}}", "acq")
+@serves
 def get_vendor(call: Call) -> Answer:
     return Answer(s.vendor_to_json(_vendor(call), call.base), root="vendor")
 
 
-@_route("GET", f"{ALMA}/acq/vendors/{{vendor_code}}/po-lines", "acq")
+@serves
 def vendor_po_lines(call: Call) -> Answer:
     vendor = _vendor(call)
     lines = [line for line in call.institution.po_lines.values() if line.draft.vendor == vendor.code]
@@ -328,7 +353,7 @@ def vendor_po_lines(call: Call) -> Answer:
     return Answer(s.list_json("po_line", [_line_json(call, line) for line in page], total), plural="po_lines")
 
 
-@_route("GET", f"{ALMA}/acq/fiscal-periods", "acq")
+@serves
 def fiscal_periods(call: Call) -> Answer:
     periods = list(call.institution.fiscal_periods.values())
     if call.arg("mode").upper() == "CURRENT":
@@ -339,7 +364,7 @@ def fiscal_periods(call: Call) -> Answer:
                   plural="fiscal_periods")
 
 
-@_route("GET", f"{ALMA}/acq/currencies", "acq")
+@serves
 def currencies(call: Call) -> Answer:
     inst = call.institution
     rows = [s.currency_to_json(inst.currency, "1")]
@@ -354,14 +379,14 @@ def _test_answer(call: Call, method: str) -> Answer:
 
 
 for _area in ("acq", "conf", "bibs"):  # Alma has no /electronic/test
-    _route("GET", f"{ALMA}/{_area}/test", _area)(lambda call: _test_answer(call, "GET"))
-    _route("POST", f"{ALMA}/{_area}/test", _area, write=True)(lambda call: _test_answer(call, "POST"))
+    serves(f"{_area}_test_get")(lambda call: _test_answer(call, "GET"))
+    serves(f"{_area}_test_post")(lambda call: _test_answer(call, "POST"))
 
 
 # ---------------------------------------------------------------- configuration --------------------------------
 
 
-@_route("GET", f"{ALMA}/conf/libraries", "conf")
+@serves
 def list_libraries(call: Call) -> Answer:
     libs = [s.library_to_json(lib, call.institution, call.base) for lib in call.institution.libraries.values()]
     return Answer(s.list_json("library", libs, len(libs)), plural="libraries")
@@ -374,19 +399,19 @@ def _library(call: Call):
     return library
 
 
-@_route("GET", f"{ALMA}/conf/libraries/{{library_code}}", "conf")
+@serves
 def get_library(call: Call) -> Answer:
     return Answer(s.library_to_json(_library(call), call.institution, call.base), root="library")
 
 
-@_route("GET", f"{ALMA}/conf/libraries/{{library_code}}/locations", "conf")
+@serves
 def list_locations(call: Call) -> Answer:
     library = _library(call)
     locs = [s.location_to_json(loc, library) for loc in library.locations.values()]
     return Answer(s.list_json("location", locs, len(locs)), plural="locations")
 
 
-@_route("GET", f"{ALMA}/conf/libraries/{{library_code}}/locations/{{location_code}}", "conf")
+@serves
 def get_location(call: Call) -> Answer:
     library = _library(call)
     location = library.locations.get(call.params["location_code"])
@@ -408,7 +433,15 @@ def code_tables(inst: Institution) -> dict[str, tuple[str, dict[str, str]]]:
     }
 
 
-@_route("GET", f"{ALMA}/conf/code-tables/{{code_table}}", "conf")
+@serves
+def list_code_tables(call: Call) -> Answer:
+    tables = code_tables(call.institution)
+    rows = [s.code_table_brief_to_json(name, description, base=call.base)
+            for name, (description, _) in tables.items()]
+    return Answer(s.list_json("code_table", rows, len(rows)), plural="code_tables")
+
+
+@serves
 def get_code_table(call: Call) -> Answer:
     tables = code_tables(call.institution)
     name = call.params["code_table"]
@@ -418,14 +451,14 @@ def get_code_table(call: Call) -> Answer:
     return Answer(s.code_table_to_json(name, description, rows), root="code_table")
 
 
-@_route("GET", f"{ALMA}/conf/integration-profiles", "conf")
+@serves
 def list_profiles(call: Call) -> Answer:
     profiles = [s.profile_to_json(p) for p in call.institution.profiles.values()]
     page, total = _page(call, profiles)
     return Answer(s.list_json("integration_profile", page, total), plural="integration_profiles")
 
 
-@_route("GET", f"{ALMA}/conf/integration-profiles/{{id}}", "conf")
+@serves
 def get_profile(call: Call) -> Answer:
     profile = call.institution.profiles.get(call.params["id"])
     if profile is None:
@@ -445,7 +478,7 @@ def _bib(call: Call, mms_id: str):
     return bib
 
 
-@_route("GET", f"{ALMA}/bibs", "bibs")
+@serves
 def list_bibs(call: Call) -> Answer:
     ids = [i.strip() for i in call.arg("mms_id").split(",") if i.strip()]
     if not ids or len(ids) > 100:
@@ -455,7 +488,7 @@ def list_bibs(call: Call) -> Answer:
     return Answer(s.list_json("bib", bibs, len(bibs)), plural="bibs")
 
 
-@_route("GET", f"{ALMA}/bibs/{{mms_id}}", "bibs")
+@serves
 def get_bib(call: Call) -> Answer:
     bib = s.bib_to_json(_bib(call, call.params["mms_id"]), call.base, call.institution.network)
     if call.arg("view", "full").lower() == "brief":  # bibs.json: view=brief leaves the MARC record out
@@ -463,7 +496,7 @@ def get_bib(call: Call) -> Answer:
     return Answer(bib, root="bib")
 
 
-@_route("GET", f"{ALMA}/bibs/{{mms_id}}/portfolios", "bibs")
+@serves
 def bib_portfolios(call: Call) -> Answer:
     bib = _bib(call, call.params["mms_id"])
     inst = call.institution
@@ -472,7 +505,7 @@ def bib_portfolios(call: Call) -> Answer:
     return Answer(s.list_json("portfolio", page, total), plural="portfolios")
 
 
-@_route("GET", f"{ALMA}/bibs/{{mms_id}}/portfolios/{{portfolio_id}}", "bibs")
+@serves
 def get_portfolio(call: Call) -> Answer:
     bib = _bib(call, call.params["mms_id"])
     portfolio = call.institution.portfolios.get(call.params["portfolio_id"])
@@ -481,7 +514,7 @@ def get_portfolio(call: Call) -> Answer:
     return Answer(s.portfolio_to_json(portfolio, call.institution, call.base), root="portfolio")
 
 
-@_route("PUT", f"{ALMA}/bibs/{{mms_id}}/portfolios/{{portfolio_id}}", "bibs", write=True)
+@serves
 def update_portfolio(call: Call) -> Answer:
     """Availability (11 available, 10 not), the ordering PO line and the access model of a portfolio."""
     if not call.params["mms_id"].isdigit() or call.params["mms_id"] not in call.institution.catalogue.bibs:
@@ -494,7 +527,7 @@ def update_portfolio(call: Call) -> Answer:
     return Answer(s.portfolio_to_json(portfolio, call.institution, call.base), root="portfolio")
 
 
-@_route("PUT", f"{ALMA}/bibs/{{mms_id}}", "bibs", write=True)
+@serves
 def overlay_bib(call: Call) -> Answer:
     """A cataloguer overlays the record with a full one (MARCXML in `<record>`, or in `anies` in JSON)."""
     bib = _bib(call, call.params["mms_id"])
@@ -503,7 +536,7 @@ def overlay_bib(call: Call) -> Answer:
     return Answer(s.bib_to_json(bib, call.base, call.institution.network), root="bib")
 
 
-@_route("POST", f"{ALMA}/bibs", "bibs", write=True)
+@serves
 def create_bib(call: Call) -> Answer:
     marcxml = s.bib_record_from_json(_body(call), code=records.INVALID_ON_POST)
     bib = records.create_record(call.world, call.institution.code, marcxml, call.clock)
@@ -518,7 +551,7 @@ def _holding(call: Call):
     return holding
 
 
-@_route("GET", f"{ALMA}/bibs/{{mms_id}}/holdings", "bibs")
+@serves
 def bib_holdings(call: Call) -> Answer:
     bib = _bib(call, call.params["mms_id"])
     inst = call.institution
@@ -526,12 +559,12 @@ def bib_holdings(call: Call) -> Answer:
     return Answer(s.list_json("holding", found, len(found)), plural="holdings")
 
 
-@_route("GET", f"{ALMA}/bibs/{{mms_id}}/holdings/{{holding_id}}", "bibs")
+@serves
 def get_holding(call: Call) -> Answer:
     return Answer(s.holding_to_json(_holding(call), call.institution, call.base), root="holding")
 
 
-@_route("GET", f"{ALMA}/bibs/{{mms_id}}/holdings/{{holding_id}}/items", "bibs")
+@serves
 def holding_items(call: Call) -> Answer:
     holding = _holding(call)
     inst = call.institution
@@ -541,7 +574,7 @@ def holding_items(call: Call) -> Answer:
                   plural="items")
 
 
-@_route("GET", f"{ALMA}/bibs/{{mms_id}}/holdings/{{holding_id}}/items/{{item_pid}}", "bibs")
+@serves
 def get_item(call: Call) -> Answer:
     holding = _holding(call)
     item = call.institution.items.get(call.params["item_pid"])
@@ -550,7 +583,7 @@ def get_item(call: Call) -> Answer:
     return Answer(s.alma_item_to_json(item, call.institution, call.base, call.institution.network), root="item")
 
 
-@_route("GET", f"{ALMA}/electronic/e-collections", "electronic")
+@serves
 def list_collections(call: Call) -> Answer:
     text = queries.search_text(call.arg("q"))
     found = [s.collection_to_json(c, call.base) for c in call.institution.collections.values()
@@ -566,12 +599,12 @@ def _collection(call: Call):
     return collection
 
 
-@_route("GET", f"{ALMA}/electronic/e-collections/{{collection_id}}", "electronic")
+@serves
 def get_collection(call: Call) -> Answer:
     return Answer(s.collection_to_json(_collection(call), call.base), root="electronic_collection")
 
 
-@_route("GET", f"{ALMA}/electronic/e-collections/{{collection_id}}/e-services", "electronic")
+@serves
 def list_services(call: Call) -> Answer:
     service = s.service_to_json(_collection(call))
     return Answer(s.list_json("electronic_service", [service], 1), plural="electronic_services")
@@ -585,13 +618,12 @@ def _service_of(call: Call):
     return collection
 
 
-@_route("GET", f"{ALMA}/electronic/e-collections/{{collection_id}}/e-services/{{service_id}}", "electronic")
+@serves
 def get_service(call: Call) -> Answer:
     return Answer(s.service_to_json(_service_of(call)), root="electronic_service")
 
 
-@_route("GET", f"{ALMA}/electronic/e-collections/{{collection_id}}/e-services/{{service_id}}/portfolios/{{portfolio_id}}",
-        "electronic")
+@serves
 def get_collection_portfolio(call: Call) -> Answer:
     collection = _service_of(call)
     portfolio = call.institution.portfolios.get(call.params["portfolio_id"])
@@ -600,7 +632,7 @@ def get_collection_portfolio(call: Call) -> Answer:
     return Answer(s.portfolio_to_json(portfolio, call.institution, call.base), root="portfolio")
 
 
-@_route("GET", f"{ALMA}/electronic/e-collections/{{collection_id}}/e-services/{{service_id}}/portfolios", "electronic")
+@serves
 def collection_portfolios(call: Call) -> Answer:
     collection = _service_of(call)
     inst = call.institution
@@ -612,7 +644,7 @@ def collection_portfolios(call: Call) -> Answer:
 # ---------------------------------------------------------------- the librarian's actions (no Alma REST path) ---
 
 
-@_route("POST", f"{LIBRARIAN}/bibs/{{mms_id}}/order", "librarian", write=True)
+@serves
 def order_from_bib(call: Call) -> Answer:
     """Order from an institution record: body is a PO line; `assign_inventory_manually=true` in the query."""
     line = ordering.order_from_bib(call.world, call.institution.code, call.params["mms_id"],
@@ -621,7 +653,7 @@ def order_from_bib(call: Call) -> Answer:
     return Answer(_line_json(call, line), root="po_line")
 
 
-@_route("GET", f"{LIBRARIAN}/community-zone/portfolios", "librarian")
+@serves
 def community_portfolio_list(call: Call) -> Answer:
     """A Community Zone record's Portfolio List, found by ISBN or title (`q=isbn~…` or `q=title~…`)."""
     name, _, text = call.arg("q").partition("~")
@@ -637,32 +669,32 @@ def community_portfolio_list(call: Call) -> Answer:
     return Answer(s.list_json("portfolio", found, len(found)), plural="portfolios")
 
 
-@_route("POST", f"{LIBRARIAN}/community-zone/portfolios/{{portfolio_id}}/order", "librarian", write=True)
+@serves
 def order_from_community_portfolio(call: Call) -> Answer:
     line = ordering.order_from_community_portfolio(call.world, call.institution.code, call.params["portfolio_id"],
                                                    s.draft_from_json(_body(call)), call.clock)
     return Answer(_line_json(call, line), root="po_line")
 
 
-@_route("GET", f"{LIBRARIAN}/in-review", "librarian")
+@serves
 def in_review_list(call: Call) -> Answer:
     lines = [_line_json(call, line) for line in queries.in_review(call.institution)]
     return Answer(s.list_json("po_line", lines, len(lines)), plural="po_lines")
 
 
-@_route("POST", f"{LIBRARIAN}/po-lines/{{po_line_id}}/approve", "librarian", write=True)
+@serves
 def approve_po_line(call: Call) -> Answer:
     line = lifecycle.approve(call.world, call.institution.code, call.params["po_line_id"], call.clock)
     return Answer(_line_json(call, line), root="po_line")
 
 
-@_route("POST", f"{LIBRARIAN}/portfolios/{{portfolio_id}}/activate", "librarian", write=True)
+@serves
 def activate_portfolio(call: Call) -> Answer:
     portfolio = lifecycle.activate_portfolio(call.world, call.institution.code, call.params["portfolio_id"], call.clock)
     return Answer(s.portfolio_to_json(portfolio, call.institution, call.base), root="portfolio")
 
 
-@_route("GET", f"{LIBRARIAN}/portfolios/{{portfolio_id}}", "librarian")
+@serves
 def librarian_portfolio(call: Call) -> Answer:
     portfolio = call.institution.portfolios.get(call.params["portfolio_id"])
     if portfolio is None:
@@ -670,7 +702,7 @@ def librarian_portfolio(call: Call) -> Answer:
     return Answer(s.portfolio_to_json(portfolio, call.institution, call.base), root="portfolio")
 
 
-@_route("PUT", f"{LIBRARIAN}/integration-profiles/{{code}}", "librarian", write=True)
+@serves
 def configure_profile(call: Call) -> Answer:
     """Create or replace a New Order API profile; the body holds NewOrderProfile's fields by name."""
     body = dict(_body(call))
@@ -684,7 +716,7 @@ def configure_profile(call: Call) -> Answer:
     return Answer(s.profile_to_json(profile), root="integration_profile")
 
 
-@_route("DELETE", f"{LIBRARIAN}/integration-profiles/{{code}}", "librarian", write=True)
+@serves
 def remove_profile(call: Call) -> Answer:
     configuration.remove_profile(call.world, call.institution.code, call.params["code"])
     return Answer(None, status=204)
@@ -694,7 +726,7 @@ _FUND_FIELDS = {"allocated": Decimal, "expended": Decimal, "active": bool, "libr
                 "overencumbrance_allowed": bool, "overencumbrance_limit_percent": Decimal}
 
 
-@_route("PATCH", f"{LIBRARIAN}/funds/{{fund_code}}", "librarian", write=True)
+@serves
 def configure_fund(call: Call) -> Answer:
     """Change a fund for a scenario: allocated, expended, active, libraries, over-encumbrance."""
     changes = {}
@@ -715,7 +747,7 @@ def configure_fund(call: Call) -> Answer:
     return Answer(s.fund_to_json(fund, call.institution, call.base), root="fund")
 
 
-@_route("GET", f"{LIBRARIAN}/bibs/{{mms_id}}", "librarian")
+@serves
 def librarian_bib(call: Call) -> Answer:
     """The record as a librarian sees it: Alma's bib object and what only the simulator knows (its zone,
     management tag, local notes, the order that made it, the validation problems it raised)."""
@@ -729,8 +761,6 @@ def librarian_bib(call: Call) -> Answer:
 
 from simulator.alma import funds as _funds, invoices as _invoices  # noqa: E402
 
-_INVOICES = f"{ALMA}/acq/invoices"
-_INVOICE = f"{_INVOICES}/{{invoice_id}}"
 
 
 def _invoice(call: Call):
@@ -757,14 +787,14 @@ def _invoice_q(raw: str) -> dict[str, str]:
     return {fields[name.strip().lower()]: value.strip()}
 
 
-@_route("POST", _INVOICES, "acq", write=True)
+@serves
 def create_invoice(call: Call) -> Answer:
     invoice = _invoices.create_invoice(call.world, call.institution.code, s.invoice_draft_from_json(_body(call)),
                                        call.clock)
     return Answer(_invoice_json(call, invoice), root="invoice")
 
 
-@_route("GET", _INVOICES, "acq")
+@serves
 def list_invoices(call: Call) -> Answer:
     found = _invoices.list_invoices(call.world, call.institution.code, **_invoice_q(call.arg("q")),
                                     workflow_status=call.arg("invoice_workflow_status"),
@@ -780,12 +810,12 @@ def list_invoices(call: Call) -> Answer:
     return Answer(s.list_json("invoice", bodies, total), plural="invoices")
 
 
-@_route("GET", _INVOICE, "acq")
+@serves
 def get_invoice(call: Call) -> Answer:
     return Answer(_invoice_json(call, _invoice(call)), root="invoice")
 
 
-@_route("PUT", _INVOICE, "acq", write=True)
+@serves
 def update_invoice(call: Call) -> Answer:
     body = _body(call)
     invoice = _invoices.update_invoice(call.world, call.institution.code, call.params["invoice_id"],
@@ -793,7 +823,7 @@ def update_invoice(call: Call) -> Answer:
     return Answer(_invoice_json(call, invoice), root="invoice")
 
 
-@_route("POST", _INVOICE, "acq", write=True)
+@serves
 def invoice_operation(call: Call) -> Answer:
     """op=process_invoice|mark_in_erp|paid|rejected; a rejection's note is the body's `note` (or the first of
     `notes`) [decision]."""
@@ -807,7 +837,7 @@ def invoice_operation(call: Call) -> Answer:
     return Answer(_invoice_json(call, invoice), root="invoice")
 
 
-@_route("GET", f"{_INVOICE}/lines", "acq")
+@serves
 def invoice_lines(call: Call) -> Answer:
     invoice = _invoice(call)
     wanted = _invoice_q(call.arg("q")).get("po_line", "")
@@ -821,7 +851,7 @@ def _line_draft(call: Call, invoice):
     return s.shares_in_currency(s.invoice_line_draft_from_json(_body(call)), invoice.currency)
 
 
-@_route("POST", f"{_INVOICE}/lines", "acq", write=True)
+@serves
 def add_invoice_line(call: Call) -> Answer:
     invoice = _invoice(call)
     line = _invoices.add_invoice_line(call.world, call.institution.code, invoice.id, _line_draft(call, invoice),
@@ -838,13 +868,13 @@ def _invoice_line(call: Call):
     return invoice, line
 
 
-@_route("GET", f"{_INVOICE}/lines/{{invoice_line_id}}", "acq")
+@serves
 def get_invoice_line(call: Call) -> Answer:
     invoice, line = _invoice_line(call)
     return Answer(s.invoice_line_to_json(line, invoice, call.institution, call.base), root="invoice_line")
 
 
-@_route("PUT", f"{_INVOICE}/lines/{{invoice_line_id}}", "acq", write=True)
+@serves
 def update_invoice_line(call: Call) -> Answer:
     invoice = _invoice(call)
     line = _invoices.update_invoice_line(call.world, call.institution.code, invoice.id,
@@ -852,7 +882,7 @@ def update_invoice_line(call: Call) -> Answer:
     return Answer(s.invoice_line_to_json(line, invoice, call.institution, call.base), root="invoice_line")
 
 
-@_route("GET", f"{ALMA}/acq/vendors/{{vendor_code}}/invoices", "acq")
+@serves
 def vendor_invoices(call: Call) -> Answer:
     found = _invoices.vendor_invoices(call.world, call.institution.code, call.params["vendor_code"])
     page, total = _page(call, found)
@@ -860,7 +890,7 @@ def vendor_invoices(call: Call) -> Answer:
     return Answer(s.list_json("invoice", bodies, total), plural="invoices")
 
 
-@_route("GET", f"{ALMA}/acq/funds/{{fund_id}}/transactions", "acq")
+@serves
 def fund_transactions(call: Call) -> Answer:
     """filter=ALLOCATION|ENCUMBRANCE|DISENCUMBRANCE|EXPENDITURE|TRANSFER; q=amount~25, po_line~POL-1,
     invoice_number~G1 (`=` is read as `~`)."""
@@ -879,7 +909,7 @@ def fund_transactions(call: Call) -> Answer:
     return Answer(s.list_json("fund_transaction", bodies, total), plural="fund_transactions")
 
 
-@_route("POST", f"{ALMA}/acq/funds/{{fund_id}}/transactions", "acq", write=True)
+@serves
 def add_fund_transaction(call: Call) -> Answer:
     """An ALLOCATION (negative takes allocation back) or a TRANSFER to `related_fund`."""
     body = _body(call)
@@ -897,7 +927,7 @@ def add_fund_transaction(call: Call) -> Answer:
     return Answer(s.fund_transaction_to_json(posted[0], fund, call.institution, call.base), root="fund_transaction")
 
 
-@_route("POST", f"{ALMA}/bibs/{{mms_id}}/holdings/{{holding_id}}/items/{{item_pid}}", "bibs", write=True)
+@serves
 def scan_in_item(call: Call) -> Answer:
     """Alma's scan-in (op=scan): for an item still in acquisition, scanning it in receives it, as the receiving
     workbench does [decision: the simulator models no other scan-in effect]."""
@@ -915,7 +945,7 @@ def scan_in_item(call: Call) -> Answer:
     return Answer(s.alma_item_to_json(item, call.institution, call.base, call.institution.network), root="item")
 
 
-@_route("POST", f"{LIBRARIAN}/receiving/scan", "librarian", write=True)
+@serves
 def scan_barcode(call: Call) -> Answer:
     """The receiving desk scans a barcode (`?barcode=`): the ordered item carrying it is received — a shelf-ready
     item arrives with the vendor's barcode on it. Alma's scan-in takes the item's PID; this finds it by barcode."""
@@ -924,7 +954,7 @@ def scan_barcode(call: Call) -> Answer:
     return Answer(s.item_to_json(item, call.institution, call.base), root="item")
 
 
-@_route("GET", f"{LIBRARIAN}/purchase-orders/{{po_number}}", "librarian")
+@serves
 def librarian_purchase_order(call: Call) -> Answer:
     """A PO as the librarian's PO screen shows it: its status (SENT, CLOSED once every line is closed or
     cancelled, CANCELLED) and its lines. Alma's REST API has no PO call."""

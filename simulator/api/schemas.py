@@ -658,6 +658,12 @@ def code_table_to_json(name: str, description: str, rows: dict[str, str]) -> dic
                     for i, (code, label) in enumerate(rows.items())]}
 
 
+def code_table_brief_to_json(name: str, description: str, base: str = ALMA_BASE) -> dict:
+    """One code table in the list of code tables: [decision] its name, description and link only (Alma's
+    reference names rest_code_tables.xsd without its fields); its rows are read from the link."""
+    return {"name": name, "description": description, "link": f"{base}/conf/code-tables/{name}"}
+
+
 def list_json(singular: str, items: list[dict], total: int) -> dict:
     return {singular: items, "total_record_count": total}
 

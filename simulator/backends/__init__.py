@@ -5,15 +5,19 @@
     make_backend("http", base_url=..., api_key=...)             any server: `almasim serve`, or a real Alma
 
 Each returns an `AlmaClient`; refusals raise the same AlmaError classes with the same codes on all three.
+Importing this package loads only the client (`base.py`, standard library); a backend, and with it the
+simulated Alma, is loaded when it is made (or when `InProcessBackend` is first asked for).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from simulator.backends.base import AlmaClient, Backend
-from simulator.backends.inprocess import InProcessBackend
 from simulator.errors import HarnessError
+
+if TYPE_CHECKING:
+    from simulator.backends.inprocess import InProcessBackend
 
 __all__ = ["AlmaClient", "Backend", "InProcessBackend", "KINDS", "make_backend"]
 
@@ -32,6 +36,7 @@ def make_backend(kind: str = "inprocess", **options: Any) -> AlmaClient:
     chosen = KINDS.get(kind)
     try:
         if chosen == "inprocess":
+            from simulator.backends.inprocess import InProcessBackend
             return AlmaClient(InProcessBackend(**options))
         if chosen == "mocked":
             from simulator.backends.mocked import MockedBackend
@@ -42,3 +47,10 @@ def make_backend(kind: str = "inprocess", **options: Any) -> AlmaClient:
     except TypeError as exc:
         raise HarnessError(f"make_backend({kind!r}): {exc}") from None
     raise HarnessError(f"no backend {kind!r}; choose one of {', '.join(sorted(set(KINDS.values())))}")
+
+
+def __getattr__(name: str) -> Any:
+    if name == "InProcessBackend":
+        from simulator.backends.inprocess import InProcessBackend
+        return InProcessBackend
+    raise AttributeError(f"module 'simulator.backends' has no attribute {name!r}")

@@ -11,7 +11,8 @@ The simulator's own controls — fault rules, thresholds and the other settings,
 client methods too (`add_fault`, `change_settings`, `journal` …). They go to the admin API on every backend:
 over HTTP (server and mocked) to /almasim/v1/admin on the same host, in-process to the same admin API of
 the backend's own service, so a step that makes Alma busy or slow reads alike on every backend.
-Imports only the standard library and simulator.errors (ALMA and LIBRARIAN repeat handlers' prefixes, so vendors never load the domain).
+Its paths come from the route spec (simulator.api.routes, standard library only): no path is written here, and
+importing the client loads nothing of the simulated Alma.
 """
 
 from __future__ import annotations
@@ -19,11 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from simulator.api.routes import ADMIN, ALMA, LIBRARIAN, endpoint
 from simulator.errors import HarnessError
 
-ALMA = "/almaws/v1"
-LIBRARIAN = "/almasim/v1/librarian"
-ADMIN = "/almasim/v1/admin"
+__all__ = ["ADMIN", "ALMA", "LIBRARIAN", "AlmaClient", "Backend", "JournalView"]
 
 
 class Backend(Protocol):
@@ -60,136 +60,145 @@ class AlmaClient:
     def kind(self) -> str:
         return self.backend.kind
 
-    def _call(self, method: str, path: str, body: dict | None = None, **query: Any) -> Any:
-        return self.backend.send(method, path, _clean(query), body)
+    def _call(self, name: str, body: dict | None = None, *, at: dict[str, str] | None = None, **query: Any) -> Any:
+        """Send to the endpoint of that name in the route spec, its path filled in `at` (path parameters)."""
+        spec = endpoint(name)
+        return self.backend.send(spec.method, spec.path(**(at or {})), _clean(query), body)
+
+    def _admin(self, name: str, body: Any = None, *, at: dict[str, Any] | None = None,
+               query: dict[str, Any] | None = None) -> Any:
+        """Call the admin API's endpoint of that name (routes.ADMIN_ENDPOINTS), its path filled in `at`; the
+        backend adds the prefix."""
+        spec = endpoint(name)
+        return self.backend.admin(spec.method, spec.path(**(at or {})).removeprefix(ADMIN), body, query=query)
 
     # -- what a vendor uses (Alma's REST API) ---------------------------------------------------------------------
     def test(self, area: str = "acq", write: bool = False) -> str:
-        return self._call("POST" if write else "GET", f"{ALMA}/{area}/test")
+        return self._call(f"{area}_test_{'post' if write else 'get'}")
 
     def create_po_line(self, po_line: dict, *, profile_code: str | None = None,
                        requires_manual_review: bool | None = None) -> dict:
-        return self._call("POST", f"{ALMA}/acq/po-lines", po_line, profile_code=profile_code,
+        return self._call("create_po_line", po_line, profile_code=profile_code,
                           requires_manual_review=requires_manual_review)
 
     def get_po_line(self, number: str) -> dict:
-        return self._call("GET", f"{ALMA}/acq/po-lines/{number}")
+        return self._call("get_po_line", at={"po_line_id": number})
 
     def list_po_lines(self, **query: Any) -> dict:
-        return self._call("GET", f"{ALMA}/acq/po-lines", **query)
+        return self._call("list_po_lines", **query)
 
     def update_po_line(self, number: str, po_line: dict, *, update_inventory: bool | None = None,
                        redistribute_funds: bool | None = None) -> dict:
-        return self._call("PUT", f"{ALMA}/acq/po-lines/{number}", po_line, update_inventory=update_inventory,
+        return self._call("update_po_line", po_line, at={"po_line_id": number}, update_inventory=update_inventory,
                           redistribute_funds=redistribute_funds)
 
     def cancel_po_line(self, number: str, reason: str | None, *, comment: str | None = None,
                        bib: str | None = None, override: bool | None = None, inform_vendor: bool | None = None) -> None:
-        self._call("DELETE", f"{ALMA}/acq/po-lines/{number}", reason=reason, comment=comment, bib=bib,
+        self._call("cancel_po_line", at={"po_line_id": number}, reason=reason, comment=comment, bib=bib,
                    override=override, inform_vendor=inform_vendor)
 
     def po_line_items(self, number: str) -> dict:
-        return self._call("GET", f"{ALMA}/acq/po-lines/{number}/items")
+        return self._call("po_line_items", at={"po_line_id": number})
 
     def receive_item(self, number: str, item_id: str | None = None, *, receive_date: str | None = None) -> dict:
         if item_id:
-            return self._call("POST", f"{ALMA}/acq/po-lines/{number}/items/{item_id}", {}, op="receive",
+            return self._call("receive_item", {}, at={"po_line_id": number, "item_id": item_id}, op="receive",
                               receive_date=receive_date)
-        return self._call("POST", f"{ALMA}/acq/po-lines/{number}/items", {}, receive_date=receive_date)
+        return self._call("receive_new_item", {}, at={"po_line_id": number}, receive_date=receive_date)
 
     def funds(self, *, mode: str | None = "POL", library: str | None = None, q: str | None = None,
               limit: int | None = 100, **query: Any) -> dict:
-        return self._call("GET", f"{ALMA}/acq/funds", mode=mode, library=library, q=q, limit=limit, **query)
+        return self._call("list_funds", mode=mode, library=library, q=q, limit=limit, **query)
 
     def fund(self, fund_id: str) -> dict:
-        return self._call("GET", f"{ALMA}/acq/funds/{fund_id}")
+        return self._call("get_fund", at={"fund_id": fund_id})
 
     def vendors(self, **query: Any) -> dict:
-        return self._call("GET", f"{ALMA}/acq/vendors", **query)
+        return self._call("list_vendors", **query)
 
     def vendor(self, code: str) -> dict:
-        return self._call("GET", f"{ALMA}/acq/vendors/{code}")
+        return self._call("get_vendor", at={"vendor_code": code})
 
     def libraries(self) -> dict:
-        return self._call("GET", f"{ALMA}/conf/libraries")
+        return self._call("list_libraries")
 
     def locations(self, library: str) -> dict:
-        return self._call("GET", f"{ALMA}/conf/libraries/{library}/locations")
+        return self._call("list_locations", at={"library_code": library})
 
     def code_table(self, name: str) -> dict:
-        return self._call("GET", f"{ALMA}/conf/code-tables/{name}")
+        return self._call("get_code_table", at={"code_table": name})
 
     def integration_profiles(self, **query: Any) -> dict:
-        return self._call("GET", f"{ALMA}/conf/integration-profiles", **{"limit": 100, **query})
+        return self._call("list_profiles", **{"limit": 100, **query})
 
     def integration_profile(self, code: str) -> dict:
-        return self._call("GET", f"{ALMA}/conf/integration-profiles/{code}")
+        return self._call("get_profile", at={"id": code})
 
     def get_bib(self, mms_id: str) -> dict:
         """Alma's bib object, its MARC record in `anies`."""
-        return self._call("GET", f"{ALMA}/bibs/{mms_id}")
+        return self._call("get_bib", at={"mms_id": mms_id})
 
     def update_bib(self, mms_id: str, marcxml: str) -> dict:
         """Overlay the record with a full MARC record (the MARCXML `<record>`)."""
-        return self._call("PUT", f"{ALMA}/bibs/{mms_id}", {"anies": [marcxml]})
+        return self._call("overlay_bib", {"anies": [marcxml]}, at={"mms_id": mms_id})
 
     def create_bib(self, marcxml: str) -> dict:
-        return self._call("POST", f"{ALMA}/bibs", {"anies": [marcxml]})
+        return self._call("create_bib", {"anies": [marcxml]})
 
     def holdings(self, mms_id: str) -> dict:
-        return self._call("GET", f"{ALMA}/bibs/{mms_id}/holdings")
+        return self._call("bib_holdings", at={"mms_id": mms_id})
 
     def holding(self, mms_id: str, holding_id: str) -> dict:
-        return self._call("GET", f"{ALMA}/bibs/{mms_id}/holdings/{holding_id}")
+        return self._call("get_holding", at={"mms_id": mms_id, "holding_id": holding_id})
 
     def holding_items(self, mms_id: str, holding_id: str) -> dict:
-        return self._call("GET", f"{ALMA}/bibs/{mms_id}/holdings/{holding_id}/items", limit=100)
+        return self._call("holding_items", at={"mms_id": mms_id, "holding_id": holding_id}, limit=100)
 
     def item(self, mms_id: str, holding_id: str, item_pid: str) -> dict:
-        return self._call("GET", f"{ALMA}/bibs/{mms_id}/holdings/{holding_id}/items/{item_pid}")
+        return self._call("get_item", at={"mms_id": mms_id, "holding_id": holding_id, "item_pid": item_pid})
 
     def bib_portfolios(self, mms_id: str) -> dict:
-        return self._call("GET", f"{ALMA}/bibs/{mms_id}/portfolios", limit=100)
+        return self._call("bib_portfolios", at={"mms_id": mms_id}, limit=100)
 
     def update_portfolio(self, mms_id: str, portfolio_id: str, portfolio: dict) -> dict:
-        return self._call("PUT", f"{ALMA}/bibs/{mms_id}/portfolios/{portfolio_id}", portfolio)
+        return self._call("update_portfolio", portfolio, at={"mms_id": mms_id, "portfolio_id": portfolio_id})
 
     # -- what a librarian does in Alma's UI (the simulator's own paths) -------------------------------------------
     def bib(self, mms_id: str) -> dict:
         """The record as a librarian sees it: Alma's bib object plus its zone, management tag, local notes,
         the order that made it and the validation problems it raised."""
-        return self._call("GET", f"{LIBRARIAN}/bibs/{mms_id}")
+        return self._call("librarian_bib", at={"mms_id": mms_id})
 
     def order_from_bib(self, mms_id: str, po_line: dict, *, assign_inventory_manually: bool = False) -> dict:
-        return self._call("POST", f"{LIBRARIAN}/bibs/{mms_id}/order", po_line,
+        return self._call("order_from_bib", po_line, at={"mms_id": mms_id},
                           assign_inventory_manually=assign_inventory_manually)
 
     def community_zone_portfolios(self, q: str) -> dict:
-        return self._call("GET", f"{LIBRARIAN}/community-zone/portfolios", q=q)
+        return self._call("community_portfolio_list", q=q)
 
     def order_from_community_portfolio(self, portfolio_id: str, po_line: dict) -> dict:
-        return self._call("POST", f"{LIBRARIAN}/community-zone/portfolios/{portfolio_id}/order", po_line)
+        return self._call("order_from_community_portfolio", po_line, at={"portfolio_id": portfolio_id})
 
     def in_review(self) -> dict:
-        return self._call("GET", f"{LIBRARIAN}/in-review")
+        return self._call("in_review_list")
 
     def approve_po_line(self, number: str) -> dict:
-        return self._call("POST", f"{LIBRARIAN}/po-lines/{number}/approve", {})
+        return self._call("approve_po_line", {}, at={"po_line_id": number})
 
     def portfolio(self, portfolio_id: str) -> dict:
-        return self._call("GET", f"{LIBRARIAN}/portfolios/{portfolio_id}")
+        return self._call("librarian_portfolio", at={"portfolio_id": portfolio_id})
 
     def activate_portfolio(self, portfolio_id: str) -> dict:
-        return self._call("POST", f"{LIBRARIAN}/portfolios/{portfolio_id}/activate", {})
+        return self._call("activate_portfolio", {}, at={"portfolio_id": portfolio_id})
 
     def configure_profile(self, code: str, profile: dict) -> dict:
-        return self._call("PUT", f"{LIBRARIAN}/integration-profiles/{code}", profile)
+        return self._call("configure_profile", profile, at={"code": code})
 
     def remove_profile(self, code: str) -> None:
-        self._call("DELETE", f"{LIBRARIAN}/integration-profiles/{code}")
+        self._call("remove_profile", at={"code": code})
 
     def configure_fund(self, code: str, **changes: Any) -> dict:
-        return self._call("PATCH", f"{LIBRARIAN}/funds/{code}", changes)
+        return self._call("configure_fund", changes, at={"fund_code": code})
 
     # -- the simulator's own controls (its admin API; not Alma) -----------------------------------------------------
     def institution(self) -> str:
@@ -200,17 +209,17 @@ class AlmaClient:
         """Make chosen calls fail or slow down (fields of simulator.admin.faults.Fault: method, path, code,
         status, drop, after, delay, times, probability, seed). Only this client's institution is hit."""
         rule.setdefault("institution", self.institution())
-        return self.backend.admin("POST", "/faults", rule)
+        return self._admin("add_fault", rule)
 
     def clear_faults(self) -> None:
-        self.backend.admin("DELETE", "/faults")
+        self._admin("clear_faults")
 
     def settings(self) -> dict:
-        return self.backend.admin("GET", "/settings")
+        return self._admin("settings")
 
     def change_settings(self, **changes: Any) -> dict:
         """Thresholds (per_second_threshold, daily_threshold), journal caps, strict mode; the new settings."""
-        return self.backend.admin("PUT", "/settings", changes)
+        return self._admin("change_settings", changes)
 
     @property
     def journal(self) -> JournalView:
@@ -228,46 +237,48 @@ class AlmaClient:
         institution holds, plus its Network Zone's state when it belongs to one — what "nothing changes in Alma"
         compares. Whatever the export holds is compared, so fund transactions count once the state holds them.
         A real Alma has no such call. The institution is the one this client's API key belongs to."""
-        state = self.backend.admin("GET", "/state")
+        state = self._admin("export_state")
         institution = state["institutions"][self.institution()]
         network = state.get("networks", {}).get(institution.get("network") or "")
         return {"institution": institution, "network_zone": network}
 
     # -- invoices, fund transactions, EDI and scan-in (ORDERING-RULES §7) -------------------------------------------
     def create_invoice(self, invoice: dict) -> dict:
-        return self._call("POST", f"{ALMA}/acq/invoices", invoice)
+        return self._call("create_invoice", invoice)
 
     def invoices(self, **query: Any) -> dict:
-        return self._call("GET", f"{ALMA}/acq/invoices", **query)
+        return self._call("list_invoices", **query)
 
     def invoice(self, invoice_id: str) -> dict:
-        return self._call("GET", f"{ALMA}/acq/invoices/{invoice_id}")
+        return self._call("get_invoice", at={"invoice_id": invoice_id})
 
     def update_invoice(self, invoice_id: str, invoice: dict) -> dict:
-        return self._call("PUT", f"{ALMA}/acq/invoices/{invoice_id}", invoice)
+        return self._call("update_invoice", invoice, at={"invoice_id": invoice_id})
 
     def invoice_operation(self, invoice_id: str, op: str, *, note: str | None = None) -> dict:
         """op = process_invoice | mark_in_erp | paid | rejected (a rejection needs its note)."""
-        return self._call("POST", f"{ALMA}/acq/invoices/{invoice_id}", {"note": note} if note else {}, op=op)
+        return self._call("invoice_operation", {"note": note} if note else {}, at={"invoice_id": invoice_id},
+                          op=op)
 
     def invoice_lines(self, invoice_id: str, **query: Any) -> dict:
-        return self._call("GET", f"{ALMA}/acq/invoices/{invoice_id}/lines", **query)
+        return self._call("invoice_lines", at={"invoice_id": invoice_id}, **query)
 
     def add_invoice_line(self, invoice_id: str, line: dict) -> dict:
-        return self._call("POST", f"{ALMA}/acq/invoices/{invoice_id}/lines", line)
+        return self._call("add_invoice_line", line, at={"invoice_id": invoice_id})
 
     def invoice_line(self, invoice_id: str, line_id: str) -> dict:
-        return self._call("GET", f"{ALMA}/acq/invoices/{invoice_id}/lines/{line_id}")
+        return self._call("get_invoice_line", at={"invoice_id": invoice_id, "invoice_line_id": line_id})
 
     def update_invoice_line(self, invoice_id: str, line_id: str, line: dict) -> dict:
-        return self._call("PUT", f"{ALMA}/acq/invoices/{invoice_id}/lines/{line_id}", line)
+        return self._call("update_invoice_line", line,
+                          at={"invoice_id": invoice_id, "invoice_line_id": line_id})
 
     def vendor_invoices(self, code: str, **query: Any) -> dict:
-        return self._call("GET", f"{ALMA}/acq/vendors/{code}/invoices", **query)
+        return self._call("vendor_invoices", at={"vendor_code": code}, **query)
 
     def fund_transactions(self, fund_id: str, *, filter: str | None = None, q: str | None = None,
                           limit: int | None = 100, offset: int | None = None) -> dict:
-        return self._call("GET", f"{ALMA}/acq/funds/{fund_id}/transactions", filter=filter, q=q, limit=limit,
+        return self._call("fund_transactions", at={"fund_id": fund_id}, filter=filter, q=q, limit=limit,
                           offset=offset)
 
     def add_fund_transaction(self, fund_id: str, kind: str, amount: float | str, *,
@@ -278,29 +289,30 @@ class AlmaClient:
             body["related_fund"] = {"value": related_fund}
         if note:
             body["note"] = note
-        return self._call("POST", f"{ALMA}/acq/funds/{fund_id}/transactions", body)
+        return self._call("add_fund_transaction", body, at={"fund_id": fund_id})
 
     def scan_in_item(self, mms_id: str, holding_id: str, item_pid: str) -> dict:
         """Alma's scan-in (op=scan); an item still in acquisition is received by it."""
-        return self._call("POST", f"{ALMA}/bibs/{mms_id}/holdings/{holding_id}/items/{item_pid}", {}, op="scan")
+        return self._call("scan_in_item", {}, at={"mms_id": mms_id, "holding_id": holding_id, "item_pid": item_pid},
+                          op="scan")
 
     def receive_by_barcode(self, barcode: str, *, receive_date: str | None = None) -> dict:
         """The librarian scans an arrived item's barcode at the receiving desk (a shelf-ready item); the item."""
-        return self._call("POST", f"{LIBRARIAN}/receiving/scan", {}, barcode=barcode, receive_date=receive_date)
+        return self._call("scan_barcode", {}, barcode=barcode, receive_date=receive_date)
 
     def purchase_order(self, po_number: str) -> dict:
         """The PO a PO line is on, as the librarian's PO screen shows it (status, lines); Alma has no REST call."""
-        return self._call("GET", f"{LIBRARIAN}/purchase-orders/{po_number}")
+        return self._call("librarian_purchase_order", at={"po_number": po_number})
 
     def send_edi_file(self, text: str, *, vendor: str | None = None, name: str | None = None) -> dict:
         """Drop an EDIFACT file on the institution's EDI account (the simulator's admin API; Alma's FTP pick-up
         has no REST call). The invoices it loaded; a refused file raises HarnessError and loads nothing."""
         body = {"file": text, **({"vendor": vendor} if vendor else {}), **({"name": name} if name else {})}
-        return self.backend.admin("POST", f"/edi/{self.institution()}/invoices", body)
+        return self._admin("load_edi_invoices", body, at={"institution": self.institution()})
 
     def edi_outbox(self, vendor: str) -> list[str]:
         """Every EDI interchange Alma has sent `vendor` (ORDCHG cancellations), oldest first."""
-        return self.backend.admin("GET", f"/edi/{self.institution()}/outbox/{vendor}")["messages"]
+        return self._admin("edi_outbox", at={"institution": self.institution(), "vendor": vendor})["messages"]
 
     # -- stubs: pinned answers (simulator.admin.stubs; the admin API's /stubs) -------------------------------------
     def stub(self, **spec: Any) -> dict:
@@ -308,16 +320,16 @@ class AlmaClient:
         body_fields, body_contains, times, and one answer inline — code/message/status, status/body/content_type/
         headers, delay, passthrough — or `answers=[…]` for a sequence). Only this client's institution is hit."""
         spec.setdefault("institution", self.institution())
-        return self.backend.admin("POST", "/stubs", spec)
+        return self._admin("add_stub", spec)
 
     def stubs(self) -> list[dict]:
-        return self.backend.admin("GET", "/stubs")
+        return self._admin("stubs")
 
     def remove_stub(self, stub_id: int) -> None:
-        self.backend.admin("DELETE", f"/stubs/{stub_id}")
+        self._admin("remove_stub", at={"id": stub_id})
 
     def clear_stubs(self) -> None:
-        self.backend.admin("DELETE", "/stubs")
+        self._admin("clear_stubs")
 
 
 class JournalView:
@@ -333,7 +345,7 @@ class JournalView:
 
     def __call__(self, **query: Any) -> list[dict]:
         query.setdefault("institution", self.client.institution())
-        return self.client.backend.admin("GET", "/journal", query=_clean({**query, "raw": False}))["entries"]
+        return self.client._admin("journal", query=_clean({**query, "raw": False}))["entries"]
 
     def _criteria(self, criteria: dict[str, Any]) -> dict[str, str]:
         criteria.setdefault("institution", self.client.institution())
@@ -342,17 +354,17 @@ class JournalView:
         return _clean(flat)
 
     def count(self, **criteria: Any) -> int:
-        return int(self.client.backend.admin("GET", "/journal/count", query=self._criteria(criteria))["count"])
+        return int(self.client._admin("count_journal", query=self._criteria(criteria))["count"])
 
     def near_misses(self, **criteria: Any) -> list[dict]:
-        return self.client.backend.admin("GET", "/journal/count", query=self._criteria(criteria))["near_misses"]
+        return self.client._admin("count_journal", query=self._criteria(criteria))["near_misses"]
 
     def assert_called(self, times: int | None = None, *, at_least: int | None = None, at_most: int | None = None,
                       **criteria: Any) -> None:
         criteria.setdefault("institution", self.client.institution())
         spec = {**criteria, "times": times, "at_least": at_least, "at_most": at_most}
         try:
-            self.client.backend.admin("POST", "/journal/verify", {k: v for k, v in spec.items() if v is not None})
+            self.client._admin("verify_journal", {k: v for k, v in spec.items() if v is not None})
         except HarnessError as exc:  # the admin API's 417 (a failed verification) or a misuse (400)
             if not str(exc).startswith("SIMULATOR: expected "):
                 raise

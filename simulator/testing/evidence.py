@@ -22,8 +22,7 @@ from typing import Any, Iterator
 
 from simulator.errors import AlmaError
 
-ALMA = "/almaws/v1"
-LIBRARIAN = "/almasim/v1/librarian"
+from simulator.api.routes import ALMA, LIBRARIAN
 MAX_BODY_CHARS = 20_000  # a body larger than this is kept as a truncated text, so evidence files stay small
 
 

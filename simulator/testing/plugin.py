@@ -37,6 +37,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from simulator.api.routes import ALMA
+
 HUDSON_VALLEY = "01TRLC_HVU"
 
 
@@ -138,7 +140,7 @@ def alma_connect(request: pytest.FixtureRequest) -> Iterator[Callable[[str], obj
             services.append(mocked.service)
             client = AlmaClient(mocked)
         elif kind == "server" and url:
-            root = url.split("/almaws/v1")[0]
+            root = url.split(ALMA)[0]
             tenant = _admin(root, "POST", "/tenants", {"template": institution})
             tenants.append((root, tenant["code"]))
             watched.append((root, tenant["code"]))
@@ -151,7 +153,7 @@ def alma_connect(request: pytest.FixtureRequest) -> Iterator[Callable[[str], obj
                 _admin(root, "PUT", "/settings", {"strict": int(strict)})
                 reset_done = True
             watched.append((root, institution))
-            client = make_backend("server", base_url=f"{root}/almaws/v1",
+            client = make_backend("server", base_url=f"{root}{ALMA}",
                                   api_key=full_key(load_world(world_file), institution))
         else:
             if not (url and config.getoption("--alma-api-key")):

@@ -46,13 +46,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from simulator.api.routes import path
 from simulator.errors import HarnessError
 from simulator.identifiers import isbn13_check_digit
 
 REPO = Path(__file__).resolve().parents[1]
 INSTITUTION = "01TRLC_HVU"
 READ_WRITE_KEY = "l8xx-hvu-0000-read-write"
-PO_LINES_PATH = "/almaws/v1/acq/po-lines"
+PO_LINES_PATH = path("create_po_line")
 BARE_PATH = "/almasim/v1/admin/bare"
 FULL_SIZES = (1_000, 100_000, 1_000_000)
 QUICK_SIZES = (1_000, 10_000, 100_000)

@@ -28,9 +28,9 @@ import tomli_w
 from simulator.alma import configuration
 from simulator.alma.model import ExternalCatalogSync, InventoryOperations, NoMatchAction
 from simulator.alma.seed import FIXTURES, load_world, read_toml
+from simulator.api.routes import ALMA
 from simulator.errors import HarnessError
 
-ALMA = "/almaws/v1"
 PAGE = 100  # Alma's largest limit
 DEFAULT_PER_SECOND = 10  # [decision] well under Alma's 25 calls per second per institution
 RETRIES = 6  # answers of 429 (per-second threshold) waited out before giving up

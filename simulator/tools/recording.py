@@ -37,12 +37,12 @@ from typing import Any, TextIO
 import httpx
 import uvicorn
 
+from simulator.api.routes import ALMA
 from simulator.errors import HarnessError
 
 __all__ = ["REDACTED", "Exchange", "RecordingProxy", "read_recording"]
 
 REDACTED = "REDACTED"
-ALMA = "/almaws/v1"
 VERSION = 1
 _HOP = {"host", "content-length", "connection", "keep-alive", "transfer-encoding", "authorization",
         "accept-encoding"}

@@ -15,9 +15,8 @@ from typing import Any
 
 from simulator.admin.journal import Exchange
 from simulator.alma import queries
-from simulator.alma.lifecycle import FINISHED
 from simulator.alma.model import (
-    STATUS_LABELS, Fund, Institution, Inventory, POLine, POLineStatus, Portfolio, World,
+    FINISHED, STATUS_LABELS, Fund, Institution, Inventory, POLine, POLineStatus, Portfolio, World,
 )
 from simulator.identifiers import isbn_key
 from simulator.money import Money, cents

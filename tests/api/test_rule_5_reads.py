@@ -91,3 +91,15 @@ def test_acq_test(wire):
     answer = wire("POST", f"{ALMA}/acq/test", headers=JSON)
     assert answer.status == 200 and json.loads(answer.body) == {"test": "POST - OK"}
     assert wire("POST", f"{ALMA}/acq/test", key=READ_ONLY).status == 401
+
+
+def test_the_list_of_code_tables_names_each_table_and_links_to_its_rows(wire):
+    """GET /conf/code-tables (Retrieve Code Tables): every table a vendor can read, each link answering with
+    that table's rows."""
+    listed = get(wire, "/conf/code-tables")
+    names = [table["name"] for table in listed["code_table"]]
+    assert {"AccessModel", "PurchaseType", "POLineCancellationReasons"} <= set(names)
+    assert listed["total_record_count"] == len(names)
+    access = next(table for table in listed["code_table"] if table["name"] == "AccessModel")
+    assert access["link"].endswith("/almaws/v1/conf/code-tables/AccessModel")
+    assert get(wire, "/conf/code-tables/AccessModel")["name"] == "AccessModel"

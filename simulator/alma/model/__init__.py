@@ -23,7 +23,7 @@ from simulator.alma.model.catalogue import (
     INDEX_KINDS, Bib, Catalogue, ElectronicCollection, Holding, Inventory, Item, Portfolio, Zone, record_keys,
 )
 from simulator.alma.model.orders import (
-    STATUS_LABELS, Alert, Encumbrance, FundShare, OrderedLocation, POLine, POLineDraft, POLineStatus,
+    FINISHED, STATUS_LABELS, Alert, Encumbrance, FundShare, OrderedLocation, POLine, POLineDraft, POLineStatus,
     PurchaseOrder, ResourceMetadata,
 )
 from simulator.alma.model.invoices import (
@@ -35,7 +35,7 @@ from simulator.alma.model.world import (
 )
 
 __all__ = [
-    "DEFAULT_SETTINGS_PROFILE", "INDEX_KINDS", "STATUS_LABELS", "Alert", "ApiKey", "Bib", "Catalogue",
+    "DEFAULT_SETTINGS_PROFILE", "FINISHED", "INDEX_KINDS", "STATUS_LABELS", "Alert", "ApiKey", "Bib", "Catalogue",
     "CommunityZone", "Continuity", "ElectronicCollection", "Encumbrance", "ExternalCatalogSync", "FiscalPeriod", "Fund",
     "FundShare", "Holding", "Institution", "Inventory", "InventoryOperations", "Item", "Ledger", "Library",
     "Location", "MetadataTemplate", "NetworkZone", "NewOrderProfile", "NoMatchAction", "OrderedLocation", "POLine",

@@ -35,6 +35,9 @@ STATUS_LABELS = {
     POLineStatus.CANCELLED: "Cancelled",
 }
 
+#: The statuses a PO line ends in (nothing more happens to it).
+FINISHED = (POLineStatus.CANCELLED, POLineStatus.CLOSED)
+
 
 
 # ---------------------------------------------------------------- orders -----------------------------------------

@@ -28,9 +28,10 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.backends import AlmaClient
+from simulator.backends.base import ALMA
 
 BUSY, FAILING, TOO_LATE, DAILY_LIMIT = "busy", "failing", "too late", "daily limit"
-PO_LINES = "/almaws/v1/acq/po-lines"
+PO_LINES = f"{ALMA}/acq/po-lines"  # the prefix from the route spec, through the client
 PATIENCE = 2.0  # seconds the cart's client waits for an answer once Alma is slow
 LATE = 6.0  # seconds Alma takes to answer when it answers too late: longer than the client waits
 
