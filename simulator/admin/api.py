@@ -106,12 +106,6 @@ def _serves(action: Action) -> Action:
     return _bind(spec.method, spec.template, action)
 
 
-def _admin(method: str, template: str):
-    """Transitional: the decorator of before the spec (template after the admin prefix). Convert it to an
-    entry of routes.ADMIN_ENDPOINTS and `@_serves` (docs/architecture.md)."""
-    return lambda action: _bind(method, PREFIX + template, action)
-
-
 def handle(service: AlmaService, raw: RawRequest) -> tuple[int, str, bytes]:
     """(status, content type, body) of one admin call."""
     method = raw.method.upper()

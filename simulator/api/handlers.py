@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from simulator.alma import configuration, lifecycle, ordering, queries, records
 from simulator.api import schemas as s
-from simulator.api.routes import ALMA, LIBRARIAN, Endpoint, by_key, endpoint
+from simulator.api.routes import ALMA, LIBRARIAN, Endpoint, endpoint
 from simulator.alma.model import STATUS_LABELS, Institution, Ledger, World
 from simulator.alma.seed import profile_from_table
 from simulator.clock import Clock
@@ -110,17 +110,6 @@ def serves(handler: Handler | str) -> Any:
         spec = endpoint(handler)
         return lambda function: _bind(spec, function)
     return _bind(endpoint(handler.__name__), handler)
-
-
-def _route(method: str, template: str, area: str, write: bool = False):
-    """Transitional: the decorator of before the spec. A route declared this way is served, and takes its
-    query parameters and codes from routes.ENDPOINTS when an entry has its method and template (else from
-    coverage's QUERY/ERRORS). Convert it to an `Endpoint` entry and `@serves` (docs/architecture.md)."""
-    def add(handler: Handler) -> Handler:
-        spec = by_key(method, template) or Endpoint(handler.__name__, method, template, area, write,
-                                                    handler_module=handler.__module__)
-        return _bind(spec, handler)
-    return add
 
 
 ROUTES: list[Route] = []
