@@ -86,6 +86,34 @@ def _tune_collector() -> None:
         _COLLECTOR_TUNED = True
 
 
+def serve_on_thread(server: uvicorn.Server, host: str, port: int, name: str,
+                    timeout: float = 10.0) -> tuple[threading.Thread, int]:
+    """Bind host:port (an OSError such as "Address already in use" is raised here), run `server` on a daemon
+    thread and return once it serves: (the thread, the bound port). A server that dies or is not up within
+    `timeout` is stopped and refused with HarnessError."""
+    # IPPROTO_TCP named: asyncio sets TCP_NODELAY only on sockets whose proto says TCP (else 40 ms stalls)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    port = sock.getsockname()[1]
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name=name, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout
+    while not server.started:
+        if not thread.is_alive():
+            raise HarnessError(f"the server could not start on {host}:{port} (is the port in use?)")
+        if time.monotonic() > deadline:
+            server.should_exit = True
+            thread.join(timeout)
+            raise HarnessError(f"the server did not start within {timeout} s")
+        time.sleep(0.005)
+    return thread, port
+
+
 class ThreadedServer:
     def __init__(self, service: AlmaService | None = None, host: str = "127.0.0.1", port: int = 0, *,
                  keep_alive: float = KEEP_ALIVE_SECONDS, request_timeout: float = REQUEST_TIMEOUT_SECONDS) -> None:
@@ -111,26 +139,7 @@ class ThreadedServer:
     def start(self, timeout: float = 10.0) -> ThreadedServer:
         """Bind (an OSError such as "Address already in use" is raised here), then serve on a thread."""
         _tune_collector()
-        # IPPROTO_TCP named: asyncio sets TCP_NODELAY only on sockets whose proto says TCP (else 40 ms stalls)
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        try:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind((self.host, self.port))
-        except OSError:
-            sock.close()
-            raise
-        self.port = sock.getsockname()[1]
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, name="almasim-server",
-                                        daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + timeout
-        while not self._server.started:
-            if not self._thread.is_alive():
-                raise HarnessError(f"the server could not start on {self.host}:{self.port} (is the port in use?)")
-            if time.monotonic() > deadline:
-                self.stop()
-                raise HarnessError(f"the server did not start within {timeout} s")
-            time.sleep(0.005)
+        self._thread, self.port = serve_on_thread(self._server, self.host, self.port, "almasim-server", timeout)
         return self
 
     def stop(self, timeout: float = 10.0) -> None:

@@ -27,9 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import threading
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TextIO
@@ -38,6 +36,7 @@ import httpx
 import uvicorn
 
 from simulator.api.routes import ALMA
+from simulator.api.server import serve_on_thread
 from simulator.errors import HarnessError
 
 __all__ = ["REDACTED", "Exchange", "RecordingProxy", "read_recording"]
@@ -168,24 +167,12 @@ class RecordingProxy:
         return self.app.seq
 
     def start(self, timeout: float = 10.0) -> RecordingProxy:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         try:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind((self.host, self.port))
-        except OSError:
-            sock.close()
+            self._thread, self.port = serve_on_thread(self._server, self.host, self.port, "almasim-record", timeout)
+        except (OSError, HarnessError):
+            self.app.close()
             self._file.close()
             raise
-        self.port = sock.getsockname()[1]
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
-                                        name="almasim-record", daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + timeout
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                self.stop()
-                raise HarnessError(f"the recording proxy could not start on {self.host}:{self.port}")
-            time.sleep(0.005)
         return self
 
     def stop(self, timeout: float = 10.0) -> None:
