@@ -22,7 +22,8 @@ simulator.admin.journal (read, through pages) and this package.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
@@ -48,6 +49,22 @@ ACQUISITIONS = "acq"
 
 _templates = Environment(loader=PackageLoader("simulator.ui", "templates"),
                          autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+
+
+Page = Callable[["LibrarianView", Request, Institution], Awaitable[Response]]
+
+
+def _for_signed_in(page: Page) -> Callable[["LibrarianView", Request], Awaitable[Response]]:
+    """A page shown to a signed-in librarian, for the institution of their key; anyone else goes to sign in."""
+
+    @functools.wraps(page)
+    async def shown(view: LibrarianView, request: Request) -> Response:
+        who = view.signed_in(request)
+        if isinstance(who, Response):
+            return who
+        return await page(view, request, who[1])
+
+    return shown
 
 
 class LibrarianView:
@@ -106,25 +123,16 @@ class LibrarianView:
     async def home(self, request: Request) -> Response:
         return RedirectResponse(f"{PREFIX}/review", status_code=303)
 
-    async def review(self, request: Request) -> Response:
-        who = self.signed_in(request)
-        if isinstance(who, Response):
-            return who
-        _, inst = who
+    @_for_signed_in
+    async def review(self, request: Request, inst: Institution) -> Response:
         return self.page(request, "review.html", lines=pages.in_review(inst), title="In Review")
 
-    async def lines(self, request: Request) -> Response:
-        who = self.signed_in(request)
-        if isinstance(who, Response):
-            return who
-        _, inst = who
+    @_for_signed_in
+    async def lines(self, request: Request, inst: Institution) -> Response:
         return self.page(request, "lines.html", lines=pages.all_lines(inst), title="PO lines")
 
-    async def line(self, request: Request) -> Response:
-        who = self.signed_in(request)
-        if isinstance(who, Response):
-            return who
-        _, inst = who
+    @_for_signed_in
+    async def line(self, request: Request, inst: Institution) -> Response:
         number = request.path_params["number"]
         found = inst.po_lines.get(number)
         if found is None:
@@ -134,18 +142,12 @@ class LibrarianView:
         return self.page(request, "line.html", line=pages.po_line(self.service.world, inst, found, history),
                          title=f"PO line {number}")
 
-    async def funds(self, request: Request) -> Response:
-        who = self.signed_in(request)
-        if isinstance(who, Response):
-            return who
-        _, inst = who
+    @_for_signed_in
+    async def funds(self, request: Request, inst: Institution) -> Response:
         return self.page(request, "funds.html", ledgers=pages.ledgers(inst), title="Funds")
 
-    async def fund(self, request: Request) -> Response:
-        who = self.signed_in(request)
-        if isinstance(who, Response):
-            return who
-        _, inst = who
+    @_for_signed_in
+    async def fund(self, request: Request, inst: Institution) -> Response:
         fund = inst.funds.get(request.path_params["code"])
         if fund is None:
             return self.page(request, "message.html", status=404, title="No such fund",
@@ -153,26 +155,17 @@ class LibrarianView:
         return self.page(request, "fund.html", fund=pages.fund_row(fund),
                          transactions=pages.fund_transactions(inst, fund), title=f"Fund {fund.code}")
 
-    async def portfolios(self, request: Request) -> Response:
-        who = self.signed_in(request)
-        if isinstance(who, Response):
-            return who
-        _, inst = who
+    @_for_signed_in
+    async def portfolios(self, request: Request, inst: Institution) -> Response:
         return self.page(request, "portfolios.html", titles=pages.titles_with_portfolios(inst), title="Portfolios")
 
-    async def title_portfolios(self, request: Request) -> Response:
-        who = self.signed_in(request)
-        if isinstance(who, Response):
-            return who
-        _, inst = who
+    @_for_signed_in
+    async def title_portfolios(self, request: Request, inst: Institution) -> Response:
         found = pages.portfolio_map(self.service.world, inst, request.path_params["mms_id"])
         return self.page(request, "portfolio_map.html", map=found, title=f"Portfolios of {found['title']}")
 
-    async def activity(self, request: Request) -> Response:
-        who = self.signed_in(request)
-        if isinstance(who, Response):
-            return who
-        _, inst = who
+    @_for_signed_in
+    async def activity(self, request: Request, inst: Institution) -> Response:
         groups = pages.activity(self.service.journal.entries(institution=inst.code), inst)
         return self.page(request, "activity.html", groups=groups, title="Vendor activity")
 
