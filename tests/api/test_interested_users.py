@@ -133,3 +133,30 @@ def test_the_requests_route_is_alma_s_retrieve_user_requests_per_item():
     from simulator.api.routes import endpoint
     spec = endpoint("item_requests")
     assert {q.name: q.default for q in spec.query} == query
+
+
+def test_letters_and_requests_survive_a_restart_on_the_state_file(tmp_path):
+    """`almasim serve --state`: the log is replayed on a second service (the first abandoned, as after kill -9),
+    and then again from a compacted snapshot; letters and hold requests are there both times."""
+    from alma_requests import Wire
+
+    from simulator.api.service import AlmaService
+
+    state = tmp_path / "alma.state"
+    first = AlmaService()
+    first.open_store(state)
+    item = _received_item(Wire(first), ADA, LENA)
+    wire_letters = json.loads(Wire(first)("GET", f"{LIBRARIAN}/letters?format=json").body)
+    wire_requests = json.loads(Wire(first)("GET", item["requests"] + "?format=json").body)
+    assert wire_letters["total_record_count"] == 2 and wire_requests["total_record_count"] == 1
+    second = AlmaService()
+    second.open_store(state)  # replays the log
+    assert json.loads(Wire(second)("GET", f"{LIBRARIAN}/letters?format=json").body) == wire_letters
+    assert json.loads(Wire(second)("GET", item["requests"] + "?format=json").body) == wire_requests
+    second.close()  # a clean stop compacts: the next start reads the snapshot
+    third = AlmaService()
+    third.open_store(state)
+    assert json.loads(Wire(third)("GET", f"{LIBRARIAN}/letters?format=json").body) == wire_letters
+    assert json.loads(Wire(third)("GET", item["requests"] + "?format=json").body) == wire_requests
+    first.store.close()  # type: ignore[union-attr]
+    third.close()
