@@ -117,3 +117,16 @@ def test_letters_and_requests_travel_in_a_snapshot(world, hvu, clock):
     assert copy.letters == hvu.letters and copy.user_requests == hvu.user_requests and copy.users == hvu.users
     assert copy.po_lines[line.number].draft.interested_users == [LENA]
     assert snapshot.dump(again) == snapshot.dump(world)
+
+
+def test_users_come_from_the_seed_and_a_user_listed_twice_is_a_seed_error(world):
+    from simulator.alma.seed import load_institution
+    from simulator.clock import FixedClock
+    from simulator.errors import HarnessError
+
+    assert {u.primary_id: u.full_name for u in world.institution(HVU).users.values()} == {
+        "ada.reyes": "Ada Reyes", "omar.haddad": "Omar Haddad", "lena.park": "Lena Park"}
+    twice = {"code": "01TEST", "name": "Test", "mms_suffix": "9999",
+             "users": [{"primary_id": "pat"}, {"primary_id": "pat"}]}
+    with pytest.raises(HarnessError, match="'pat' is listed twice"):
+        load_institution(world, twice, {}, FixedClock())
