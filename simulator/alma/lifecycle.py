@@ -15,7 +15,7 @@ from dataclasses import replace
 from simulator.alma.model import (
     FINISHED, Institution, Inventory, Item, OrderedLocation, POLine, POLineDraft, POLineStatus, Portfolio, World,
 )
-from simulator.alma import closing, edi
+from simulator.alma import closing, edi, letters
 from simulator.alma.funds import encumber, net_price, plan_funds, refuse_or_alert, release, shares_in_proportion
 from simulator.alma.ordering import (
     missing_parts_text, order_copies, owning_library, release_for_processing, select_profile, validate_hard,
@@ -242,6 +242,7 @@ def cancel(world: World, institution_code: str, number: str, reason: str, clock:
         closing.follow_lines(institution, line.po_number)
         if inform_vendor:
             edi.send_cancellation(institution, line, clock)
+        letters.on_cancel(institution, line, clock)  # interested users who asked to be told
         return line
 
 
@@ -297,6 +298,7 @@ def receive(world: World, institution_code: str, number: str, clock: Clock, *, i
             first.item_ids.append(item.id)
         item.received, item.receive_date = True, when
         closing.settle(institution, line, clock)
+        letters.on_receipt(institution, line, item, clock)  # interested users: letters, hold requests
         return item
 
 
@@ -362,9 +364,12 @@ def change_portfolio(world: World, institution_code: str, portfolio_id: str, clo
             portfolio.po_line = po_line
         if access_model:
             portfolio.access_model = access_model
+        activated = available is True and not portfolio.available
         if available is not None:
             portfolio.available = available
         line = institution.po_lines.get(portfolio.po_line)
         if available is not None and line is not None and line.status is not POLineStatus.CANCELLED:
             closing.settle(institution, line, clock)
+            if activated:  # the activation task is Done: interested users are told
+                letters.on_activation(institution, line, portfolio, clock)
         return portfolio

@@ -20,6 +20,7 @@ from decimal import Decimal
 from simulator.alma import alerts, records
 from simulator.alma.configuration import activated_collection
 from simulator.alma.funds import FundPlan, encumber, net_price, plan_funds, refuse_or_alert
+from simulator.alma.letters import check_interested_users
 from simulator.alma.matching import MATCH_METHODS, choose, order_inventory
 from simulator.alma.model import (
     DEFAULT_SETTINGS_PROFILE, Alert, Bib, ElectronicCollection, Holding, Institution, Inventory, Item,
@@ -154,6 +155,7 @@ def validate_hard(institution: Institution, draft: POLineDraft) -> tuple[POLineT
                                f"{location.location!r}.")
         if location.quantity < 1:
             raise IllegalValue(f"Given quantity is illegal: {location.quantity}.")
+    check_interested_users(institution, draft.interested_users)
     if draft.resource.mms_id:
         bib = institution.catalogue.bibs.get(draft.resource.mms_id)
         if bib is None or bib.suppressed:

@@ -18,7 +18,7 @@ from simulator.alma import configuration, ordering
 from simulator.alma.model import (
     ApiKey, Bib, Continuity, ElectronicCollection, ExternalCatalogSync, FiscalPeriod, Fund, FundShare, Institution, Inventory,
     InventoryOperations, Ledger, MetadataTemplate, Library, Location, NetworkZone, NewOrderProfile, NoMatchAction, POLineDraft,
-    POLineType, Portfolio, ResourceMetadata, Vendor, VendorAccount, World, Zone,
+    POLineType, Portfolio, ResourceMetadata, User, Vendor, VendorAccount, World, Zone,
 )
 from simulator.clock import Clock, FixedClock
 from simulator.errors import AlmaError, HarnessError
@@ -180,9 +180,23 @@ def load_institution(world: World, spec: dict, defaults: dict, clock: Clock) -> 
             configuration.add_portfolio(world, code, bib.mms_id, p.get("platform", ""),
                                         available=p.get("available", True), access_model=p.get("access_model", ""),
                                         community_id=community_id)
+    _load_users(inst, spec)
     for o in spec.get("orders", []):
         ordering.create_po_line(world, code, _draft(o, records), clock)
     return inst
+
+
+def _load_users(inst: Institution, spec: dict) -> None:
+    """The institution's users (`[[users]]`: primary_id, first_name, last_name, email, user_group), the people
+    a PO line can name as interested users. Loaded before the orders, which may name them."""
+    for u in spec.get("users", []):
+        user = User(primary_id=u["primary_id"], first_name=u.get("first_name", ""), last_name=u.get("last_name", ""),
+                    email=u.get("email", ""), user_group=u.get("user_group", ""))
+        if not user.primary_id.strip():
+            raise HarnessError("a user needs a primary_id")
+        if user.primary_id in inst.users:
+            raise HarnessError(f"user {user.primary_id!r} is listed twice")
+        inst.users[user.primary_id] = user
 
 
 def _given_id(inst: Institution, table: dict, prefix: str) -> str:

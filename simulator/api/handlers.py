@@ -23,7 +23,7 @@ from typing import Any
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from simulator.alma import configuration, lifecycle, ordering, queries, records
+from simulator.alma import configuration, letters, lifecycle, ordering, queries, records
 from simulator.api import schemas as s
 from simulator.api.routes import ALMA, LIBRARIAN, Endpoint, endpoint
 from simulator.alma.model import STATUS_LABELS, Institution, Ledger, World
@@ -951,3 +951,34 @@ def librarian_purchase_order(call: Call) -> Answer:
     if po is None:
         raise NotFound(f"No purchase order {call.params['po_number']}.", code="402119")
     return Answer(s.purchase_order_to_json(po, call.institution), root="purchase_order")
+
+
+# ---------------------------------------------------------------- interested users: requests and letters ------
+
+
+@serves
+def item_requests(call: Call) -> Answer:
+    """Retrieve User Requests per Item: the hold requests an interested user's "hold item" placed on a received
+    item, first in the queue first. `status=history` lists finished requests (none are finished by the
+    simulator); `request_type` filters (HOLD is the only type it places)."""
+    status = call.arg("status", "active").lower() or "active"
+    if status not in ("active", "history"):
+        raise InvalidParameter(f"Parameter status is not valid: {status!r} (active or history).", code="40166410")
+    holding = _holding(call)
+    item = call.institution.items.get(call.params["item_pid"])
+    if item is None or item.holding_id != holding.id:
+        raise NotFound(f"No items found for item PID {call.params['item_pid']}.", code="401689")
+    wanted = call.arg("request_type", "all_types").upper()
+    found = [s.user_request_to_json(r, call.institution, call.base)
+             for r in letters.item_requests(call.institution, item.id, active=status == "active")
+             if wanted in ("", "ALL_TYPES") or r.request_type == wanted]
+    return Answer(s.list_json("user_request", found, len(found)), plural="user_requests")
+
+
+@serves
+def librarian_letters(call: Call) -> Answer:
+    """The letters Alma sent about orders, oldest first (Alma's letter log, which has no REST API)."""
+    found = [s.letter_to_json(letter) for letter in letters.letters(call.world, call.institution.code,
+                                                                   primary_id=call.arg("user"),
+                                                                   po_line=call.arg("po_line"))]
+    return Answer(s.list_json("letter", found, len(found)), plural="letters")

@@ -379,6 +379,18 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              query=(Q('barcode'), Q('receive_date'))),
     Endpoint('librarian_purchase_order', 'GET', LIBRARIAN + '/purchase-orders/{po_number}', 'librarian',
              summary="A PO as the librarian's PO screen shows it: its status (SENT, CLOSED once every line is closed or"),
+    Endpoint('item_requests', 'GET', ALMA + '/bibs/{mms_id}/holdings/{holding_id}/items/{item_pid}/requests', 'bibs',
+             summary='Retrieve User Requests per Item: the hold requests on an item (an interested user\'s "hold item")',
+             query=(Q('request_type', default='all_types'), Q('status', default='active', allowed=('active', 'history'))),
+             errors=('402204', '402203', '402208', '401689', '40166410'),
+             decisions={'402208': _NO_HOLDING,
+                        '401689': 'an item PID the holding does not have is refused as on GET …/items/{item_pid}.',
+                        '40166410': "a status other than active or history is refused with the general 'parameter "
+                                    "not valid' code."}),
+    Endpoint('librarian_letters', 'GET', LIBRARIAN + '/letters', 'librarian',
+             summary="The letters Alma sent (Interested In Letter, PO Line Cancellation Letter), oldest first; `user=` "
+                     "a primary ID, `po_line=` a PO line number",
+             query=(Q('user'), Q('po_line'))),
 )
 
 #: The simulator's own admin API (not Alma), in the same form; its handlers live in simulator.admin.api.

@@ -19,6 +19,7 @@ from simulator.alma.model import (
     Location,
     NewOrderProfile, OrderedLocation, POLine, POLineDraft, Portfolio, ResourceMetadata, Vendor,
 )
+from simulator.alma.model import InterestedUser, Letter, UserRequest
 from simulator.alma.ordering import ACQUISITION_METHODS
 from simulator.errors import IllegalValue
 from simulator.money import Money, to_decimal
@@ -133,6 +134,7 @@ def draft_from_json(body: dict) -> POLineDraft:
         system_control_numbers=[text_of(n) for n in list_of(meta.get("system_control_number")) if text_of(n)],
         mms_id=code_of(mms) if mms else "")
     extra = {k: body[k] for k in _KEPT if k in body}
+    interested = interested_users_from_json(body.get("interested_user"))
     return POLineDraft(
         owner=code_of(body.get("owner")), type=code_of(body.get("type")), vendor=code_of(body.get("vendor")),
         vendor_account=text_of(body.get("vendor_account")) or code_of(body.get("vendor_account")),
@@ -143,13 +145,13 @@ def draft_from_json(body: dict) -> POLineDraft:
         vendor_reference_number_type=code_of(body.get("vendor_reference_number_type")),
         access_provider=text_of(body.get("access_provider")) or code_of(body.get("access_provider")),
         access_model=code_of(body.get("access_model")), license=code_of(body.get("license")),
-        url=text_of(body.get("url")), extra=extra)
+        url=text_of(body.get("url")), interested_users=interested, extra=extra)
 
 
 # Fields Alma keeps on the line as sent (and a PUT replaces): notes, reporting codes, intervals …
 _KEPT = ("note", "reporting_code", "secondary_reporting_code", "tertiary_reporting_code", "fourth_reporting_code",
          "fifth_reporting_code", "vendor_note", "receiving_note", "additional_order_reference",
-         "invoice_reference", "interested_user", "renewal_date", "subscription_from_date", "subscription_to_date",
+         "invoice_reference", "renewal_date", "subscription_from_date", "subscription_to_date",
          "expected_receipt_interval", "claiming_interval", "material_type")
 
 # ---------------------------------------------------------------- writing --------------------------------------
@@ -186,8 +188,6 @@ def _kept_fields(d: POLineDraft) -> dict[str, Any]:
         elif name == "material_type":
             code = code_of(value).upper()
             out[name] = coded(code, MATERIAL_TYPES.get(code, code)) if code else coded("", "")
-        elif name in ("interested_user",):
-            out[name] = list_of(value)
         else:
             out[name] = text_of(value) or code_of(value)
     return out
@@ -261,6 +261,8 @@ def po_line_to_json(line: POLine, institution: Institution, *, base: str = ALMA_
                                               inst.cancellation_reasons.get(line.cancellation_reason, ""))
         result["cancellation_note"] = line.cancellation_comment
         result["inform_vendor"] = line.vendor_informed
+    if d.interested_users:
+        result["interested_user"] = [interested_user_json(u) for u in d.interested_users]
     result.update(_kept_fields(d))
     if expand is not None:
         if "locations" not in expand:
@@ -853,3 +855,64 @@ def purchase_order_to_json(po, inst: Institution) -> dict:
             "sent_date": po.sent_date,
             "po_line": [{"number": l.number, "status": coded(l.status.value, STATUS_LABELS.get(l.status, ""))}
                         for l in lines]}
+
+
+# ---------------------------------------------------------------- interested users, letters, requests ----------
+
+_INTERESTED_FLAGS = ("notify_receiving_activation", "hold_item", "notify_renewal", "notify_cancel")
+
+
+def interested_users_from_json(value: Any) -> list[InterestedUser]:
+    """A PO line's `interested_user` array (JSON, or XML's `<interested_users><interested_user>`): each
+    `{primary_id, notify_receiving_activation, hold_item, notify_renewal, notify_cancel}`, flags absent = false."""
+    users = []
+    for entry in list_of(value):
+        if not isinstance(entry, dict):
+            raise IllegalValue("Given interested_user is illegal: each is an object with a primary_id.")
+        flags = {name: flag_of(entry.get(name), name) for name in _INTERESTED_FLAGS}
+        users.append(InterestedUser(primary_id=text_of(entry.get("primary_id")) or code_of(entry.get("primary_id")),
+                                    **flags))
+    return users
+
+
+def interested_user_json(user: InterestedUser) -> dict:
+    return {"primary_id": user.primary_id, **{name: getattr(user, name) for name in _INTERESTED_FLAGS}}
+
+
+#: Labels of a user request's coded fields (code tables RequestTypes, RequestSubTypes, RequestStatuses).
+_REQUEST_LABELS = {"HOLD": "Patron physical item request", "PATRON_PHYSICAL": "Patron physical item request",
+                   "NOT_STARTED": "Not Started"}
+
+
+def user_request_to_json(request: UserRequest, inst: Institution, base: str = ALMA_BASE) -> dict:
+    """A hold request as Alma's rest_user_request answers it."""
+    library = inst.libraries.get(request.pickup_library)
+    return {
+        "user_primary_id": request.primary_id,
+        "request_id": request.request_id,
+        "request_type": request.request_type,
+        "request_sub_type": coded(request.request_sub_type, _REQUEST_LABELS.get(request.request_sub_type, "")),
+        "request_status": request.status,
+        "pickup_location": library.name if library else request.pickup_library,
+        "pickup_location_type": "LIBRARY",
+        "pickup_location_library": request.pickup_library,
+        "mms_id": request.mms_id,
+        "holding_id": request.holding_id,
+        "item_id": request.item_id,
+        "title": request.title,
+        "request_date": request.request_date,
+        "place_in_queue": request.place_in_queue,
+        "comment": request.comment,
+        "task_name": "",
+        "managed_by_library": library.name if library else "",
+        "managed_by_library_code": request.pickup_library,
+        "link": f"{base}/bibs/{request.mms_id}/holdings/{request.holding_id}/items/{request.item_id}/requests/"
+                f"{request.request_id}",
+    }
+
+
+def letter_to_json(letter: Letter) -> dict:
+    """A letter in the librarian's letters list (not an Alma API object: Alma's letter log has no REST API)."""
+    return {"id": letter.id, "letter_type": coded(letter.code, letter.name), "user_primary_id": letter.primary_id,
+            "email": letter.email, "po_line": letter.po_line, "reason": letter.reason, "title": letter.title,
+            "date": letter.date, "item_id": letter.item_id, "portfolio_id": letter.portfolio_id, "text": letter.text}

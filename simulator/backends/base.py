@@ -304,6 +304,16 @@ class AlmaClient:
         """The PO a PO line is on, as the librarian's PO screen shows it (status, lines); Alma has no REST call."""
         return self._call("librarian_purchase_order", at={"po_number": po_number})
 
+    def item_requests(self, mms_id: str, holding_id: str, item_pid: str, **query: Any) -> dict:
+        """Retrieve User Requests per Item: the hold requests on an item (`status=history` for finished ones)."""
+        return self._call("item_requests", at={"mms_id": mms_id, "holding_id": holding_id, "item_pid": item_pid},
+                          **query)
+
+    def letters(self, **query: Any) -> dict:
+        """The letters Alma sent about orders, oldest first (`user=` a primary ID, `po_line=` a PO line number);
+        the librarian's view of Alma's letter log, which has no REST call."""
+        return self._call("librarian_letters", **query)
+
     def send_edi_file(self, text: str, *, vendor: str | None = None, name: str | None = None) -> dict:
         """Drop an EDIFACT file on the institution's EDI account (the simulator's admin API; Alma's FTP pick-up
         has no REST call). The invoices it loaded; a refused file raises HarnessError and loads nothing."""

@@ -151,7 +151,28 @@ def po_line(world: World, inst: Institution, line: POLine, history: list[dict[st
         "can_receive": active and line.status is not POLineStatus.IN_REVIEW and bool(draft.locations) and physical,
         "can_activate": active and line.status is not POLineStatus.IN_REVIEW,
         "cancellation_reasons": inst.cancellation_reasons,
+        "interested": interested_users(inst, line),
     }
+
+
+_WISHES = (("notify_receiving_activation", "notified on receipt or activation"),
+           ("notify_cancel", "notified on cancellation"), ("notify_renewal", "notified on renewal"),
+           ("hold_item", "hold item"))
+
+
+def interested_users(inst: Institution, line: POLine) -> list[dict[str, Any]]:
+    """The PO line's interested users: what each asked for, the letters sent them about it, the item held."""
+    rows = []
+    for interested in line.draft.interested_users:
+        user = inst.users.get(interested.primary_id)
+        letters = [f"{letter.name} ({letter.date.rstrip('Z')})" for letter in inst.letters
+                   if letter.po_line == line.number and letter.primary_id == interested.primary_id]
+        held = [f"item {r.item_id}, place {r.place_in_queue} in the queue" for r in inst.user_requests.values()
+                if r.po_line == line.number and r.primary_id == interested.primary_id]
+        rows.append({"primary_id": interested.primary_id, "name": user.full_name if user else interested.primary_id,
+                     "wishes": ", ".join(label for flag, label in _WISHES if getattr(interested, flag)) or "nothing",
+                     "letters": "; ".join(letters) or "none yet", "held": "; ".join(held) or "—"})
+    return rows
 
 
 def expected_receipt(line: POLine) -> str:

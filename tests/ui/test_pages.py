@@ -167,3 +167,17 @@ def test_almasim_ui_serves_a_fresh_world_and_prints_the_page_url():
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=30)
     assert process.returncode == 0 and "almasim ui: stopped" in out, err
+
+
+def test_the_po_line_page_shows_its_interested_users_their_letters_and_holds(running, alma, session):
+    number = order(alma, review=False)
+    line = alma.get_po_line(number)
+    alma.update_po_line(number, {**line, "interested_user": [
+        {"primary_id": "ada.reyes", "notify_receiving_activation": True, "hold_item": True}]})
+    http = session()
+    page = http.get(f"{UI}/po-lines/{number}").text
+    assert "Interested users" in page and "Ada Reyes" in page and "none yet" in page
+    item = re.search(r'name="item" value="([^"]+)"', page).group(1)
+    http.post(f"{UI}/po-lines/{number}/receive", data={"item": item})
+    page = http.get(f"{UI}/po-lines/{number}").text
+    assert "Interested In Letter" in page and f"item {item}, place 1 in the queue" in page

@@ -5,6 +5,7 @@
     acquisitions  libraries and locations, fiscal periods, ledgers and funds, vendors, New Order API
                   integration profiles, PO line types
     orders        PO line drafts, PO lines (statuses, alerts, encumbrances), purchase orders
+    users         users (patrons and staff), the letters Alma sends them, hold requests
     invoices      invoices and their lines, the invoice workflow, the fund postings of an approval
     world         the Community Zone, Network Zones, institutions, sequences and API keys
 
@@ -23,12 +24,15 @@ from simulator.alma.model.catalogue import (
     INDEX_KINDS, Bib, Catalogue, ElectronicCollection, Holding, Inventory, Item, Portfolio, Zone, record_keys,
 )
 from simulator.alma.model.orders import (
-    FINISHED, STATUS_LABELS, Alert, Encumbrance, FundShare, OrderedLocation, POLine, POLineDraft, POLineStatus,
+    FINISHED, STATUS_LABELS, Alert, Encumbrance, FundShare, InterestedUser, OrderedLocation, POLine, POLineDraft, POLineStatus,
     PurchaseOrder, ResourceMetadata,
 )
 from simulator.alma.model.invoices import (
     CREATION_FORMS, INVOICE_LINE_TYPES, PAYMENT_METHODS, WORKFLOW_LABELS, Invoice, InvoiceLine, InvoiceWorkflowStatus,
     Posting,
+)
+from simulator.alma.model.users import (
+    INTERESTED_IN, LETTER_NAMES, PO_LINE_CANCELLATION, Letter, User, UserRequest,
 )
 from simulator.alma.model.world import (
     ApiKey, CommunityZone, Institution, MetadataTemplate, NetworkZone, Sequence, World,
@@ -43,4 +47,5 @@ __all__ = [
     "Vendor", "VendorAccount", "World", "Zone", "record_keys",
     "CREATION_FORMS", "INVOICE_LINE_TYPES", "PAYMENT_METHODS", "WORKFLOW_LABELS", "FundTransaction", "Invoice",
     "InvoiceLine", "InvoiceWorkflowStatus", "Posting", "TransactionType",
+    "INTERESTED_IN", "LETTER_NAMES", "PO_LINE_CANCELLATION", "InterestedUser", "Letter", "User", "UserRequest",
 ]

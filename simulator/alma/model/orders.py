@@ -87,6 +87,18 @@ class ResourceMetadata:
 
 
 @dataclass(kw_only=True)
+class InterestedUser:
+    """A user the PO line names as interested in it (Alma's `interested_user`): who is told on receipt or
+    activation, on cancellation, on renewal, and whether the received item is held for them."""
+
+    primary_id: str
+    notify_receiving_activation: bool = False
+    hold_item: bool = False
+    notify_renewal: bool = False
+    notify_cancel: bool = False
+
+
+@dataclass(kw_only=True)
 class POLineDraft:
     """What a vendor (or a librarian) asks for: a PO line before Alma has processed it."""
 
@@ -113,6 +125,7 @@ class POLineDraft:
     requires_manual_review: bool = False
     assign_inventory_manually: bool = False
     source_type: str = "API"
+    interested_users: list[InterestedUser] = field(default_factory=list)  # who is told (letters.py)
     extra: dict[str, object] = field(default_factory=dict)  # fields kept as sent (notes, reporting codes …)
 
     @property

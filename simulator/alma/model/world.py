@@ -18,6 +18,7 @@ from simulator.alma.model.catalogue import (
 )
 from simulator.alma.model.invoices import Invoice
 from simulator.alma.model.orders import POLine, PurchaseOrder
+from simulator.alma.model.users import Letter, User, UserRequest
 
 
 # ---------------------------------------------------------------- zones and institutions ------------------------
@@ -123,6 +124,9 @@ class Institution:
     invoices: dict[str, Invoice] = field(default_factory=dict)  # by invoice id
     edi_outbox: dict[str, list[str]] = field(default_factory=dict)  # vendor code -> EDIFACT interchanges sent
     edi_references: Sequence = field(default_factory=lambda: Sequence(1))  # interchange control references
+    users: dict[str, User] = field(default_factory=dict)  # by primary ID
+    letters: list[Letter] = field(default_factory=list)  # every letter sent, oldest first
+    user_requests: dict[str, UserRequest] = field(default_factory=dict)  # hold requests, by request ID
     asynchronous_processing_seconds: float = 0.0  # 0: status and alerts are in the answer
     metadata_template: MetadataTemplate = field(default_factory=MetadataTemplate)
     # sequences
