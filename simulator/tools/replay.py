@@ -37,7 +37,7 @@ import httpx
 
 from simulator.api import codec
 from simulator.errors import HarnessError
-from simulator.tools.recording import ALMA, REDACTED, Exchange
+from simulator.tools.recording import ALMA, REDACTED, RecordingLine
 
 __all__ = ["ALWAYS_DIFFERENT", "ASPECTS", "IDENTIFIERS", "Difference", "Replay", "replay"]
 
@@ -205,7 +205,7 @@ def _strings(value: Any) -> Iterable[str]:
         yield str(value)
 
 
-def replay(exchanges: list[Exchange], alma_url: str, api_key: str, *, client: httpx.Client | None = None,
+def replay(exchanges: list[RecordingLine], alma_url: str, api_key: str, *, client: httpx.Client | None = None,
            timeout: float = 60.0) -> Replay:
     """Send every recorded request to `alma_url` in order and compare the answers by ASPECTS."""
     origin = alma_url.rstrip("/").removesuffix(ALMA)
@@ -225,7 +225,7 @@ def replay(exchanges: list[Exchange], alma_url: str, api_key: str, *, client: ht
     return result
 
 
-def _replay_one(http: httpx.Client, origin: str, api_key: str, exchange: Exchange, ids: _Identifiers,
+def _replay_one(http: httpx.Client, origin: str, api_key: str, exchange: RecordingLine, ids: _Identifiers,
                 result: Replay) -> None:
     method = str(exchange["method"])
     path = "/".join(ids.substitute(part) for part in str(exchange["path"]).split("/"))
