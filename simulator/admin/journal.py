@@ -6,7 +6,7 @@ answer, each cut at `body_cap` bytes. The journal keeps the newest `cap` exchang
 so a long rehearsal never runs the server out of memory. Summaries are made from the dicts already at hand
 (no re-parsing); bodies are decoded only when someone reads them.
 
-Imports the standard library only.
+Imports the standard library and simulator.alma_json (coded fields) only.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from simulator.alma_json import code_of, label_of
 
 __all__ = ["CRITERIA", "Journal", "JournalEntry", "criteria_from_query", "summarize"]
 
@@ -69,7 +71,7 @@ class JournalEntry:
         cancellation, the vendor an earlier call named for its PO line); "" when unknown."""
         for source in (self.request if self.request is not None else _json_body(self.request_body), self.answer):
             if isinstance(source, dict) and source.get("vendor"):
-                return _code(source["vendor"])
+                return code_of(source["vendor"])
         return self.line_vendor
 
     @property
@@ -331,7 +333,7 @@ def criteria_from_query(query: dict[str, str]) -> dict[str, Any]:
 def _po_line_summary(verb: str) -> Callable[[dict, dict, dict | None], str]:
     def summary(answer: dict, params: dict, request: dict | None) -> str:
         what = _resource(answer.get("resource_metadata"))
-        funds = ", ".join(_code(share.get("fund_code")) for share in answer.get("fund_distribution") or ()
+        funds = ", ".join(code_of(share.get("fund_code")) for share in answer.get("fund_distribution") or ()
                           if isinstance(share, dict))
         text = f"PO line {answer.get('number', '?')} {verb}{what}"
         if funds:
@@ -339,8 +341,8 @@ def _po_line_summary(verb: str) -> Callable[[dict, dict, dict | None], str]:
         status = answer.get("status")
         if status is None:
             return text + " (still processing: status and alerts not yet known)"
-        label = status.get("desc") or status.get("value", "") if isinstance(status, dict) else str(status)
-        codes = [a.get("value", "") for a in answer.get("alert") or () if isinstance(a, dict) and a.get("value")]
+        label = label_of(status)
+        codes = [code_of(a) for a in answer.get("alert") or () if isinstance(a, dict) and code_of(a)]
         return f"{text} ({label}: {', '.join(codes)})" if codes else f"{text} ({label})"
     return summary
 
@@ -353,12 +355,6 @@ def _resource(meta) -> str:
             return f" for {label} {meta[key]}"
     title = meta.get("title")
     return f" for “{title}”" if title else ""
-
-
-def _code(value) -> str:
-    if isinstance(value, dict):
-        return str(value.get("value", ""))
-    return str(value or "")
 
 
 _SUMMARIES: dict[str, Callable[[dict, dict, dict | None], str]] = {
