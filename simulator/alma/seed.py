@@ -49,11 +49,11 @@ def read_toml(path: Path) -> dict:
 def load_world(path: Path | str | None = None, clock: Clock | None = None) -> World:
     """A fresh world from a world file (the default consortium when no path is given)."""
     path = Path(path) if path else DEFAULT_WORLD
-    return world_from_spec(read_toml(path), path.parent, clock, name=path.stem, source=str(path))
+    return world_from_spec(read_toml(path), path.parent, clock, name=path.stem, source=f"seed file {path}")
 
 
 def world_from_spec(spec: dict, base: Path = FIXTURES, clock: Clock | None = None, *, name: str = "world",
-                    source: str = "the world") -> World:
+                    source: str = "the world file") -> World:
     """A fresh world from a world file's table, already parsed (a posted world: TOML or JSON).
 
     File names in it (`defaults`, `community_zone`, `institutions`) are read from `base`; `defaults` and each
@@ -72,11 +72,12 @@ def world_from_spec(spec: dict, base: Path = FIXTURES, clock: Clock | None = Non
     clock = clock or FixedClock()
     for entry in spec.get("institutions", []):
         # a file name beside the world file, or the institution's table inline (what `almasim clone` writes)
-        where = f"{source} (institution {entry.get('code', '?')})" if isinstance(entry, dict) else str(base / entry)
+        where = (f"{source} (institution {entry.get('code', '?')})" if isinstance(entry, dict)
+                 else f"seed file {base / entry}")
         try:
             load_institution(world, entry if isinstance(entry, dict) else read_toml(base / entry), defaults, clock)
         except (AlmaError, KeyError, ValueError) as exc:
-            raise HarnessError(f"seed file {where}: {exc}") from None
+            raise HarnessError(f"{where}: {exc}") from None
     return world
 
 

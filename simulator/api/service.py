@@ -215,7 +215,7 @@ class AlmaService:
         spec = _parse(text)
         if spec.get("format") == snapshot.FORMAT:
             return self.replace_world(snapshot.load(spec))
-        return self.replace_world(world_from_spec(spec, clock=self.clock))
+        return self.replace_world(world_from_spec(spec, clock=self.clock, source="the posted world"))
 
     def export(self) -> dict:
         with self.lock:
