@@ -2,8 +2,9 @@
 
 A coded field is `{"value": "SENT", "desc": "Sent"}` (the code and its description); Alma also accepts a bare
 "SENT" where it reads one. A money object is `{"sum": "12.50", "currency": {"value": "USD", "desc": "US Dollar"}}`.
-The simulated Alma (api/schemas.py), the request journal, the vendor carts and the test evidence all read and write
-them through these functions, so every side agrees on what a code, a description and a sum are.
+The simulated Alma (api/schemas.py), the request journal, the vendor carts, the test evidence, `almasim clone` and
+`almasim replay` all read and write them through these functions, so every side agrees on what a code, a
+description and a sum are.
 
 Shared vocabulary: the standard library only, so a vendor cart or the harness can import it without loading the
 simulated Alma.
