@@ -33,7 +33,7 @@ def _loaded_by(statement: str) -> set[str]:
     "import simulator",
     "from simulator.backends import AlmaClient",
     "from simulator.api.routes import path",
-    "import simulator.errors, simulator.money, simulator.clock, simulator.identifiers",
+    "import simulator.errors, simulator.money, simulator.clock, simulator.identifiers, simulator.alma_json",
 ])
 def test_importing_the_outer_layers_loads_no_domain_module(statement):
     loaded = _loaded_by(statement)

@@ -116,3 +116,52 @@ def test_loading_twice_gives_two_independent_worlds():
     first, second = load_world(), load_world()
     first.institutions["01TRLC_HVU"].funds["HIST-MONO"].encumber(100)
     assert second.institutions["01TRLC_HVU"].funds["HIST-MONO"].encumbered == 0
+
+
+# -- a world from a table already parsed (seed.world_from_spec; a posted world) ------------------------------------
+def test_a_world_table_builds_the_same_world_as_its_file():
+    from simulator.alma.seed import DEFAULT_WORLD, FIXTURES, read_toml, world_from_spec
+
+    from_table, from_file = world_from_spec(read_toml(DEFAULT_WORLD), FIXTURES), load_world()
+    assert list(from_table.institutions) == list(from_file.institutions)
+    assert from_table.name == from_file.name and list(from_table.networks) == list(from_file.networks)
+    assert len(from_table.community_zone.portfolios) == len(from_file.community_zone.portfolios)
+    hvu_table, hvu_file = from_table.institution("01TRLC_HVU"), from_file.institution("01TRLC_HVU")
+    assert list(hvu_table.funds) == list(hvu_file.funds) and list(hvu_table.po_lines) == list(hvu_file.po_lines)
+
+
+def test_a_posted_world_may_give_its_defaults_and_institutions_inline():
+    import json
+
+    from simulator.alma.seed import FIXTURES, read_toml
+    from simulator.api.service import AlmaService
+
+    hudson = read_toml(FIXTURES / "institutions" / "hudson-valley.toml")
+    posted = {"name": "Inline Hudson", "defaults": read_toml(FIXTURES / "alma-defaults.toml"),
+              "community_zone": "community-zone.toml",
+              "networks": [{"code": "TRLC", "name": "A smaller network", "mms_suffix": "7000"}],
+              "institutions": [hudson, "institutions/riverside.toml"]}
+    service = AlmaService()
+    world = service.load_text(json.dumps(posted))
+    assert world.name == "Inline Hudson" and list(world.institutions) == ["01TRLC_HVU", "01TRLC_RVC"]
+    assert world.institution("01TRLC_HVU").funds  # built through the rules, with the inline defaults
+    assert service.world is world
+
+
+@pytest.mark.parametrize("posted, says", [
+    ({"community_zone": {"titles": []}}, "community_zone must name a file"),
+    ({"institutions": 5}, "institutions is a list"),
+    ({"defaults": 5}, "defaults is a file name or a table"),
+    ({"institutions": [{"code": "X"}]}, "the posted world (institution X)"),
+])
+def test_a_posted_world_that_cannot_be_built_says_why_in_one_line(posted, says):
+    import json
+
+    from simulator.api.service import AlmaService
+    from simulator.errors import HarnessError
+
+    service = AlmaService()
+    before = service.world
+    with pytest.raises(HarnessError, match=re.escape(says)):
+        service.load_text(json.dumps(posted))
+    assert service.world is before  # nothing half-loaded

@@ -1,12 +1,12 @@
 """The request journal: what the simulated Alma received, in library words and as the raw exchange.
 
-Every answered Alma call leaves one `Exchange`: a summary a librarian can read ("PO line POL-10002 created
+Every answered Alma call leaves one `JournalEntry`: a summary a librarian can read ("PO line POL-10002 created
 for ISBN 9781861895554 charged to HIST-MONO (In Review: FUND_NOT_FULLY_FUNDED)") and the raw request and
 answer, each cut at `body_cap` bytes. The journal keeps the newest `cap` exchanges and forgets older ones,
 so a long rehearsal never runs the server out of memory. Summaries are made from the dicts already at hand
 (no re-parsing); bodies are decoded only when someone reads them.
 
-Imports the standard library only.
+Imports the standard library and simulator.alma_json (coded fields) only.
 """
 
 from __future__ import annotations
@@ -19,11 +19,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["CRITERIA", "Exchange", "Journal", "criteria_from_query", "summarize"]
+from simulator.alma_json import code_of, label_of
+
+__all__ = ["CRITERIA", "Journal", "JournalEntry", "criteria_from_query", "summarize"]
 
 
 @dataclass(slots=True, kw_only=True)
-class Exchange:
+class JournalEntry:
     """One answered call. The summary and the texts are made when someone reads them, not per request."""
 
     at: object  # the service clock's datetime
@@ -69,7 +71,7 @@ class Exchange:
         cancellation, the vendor an earlier call named for its PO line); "" when unknown."""
         for source in (self.request if self.request is not None else _json_body(self.request_body), self.answer):
             if isinstance(source, dict) and source.get("vendor"):
-                return _code(source["vendor"])
+                return code_of(source["vendor"])
         return self.line_vendor
 
     @property
@@ -119,7 +121,7 @@ class Journal:
 
     def __init__(self, cap: int = 1000, body_cap: int = 4096) -> None:
         self._lock = threading.Lock()
-        self._entries: deque[Exchange] = deque(maxlen=max(cap, 0))
+        self._entries: deque[JournalEntry] = deque(maxlen=max(cap, 0))
         self.body_cap = body_cap
         self._counter = 0
 
@@ -134,7 +136,7 @@ class Journal:
             if body_cap is not None:
                 self.body_cap = max(body_cap, 0)
 
-    def record(self, exchange: Exchange) -> None:
+    def record(self, exchange: JournalEntry) -> None:
         """Keep one exchange, numbered in arrival order. Its dicts are kept as they are (each request makes its
         own); its bodies are cut at `body_cap` bytes."""
         if not self._entries.maxlen:
@@ -161,10 +163,10 @@ class Journal:
             return before - len(self._entries)
 
     def entries(self, *, institution: str = "", method: str = "", path: str = "", status: int | None = None,
-                limit: int | None = None) -> list[Exchange]:
+                limit: int | None = None) -> list[JournalEntry]:
         """Oldest first; `path` matches a substring of the path or the route template."""
         with self._lock:
-            found: Iterable[Exchange] = list(self._entries)
+            found: Iterable[JournalEntry] = list(self._entries)
         method = method.upper()
         found = [e for e in found
                  if (not institution or e.institution == institution)
@@ -177,12 +179,12 @@ class Journal:
         return len(self._entries)
 
     # -- verification: count and assert ------------------------------------------------------------------------
-    def matching(self, **criteria: Any) -> list[Exchange]:
+    def matching(self, **criteria: Any) -> list[JournalEntry]:
         """The exchanges that meet every criterion (see CRITERIA), oldest first."""
         checks = _checks(criteria)
         return [e for e in self._verifiable() if all(check(e) is None for check in checks.values())]
 
-    def _verifiable(self) -> list[Exchange]:
+    def _verifiable(self) -> list[JournalEntry]:
         """The entries, each call on a PO line knowing the vendor an earlier call named for it (work done only
         when someone verifies, never per request)."""
         entries = self.entries()
@@ -253,18 +255,18 @@ class Journal:
 
 # ---------------------------------------------------------------- verification criteria -----------------------
 
-Check = Callable[[Exchange], "str | None"]  # None when the exchange meets the criterion, else what differs
+Check = Callable[[JournalEntry], "str | None"]  # None when the exchange meets the criterion, else what differs
 
 
-def _equal(name: str, wanted: Any, read: Callable[[Exchange], Any]) -> Check:
-    def check(e: Exchange) -> str | None:
+def _equal(name: str, wanted: Any, read: Callable[[JournalEntry], Any]) -> Check:
+    def check(e: JournalEntry) -> str | None:
         got = read(e)
         return None if str(got) == str(wanted) else f"{name} is {got or '(none)'}, not {wanted}"
     return check
 
 
 def _path(wanted: str) -> Check:
-    def check(e: Exchange) -> str | None:
+    def check(e: JournalEntry) -> str | None:
         if wanted in (e.path, e.route) or ("*" in wanted and fnmatch.fnmatchcase(e.path, wanted)):
             return None
         return f"path is {e.path}, not {wanted}"
@@ -272,7 +274,7 @@ def _path(wanted: str) -> Check:
 
 
 def _query(wanted: dict) -> Check:
-    def check(e: Exchange) -> str | None:
+    def check(e: JournalEntry) -> str | None:
         sent = dict(e.query)
         wrong = [f"{k}={sent[k]!s}" if k in sent else f"no {k}" for k, v in wanted.items()
                  if k not in sent or (str(v) != "*" and sent[k] != str(v))]
@@ -281,7 +283,7 @@ def _query(wanted: dict) -> Check:
 
 
 def _outcome(wanted: str) -> Check:
-    def check(e: Exchange) -> str | None:
+    def check(e: JournalEntry) -> str | None:
         if wanted == "stubbed":
             return None if e.stub else "not stubbed"
         return None if e.outcome == wanted else f"outcome is {e.outcome}, not {wanted}"
@@ -331,7 +333,7 @@ def criteria_from_query(query: dict[str, str]) -> dict[str, Any]:
 def _po_line_summary(verb: str) -> Callable[[dict, dict, dict | None], str]:
     def summary(answer: dict, params: dict, request: dict | None) -> str:
         what = _resource(answer.get("resource_metadata"))
-        funds = ", ".join(_code(share.get("fund_code")) for share in answer.get("fund_distribution") or ()
+        funds = ", ".join(code_of(share.get("fund_code")) for share in answer.get("fund_distribution") or ()
                           if isinstance(share, dict))
         text = f"PO line {answer.get('number', '?')} {verb}{what}"
         if funds:
@@ -339,8 +341,8 @@ def _po_line_summary(verb: str) -> Callable[[dict, dict, dict | None], str]:
         status = answer.get("status")
         if status is None:
             return text + " (still processing: status and alerts not yet known)"
-        label = status.get("desc") or status.get("value", "") if isinstance(status, dict) else str(status)
-        codes = [a.get("value", "") for a in answer.get("alert") or () if isinstance(a, dict) and a.get("value")]
+        label = label_of(status)
+        codes = [code_of(a) for a in answer.get("alert") or () if isinstance(a, dict) and code_of(a)]
         return f"{text} ({label}: {', '.join(codes)})" if codes else f"{text} ({label})"
     return summary
 
@@ -353,12 +355,6 @@ def _resource(meta) -> str:
             return f" for {label} {meta[key]}"
     title = meta.get("title")
     return f" for “{title}”" if title else ""
-
-
-def _code(value) -> str:
-    if isinstance(value, dict):
-        return str(value.get("value", ""))
-    return str(value or "")
 
 
 _SUMMARIES: dict[str, Callable[[dict, dict, dict | None], str]] = {

@@ -1,6 +1,7 @@
 """Building a world from the hand-written, named seed data in `fixtures/` (TOML).
 
 `load_world()` gives a fresh copy of the default world every call; files are parsed once and cached.
+`world_from_spec()` builds one from a world file's table already parsed (a posted world).
 Configuration goes through `configuration` and existing orders through `ordering`, so seed data obeys the
 same rules as everything else: a bad seed fails with the rule's own message, prefixed with the file.
 Imports model, configuration, ordering, simulator.clock/money/errors and tomllib.
@@ -48,22 +49,35 @@ def read_toml(path: Path) -> dict:
 def load_world(path: Path | str | None = None, clock: Clock | None = None) -> World:
     """A fresh world from a world file (the default consortium when no path is given)."""
     path = Path(path) if path else DEFAULT_WORLD
-    spec = read_toml(path)
-    base = path.parent
-    world = World(name=spec.get("name", path.stem))
+    return world_from_spec(read_toml(path), path.parent, clock, name=path.stem, source=f"seed file {path}")
+
+
+def world_from_spec(spec: dict, base: Path = FIXTURES, clock: Clock | None = None, *, name: str = "world",
+                    source: str = "the world file") -> World:
+    """A fresh world from a world file's table, already parsed (a posted world: TOML or JSON).
+
+    File names in it (`defaults`, `community_zone`, `institutions`) are read from `base`; `defaults` and each
+    institution may also be a table inline. `name` is the world's name when the table gives none, `source` names
+    the table in messages."""
+    if not isinstance(spec.get("institutions", []), list):
+        raise HarnessError(f"{source}: institutions is a list of file names or tables")
+    world = World(name=spec.get("name", name))
     defaults = _defaults(spec, base)
     if "community_zone" in spec:
+        if not isinstance(spec["community_zone"], str):
+            raise HarnessError("community_zone must name a file (inline Community Zones are not supported)")
         _load_community_zone(world, read_toml(base / spec["community_zone"]))
     for network in spec.get("networks", []):
         _load_network(world, network)
     clock = clock or FixedClock()
     for entry in spec.get("institutions", []):
         # a file name beside the world file, or the institution's table inline (what `almasim clone` writes)
-        where = f"{path} (institution {entry.get('code', '?')})" if isinstance(entry, dict) else str(base / entry)
+        where = (f"{source} (institution {entry.get('code', '?')})" if isinstance(entry, dict)
+                 else f"seed file {base / entry}")
         try:
             load_institution(world, entry if isinstance(entry, dict) else read_toml(base / entry), defaults, clock)
         except (AlmaError, KeyError, ValueError) as exc:
-            raise HarnessError(f"seed file {where}: {exc}") from None
+            raise HarnessError(f"{where}: {exc}") from None
     return world
 
 
@@ -72,6 +86,8 @@ def _defaults(spec: dict, base: Path) -> dict:
     defaults = spec.get("defaults")
     if isinstance(defaults, dict):
         return defaults
+    if defaults and not isinstance(defaults, str):
+        raise HarnessError("defaults is a file name or a table")
     return read_toml(base / defaults) if defaults else {}
 
 

@@ -3,8 +3,9 @@
 Parsing accepts what real clients send — JSON as well as the dicts `codec.from_xml` makes of XML (every leaf
 a string), coded fields as `{"value": …}` or bare strings, booleans as true/"true" — and turns it into the
 domain's `POLineDraft`. Rendering fills `desc` on every coded field, writes money sums as strings and dates
-as 2026-09-01Z, as Alma does (reference §4). Imports the domain model (and ordering's acquisition method
-labels), simulator.money and simulator.errors.
+as 2026-09-01Z, as Alma does (reference §4). Coded fields and money objects are read and written through
+simulator.alma_json. Imports the domain model (and ordering's acquisition method labels), simulator.alma_json,
+simulator.money and simulator.errors.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from simulator.alma.model import (
 )
 from simulator.alma.model import InterestedUser, Letter, UserRequest
 from simulator.alma.ordering import ACQUISITION_METHODS
+from simulator.alma_json import code_of, coded, sum_and_currency
+from simulator import alma_json
 from simulator.errors import IllegalValue
 from simulator.money import Money, to_decimal
 
@@ -30,13 +33,6 @@ CURRENCY_NAMES = {"USD": "US Dollar", "GBP": "Pound Sterling", "EUR": "Euro", "C
 SOURCE_TYPES = {"API": "API", "MANUALENTRY": "Manual Entry"}
 
 # ---------------------------------------------------------------- reading --------------------------------------
-
-
-def code_of(value: Any) -> str:
-    """A coded field's code, whether sent as {"value": "X", "desc": …} or as a bare "X"."""
-    if isinstance(value, dict):
-        value = value.get("value", "")
-    return "" if value is None else str(value).strip()
 
 
 def text_of(value: Any) -> str:
@@ -67,11 +63,11 @@ def money_of(value: Any, name: str) -> tuple[Money | None, str]:
     if not isinstance(value, dict):
         text = text_of(value)
         return (None, text) if text else (None, "")
-    raw_sum = value.get("sum")
-    if raw_sum in (None, ""):
+    sent = sum_and_currency(value)
+    if sent is None:
         return None, ""
+    raw_sum, currency = sent[0], sent[1].upper() or "USD"
     amount = to_decimal(raw_sum)
-    currency = code_of(value.get("currency")).upper() or "USD"
     if amount is None or abs(amount) > Decimal("1e12"):
         return None, str(raw_sum)
     if not currency.isalpha() or len(currency) != 3:
@@ -157,14 +153,8 @@ _KEPT = ("note", "reporting_code", "secondary_reporting_code", "tertiary_reporti
 # ---------------------------------------------------------------- writing --------------------------------------
 
 
-def coded(value: str, desc: str | None = None) -> dict:
-    return {"value": value, "desc": desc if desc is not None else value}
-
-
 def money_json(money: Money | None) -> dict:
-    if money is None:
-        return {"sum": "", "currency": coded("", "")}
-    return {"sum": f"{money.amount:.2f}", "currency": coded(money.currency, CURRENCY_NAMES.get(money.currency, money.currency))}
+    return alma_json.money_json(money, CURRENCY_NAMES)
 
 
 # Physical material types (code table "PhysicalMaterialType"), for the PO line's material_type.

@@ -12,7 +12,7 @@ Every append is its own transaction with `synchronous = FULL`, so it is on disk 
 `append` returns. Compaction writes a new snapshot and drops the entries it covers in one transaction: a crash
 leaves either the old snapshot with its log or the new one. A state file of the JSON format written before
 (a snapshot, `{"format": "almasim-world/1", …}`) is read once and kept beside as FILE.pre-sqlite.json.
-Owns only the file; what an entry means (and replaying it) is service.py's. Imports sqlite3 and json.
+Owns only the file; what an entry means (and replaying it) is durability.py's. Imports sqlite3 and json.
 """
 
 from __future__ import annotations

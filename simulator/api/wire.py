@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 from simulator.api import codec
 from simulator.admin import api as admin, strict
 from simulator.api.handlers import Answer, Call, Route, find_route, no_route, verbs_for
-from simulator.admin.journal import Exchange
+from simulator.admin.journal import JournalEntry
 from simulator.admin.stubs import Step
 from simulator.api.schemas import ALMA_BASE
 from simulator.errors import AlmaError, GeneralError, InvalidParameter, Unauthorized
@@ -183,7 +183,7 @@ def serve(service: AlmaService, request: Request, *, render: bool = False) -> Ou
         if fault is not None:
             delay = fault.delay
             if fault.drop and not fault.after:
-                service.journal.record(Exchange(
+                service.journal.record(JournalEntry(
                     at=service.clock.now(), request_id=request_id, institution=institution, method=method,
                     path=request.path, query=request.query, route=route.template, handler=route.handler.__name__,
                     params=params, request=body, request_body=request.content,
@@ -270,7 +270,7 @@ def _request_id(number: int) -> str:
 def _journal(service: AlmaService, raw: Request, route: Route | None, params: dict, method: str, status: int,
              body: dict | None, answer: Answer | None, error: AlmaError | None, institution: str, request_id: str,
              payload: bytes, content_type: str, started: float, stub_id: int = 0) -> None:
-    service.journal.record(Exchange(
+    service.journal.record(JournalEntry(
         at=service.clock.now(), request_id=request_id, institution=institution, method=method, path=raw.path,
         query=raw.query, route=route.template if route is not None else "",
         handler=route.handler.__name__ if route is not None else "", status=status, params=params, request=body,

@@ -7,7 +7,8 @@ fund, owning library, alerts, portfolios) drawn from Alma's own JSON. Every read
 
 A `Sheet` collects the exchanges of one scenario: `simulator.testing.evidence_plugin` opens one per test with
 `collecting(...)`, and every RecordingBackend reports to the sheet open at the time of each request (or, when
-none is open, to the one open when it was created). Imports simulator.errors only.
+none is open, to the one open when it was created). Imports simulator.errors, simulator.alma_json (coded
+fields and money objects) and the route spec.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterator
 
+from simulator.alma_json import code_of, label_of, sum_and_currency
 from simulator.errors import AlmaError
 
 from simulator.api.routes import ALMA, LIBRARIAN
@@ -125,22 +127,6 @@ def _bounded(body: Any) -> Any:
 
 
 # -- reading Alma's JSON, whatever is missing ---------------------------------------------------------------------
-def label(value: Any) -> str:
-    """The readable side of an Alma value: {"value": "SENT", "desc": "Sent"} → "Sent"; plain text as is."""
-    if isinstance(value, dict):
-        return str(value.get("desc") or value.get("value") or "")
-    if value is None:
-        return ""
-    return str(value)
-
-
-def code(value: Any) -> str:
-    """The code side of an Alma value: {"value": "GOBI", "desc": "GOBI Library Solutions"} → "GOBI"."""
-    if isinstance(value, dict):
-        return str(value.get("value") or value.get("desc") or "")
-    return "" if value is None else str(value)
-
-
 def _items(value: Any, key: str) -> list:
     """Alma lists come bare, or wrapped as {key: [...]}; a single object may stand for a list of one."""
     if isinstance(value, dict):
@@ -151,9 +137,8 @@ def _items(value: Any, key: str) -> list:
 
 
 def _money(value: Any) -> str:
-    if not isinstance(value, dict) or value.get("sum") in (None, ""):
-        return ""
-    return f"{value.get('sum')} {code(value.get('currency'))}".strip()
+    sent = sum_and_currency(value)
+    return "" if sent is None else f"{sent[0]} {sent[1]}".strip()
 
 
 def is_po_line(body: Any) -> bool:
@@ -170,10 +155,10 @@ def po_line_card(body: Any) -> dict[str, Any] | None:
     for share in _items(body.get("fund_distribution"), "fund_distribution"):
         if not isinstance(share, dict):
             continue
-        fund = code(share.get("fund_code")) or label(share.get("fund_code"))
-        shares.append({"fund": fund, "name": label(share.get("fund_code")), "amount": _money(share.get("amount")),
+        fund = code_of(share.get("fund_code")) or label_of(share.get("fund_code"))
+        shares.append({"fund": fund, "name": label_of(share.get("fund_code")), "amount": _money(share.get("amount")),
                        "percent": str(share.get("percent") or "")})
-        name = label(share.get("fund_code"))
+        name = label_of(share.get("fund_code"))
         amount = _money(share.get("amount"))
         percent = share.get("percent")
         text = fund if not name or name == fund else f"{fund} ({name})"
@@ -182,42 +167,42 @@ def po_line_card(body: Any) -> dict[str, Any] | None:
     locations = []
     for loc in _items(body.get("location"), "location"):
         if isinstance(loc, dict):
-            where = " / ".join(x for x in (label(loc.get("library")), label(loc.get("shelving_location"))) if x)
+            where = " / ".join(x for x in (label_of(loc.get("library")), label_of(loc.get("shelving_location"))) if x)
             qty = loc.get("quantity")
             locations.append(f"{where} × {qty}" if where and qty not in (None, "") else where)
     portfolios = []
     for item in _items(body.get("portfolios"), "portfolio"):
         if isinstance(item, dict) and item.get("id"):
             portfolios.append(str(item["id"]))
-    alerts = [label(a) for a in _items(body.get("alert"), "alert") if label(a)]
+    alerts = [label_of(a) for a in _items(body.get("alert"), "alert") if label_of(a)]
     mms = meta.get("mms_id")
     card = {
         "number": str(body.get("number", "")),
-        "status": label(body.get("status")),
-        "status_code": code(body.get("status")),
+        "status": label_of(body.get("status")),
+        "status_code": code_of(body.get("status")),
         "title": str(meta.get("title") or ""),
         "author": str(meta.get("author") or ""),
         "isbn": str(meta.get("isbn") or ""),
         "issn": str(meta.get("issn") or ""),
-        "mms_id": code(mms) if isinstance(mms, dict) else str(mms or ""),
-        "type": label(body.get("type")),
-        "vendor": code(body.get("vendor")),
-        "vendor_name": label(body.get("vendor")),
-        "vendor_account": label(body.get("vendor_account")),
+        "mms_id": code_of(mms) if isinstance(mms, dict) else str(mms or ""),
+        "type": label_of(body.get("type")),
+        "vendor": code_of(body.get("vendor")),
+        "vendor_name": label_of(body.get("vendor")),
+        "vendor_account": label_of(body.get("vendor_account")),
         "vendor_reference_number": str(body.get("vendor_reference_number") or ""),
-        "owning_library": label(body.get("owner")),
+        "owning_library": label_of(body.get("owner")),
         "price": _money(body.get("price")),
         "funds": funds,
         "fund_shares": shares,
         "po_number": str(body.get("po_number") or ""),
         "expected_receipt_date": str(body.get("expected_receipt_date") or ""),
-        "expected_receipt_interval": label(body.get("expected_receipt_interval")),
+        "expected_receipt_interval": label_of(body.get("expected_receipt_interval")),
         "net_price": _money(body.get("net_price")) if body.get("net_price") else "",
         "locations": [x for x in locations if x],
         "alerts": alerts,
         "portfolios": portfolios,
-        "access_model": label(body.get("access_model")) if label(body.get("access_model")) != "Null" else "",
-        "access_provider": label(body.get("access_provider")),
+        "access_model": label_of(body.get("access_model")) if label_of(body.get("access_model")) != "Null" else "",
+        "access_provider": label_of(body.get("access_provider")),
         "created": str(body.get("created_date") or ""),
     }
     return card
@@ -240,8 +225,8 @@ def _title(body: Any) -> str:
 def _funds(body: Any) -> str:
     if not isinstance(body, dict):
         return ""
-    codes = [code(s.get("fund_code")) for s in _items(body.get("fund_distribution"), "fund_distribution")
-             if isinstance(s, dict) and code(s.get("fund_code"))]
+    codes = [code_of(s.get("fund_code")) for s in _items(body.get("fund_distribution"), "fund_distribution")
+             if isinstance(s, dict) and code_of(s.get("fund_code"))]
     return ", ".join(codes)
 
 
@@ -312,7 +297,7 @@ def describe(method: str, path: str, query: dict[str, Any], request: Any, answer
         if m == method and found:
             kind, n = k, found.groupdict().get("n") or ""
             break
-    vendor = code(request.get("vendor")) if isinstance(request, dict) else ""
+    vendor = code_of(request.get("vendor")) if isinstance(request, dict) else ""
     who = "The librarian" if librarian else (f"Vendor {vendor}" if vendor else "The vendor")
     q = query or {}
     if kind == "create_pol":
@@ -341,12 +326,12 @@ def describe(method: str, path: str, query: dict[str, Any], request: Any, answer
         did, outcome = f"{who} looked up the funds{scope}", f"Alma answered {_count(answer, 'fund', 'fund')}"
     elif kind == "fund":
         did = f"{who} looked up fund {n}"
-        outcome = f"Alma showed {label(answer.get('code')) or n}" if isinstance(answer, dict) else "Alma answered"
+        outcome = f"Alma showed {label_of(answer.get('code')) or n}" if isinstance(answer, dict) else "Alma answered"
     elif kind == "vendors":
         did, outcome = f"{who} looked up the vendors", f"Alma answered {_count(answer, 'vendor', 'vendor')}"
     elif kind == "vendor":
         did = f"{who} looked up vendor {n}"
-        outcome = f"Alma showed {label(answer.get('name')) or n}" if isinstance(answer, dict) else "Alma answered"
+        outcome = f"Alma showed {label_of(answer.get('name')) or n}" if isinstance(answer, dict) else "Alma answered"
     elif kind == "libraries":
         did, outcome = f"{who} looked up the libraries", f"Alma answered {_count(answer, 'library', 'library')}"
     elif kind == "locations":
@@ -376,7 +361,7 @@ def describe(method: str, path: str, query: dict[str, Any], request: Any, answer
         did, outcome = f"{who} approved PO line {n}", _line_outcome(answer, "approved")
     elif kind == "portfolio":
         did = f"{who} opened portfolio {n}"
-        status = label(answer.get("availability")) if isinstance(answer, dict) else ""
+        status = label_of(answer.get("availability")) if isinstance(answer, dict) else ""
         outcome = f"Alma showed it{', ' + status if status else ''}"
     elif kind == "activate":
         did, outcome = f"{who} activated portfolio {n}", "Alma activated it"

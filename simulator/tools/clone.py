@@ -28,6 +28,7 @@ import tomli_w
 from simulator.alma import configuration
 from simulator.alma.model import ExternalCatalogSync, InventoryOperations, NoMatchAction
 from simulator.alma.seed import FIXTURES, load_world, read_toml
+from simulator.alma_json import code_of
 from simulator.api.routes import ALMA
 from simulator.errors import HarnessError
 
@@ -684,10 +685,8 @@ def _text(value: Any) -> str:
 
 
 def _code(value: Any, default: str = "") -> str:
-    """A coded value's code ({"value": X, "desc": …}), or the plain string."""
-    if isinstance(value, dict):
-        return str(value.get("value") or default).strip()
-    return str(value).strip() if value not in (None, "") else default
+    """A coded value's code ({"value": X, "desc": …}), or the plain string; `default` when it has none."""
+    return code_of(value) or default
 
 
 def _int(value: Any, default: int) -> int:

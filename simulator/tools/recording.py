@@ -39,7 +39,7 @@ from simulator.api.routes import ALMA
 from simulator.api.server import serve_on_thread
 from simulator.errors import HarnessError
 
-__all__ = ["REDACTED", "Exchange", "RecordingProxy", "read_recording"]
+__all__ = ["REDACTED", "RecordingLine", "RecordingProxy", "read_recording"]
 
 REDACTED = "REDACTED"
 VERSION = 1
@@ -48,10 +48,10 @@ _HOP = {"host", "content-length", "connection", "keep-alive", "transfer-encoding
 _ENVELOPE = ('{{"errorsExist":true,"errorList":{{"error":[{{"errorCode":"GENERAL_ERROR","errorMessage":'
              '{message}}}]}},"result":null}}')
 
-Exchange = dict[str, Any]  # one line of a recording
+RecordingLine = dict[str, Any]  # one line of a recording
 
 
-def read_recording(path: Path) -> list[Exchange]:
+def read_recording(path: Path) -> list[RecordingLine]:
     """The exchanges of a recording, oldest first; a line that is not one is refused with its line number."""
     exchanges = []
     try:
@@ -132,7 +132,7 @@ class _Proxy:
                              "body": answer.content.decode("utf-8", errors="replace")}})
         return answer.status_code, out_headers, answer.content
 
-    def record(self, exchange: Exchange) -> None:
+    def record(self, exchange: RecordingLine) -> None:
         with self.lock:
             self.seq += 1
             line = {"recording": VERSION, "seq": self.seq,

@@ -35,9 +35,10 @@ from typing import Any
 
 import httpx
 
+from simulator.alma_json import code_of, label_of
 from simulator.api import codec
 from simulator.errors import HarnessError
-from simulator.tools.recording import ALMA, REDACTED, Exchange
+from simulator.tools.recording import ALMA, REDACTED, RecordingLine
 
 __all__ = ["ALWAYS_DIFFERENT", "ASPECTS", "IDENTIFIERS", "Difference", "Replay", "replay"]
 
@@ -97,15 +98,13 @@ def parse(status: int, content_type: str, text: str) -> Side:
 
 def _po_line_status(side: Side) -> str:
     status = side.body.get("status") if isinstance(side.body, dict) and "number" in side.body else None
-    if isinstance(status, dict):
-        return str(status.get("desc") or status.get("value") or "")
-    return str(status or "")
+    return label_of(status)
 
 
 def _alerts(side: Side) -> str:
     if not (isinstance(side.body, dict) and "number" in side.body):
         return ""
-    return ", ".join(sorted(str(a.get("value", "")) for a in side.body.get("alert") or () if isinstance(a, dict)))
+    return ", ".join(sorted(code_of(a) for a in side.body.get("alert") or () if isinstance(a, dict)))
 
 
 def _portfolio_source(side: Side) -> str:
@@ -131,7 +130,7 @@ def _mms_id(side: Side) -> str:
     if not (isinstance(body, dict) and "number" in body):
         return ""
     mms = (body.get("resource_metadata") or {}).get("mms_id")
-    return str(mms.get("value", "") if isinstance(mms, dict) else mms or "")
+    return code_of(mms)
 
 
 @dataclass
@@ -205,7 +204,7 @@ def _strings(value: Any) -> Iterable[str]:
         yield str(value)
 
 
-def replay(exchanges: list[Exchange], alma_url: str, api_key: str, *, client: httpx.Client | None = None,
+def replay(exchanges: list[RecordingLine], alma_url: str, api_key: str, *, client: httpx.Client | None = None,
            timeout: float = 60.0) -> Replay:
     """Send every recorded request to `alma_url` in order and compare the answers by ASPECTS."""
     origin = alma_url.rstrip("/").removesuffix(ALMA)
@@ -225,7 +224,7 @@ def replay(exchanges: list[Exchange], alma_url: str, api_key: str, *, client: ht
     return result
 
 
-def _replay_one(http: httpx.Client, origin: str, api_key: str, exchange: Exchange, ids: _Identifiers,
+def _replay_one(http: httpx.Client, origin: str, api_key: str, exchange: RecordingLine, ids: _Identifiers,
                 result: Replay) -> None:
     method = str(exchange["method"])
     path = "/".join(ids.substitute(part) for part in str(exchange["path"]).split("/"))

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from simulator.admin.journal import Exchange
+from simulator.admin.journal import JournalEntry
 from simulator.alma import queries
 from simulator.alma.model import (
     FINISHED, STATUS_LABELS, Fund, Institution, Inventory, POLine, POLineStatus, Portfolio, World,
@@ -305,7 +305,7 @@ def titles_with_portfolios(inst: Institution) -> list[dict[str, str]]:
 
 
 # -- a vendor key's activity (the journal) ---------------------------------------------------------------------
-def activity(exchanges: Iterable[Exchange], inst: Institution) -> list[dict[str, Any]]:
+def activity(exchanges: Iterable[JournalEntry], inst: Institution) -> list[dict[str, Any]]:
     """The journal of the institution, one group per vendor whose key placed or read the calls."""
     groups: dict[str, list[dict[str, Any]]] = {}
     for exchange in exchanges:
@@ -319,7 +319,7 @@ def activity(exchanges: Iterable[Exchange], inst: Institution) -> list[dict[str,
             for name, entries in sorted(groups.items())]
 
 
-def _vendor_of(exchange: Exchange) -> str:
+def _vendor_of(exchange: JournalEntry) -> str:
     for body in (exchange.request, exchange.answer):
         if isinstance(body, dict):
             vendor = body.get("vendor")
@@ -330,7 +330,7 @@ def _vendor_of(exchange: Exchange) -> str:
     return ""
 
 
-def history(exchanges: Iterable[Exchange], line: POLine) -> list[dict[str, str]]:
+def history(exchanges: Iterable[JournalEntry], line: POLine) -> list[dict[str, str]]:
     """What happened to a PO line: the calls that named it or one of its portfolios, from the request journal —
     the vendor's and the librarian's alike, as the view's actions are API calls too."""
     found = []

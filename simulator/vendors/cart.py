@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from simulator.alma_json import code_of, money_json
 from simulator.backends import AlmaClient
 from simulator.errors import AlmaError, NoAnswer, VendorError
 from simulator.fakes import acquisitions_faker
@@ -143,16 +144,8 @@ def order_numbers(vendor: Vendor, seed: int = 0) -> Iterator[str]:
             yield number
 
 
-def _coded(value: Any) -> str:
-    return str(value.get("value", "") if isinstance(value, dict) else value or "")
-
-
 def _truthy(value: Any) -> bool:
     return value is True or str(value).lower() == "true"
-
-
-def money_json(money: Money) -> dict:
-    return {"sum": f"{money.amount:.2f}", "currency": {"value": money.currency}}
 
 
 def fund_distribution(funds: tuple[str, ...], total: Money) -> list[dict]:
@@ -261,7 +254,7 @@ class Cart:
             setup = self.vendor.setup(self.institution)
             if not setup.vendor_account:
                 accounts = self.alma.vendor(setup.vendor_code).get("account", [])
-                active = [a["code"] for a in accounts if _coded(a.get("status")) in ("ACTIVE", "")]
+                active = [a["code"] for a in accounts if code_of(a.get("status")) in ("ACTIVE", "")]
                 setup = Setup(setup.vendor_code, active[0] if active else "", setup.profile_code, setup.currency)
             self._setup = setup
         return self._setup
@@ -327,7 +320,7 @@ class Cart:
                     if existing is not None:
                         return CheckoutResult(
                             POSSIBLE_DUPLICATE, po_line_number=existing["number"],
-                            status=_coded(existing.get("status")), attempts=attempts,
+                            status=code_of(existing.get("status")), attempts=attempts,
                             message=f"PO line {existing['number']} already carries vendor reference number "
                                     f"{line.vendor_reference_number}; not sent again.")
                 answer = self.alma.create_po_line(body, profile_code=self.setup.profile_code or None,
@@ -371,13 +364,13 @@ class Cart:
     def _settle(self, line: OrderLine, answer: dict, attempts: int) -> CheckoutResult:
         """Created: read status and alerts (the POST answer may lack them while Alma is still processing)."""
         number = answer.get("number", "")
-        if not _coded(answer.get("status")):
+        if not code_of(answer.get("status")):
             try:
                 answer = self.alma.get_po_line(number)
             except (AlmaError, *UNCERTAIN):
                 pass  # the line exists; its status is simply not known yet
-        status = _coded(answer.get("status"))
-        alerts = tuple(Alert(_coded(a), a.get("desc", "") if isinstance(a, dict) else "")
+        status = code_of(answer.get("status"))
+        alerts = tuple(Alert(code_of(a), a.get("desc", "") if isinstance(a, dict) else "")
                        for a in answer.get("alert", []) or [])
         outcome = IN_REVIEW if status == "INREVIEW" else CREATED
         portfolio = self.portfolio_outcome(answer, line.cart_line) if line.cart_line.format == "ebook" else ""
@@ -392,7 +385,7 @@ class Cart:
         Zone when it is linked to the CZ (Alma activates CZ portfolios as not available), else it was created
         locally. Empty when Alma reports no portfolio for the title on the platform."""
         mine = {p.get("id") for p in (po_line.get("portfolios") or {}).get("portfolio", []) or []}
-        mms_id = _coded((po_line.get("resource_metadata") or {}).get("mms_id"))
+        mms_id = code_of((po_line.get("resource_metadata") or {}).get("mms_id"))
         if not mms_id:
             return ""
         try:
@@ -404,6 +397,6 @@ class Cart:
             on_platform = [p for p in portfolios if p.get("interface_name") == cart_line.platform]
             return "iz" if on_platform else ""
         portfolio = ours[0]
-        if _coded(portfolio.get("availability")) == "11":
+        if code_of(portfolio.get("availability")) == "11":
             return "iz"
         return "cz" if _truthy(portfolio.get("linked_to_cz")) else "local"
