@@ -25,7 +25,7 @@ from typing import TextIO
 from simulator.alma.seed import load_world
 from simulator.backends import AlmaClient, InProcessBackend
 from simulator.errors import AlmaError, HarnessError, SimulatorError, Unauthorized
-from simulator.vendors import VENDORS, Vendor, load_profiles
+from simulator.vendors import VENDORS, VendorProfile, load_profiles
 from simulator.vendors.rehearsal import Rehearsal, rehearse
 
 DEFAULT_INSTITUTION = "01TRLC_HVU"
@@ -57,7 +57,7 @@ class _Fail(SimulatorError):
     """Why the harness cannot run, as one line."""
 
 
-def _vendors(args: argparse.Namespace) -> list[Vendor]:
+def _vendors(args: argparse.Namespace) -> list[VendorProfile]:
     try:
         known = load_profiles(args.vendors_dir) if args.vendors_dir else VENDORS
     except (OSError, ValueError) as error:

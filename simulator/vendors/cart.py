@@ -7,7 +7,7 @@
 
 Owns `Cart`, `CartLine`, `VendorOrder`, `OrderLine`, `CheckoutResult`, `RetryPolicy`, `LineRefused` and the
 vendor's order numbering.
-Vendors differ only by their profile (`simulator.vendors.profile.Vendor`); which portfolio an ebook order
+Vendors differ only by their profile (`simulator.vendors.profile.VendorProfile`); which portfolio an ebook order
 gets is Alma's decision, which the cart reads back from Alma afterwards. Retries: a 429 backs off and
 tries again within the throttle budget; a 5xx or a time-out is retried a bounded number of times, and
 after any answer that leaves the outcome unknown the cart first looks for a PO line carrying its vendor
@@ -30,8 +30,8 @@ from simulator.backends import AlmaClient
 from simulator.errors import AlmaError, NoAnswer, VendorError
 from simulator.fakes import acquisitions_faker
 from simulator.money import Money
-from simulator.vendors.catalogue import CatalogueTitle
-from simulator.vendors.profile import Setup, Vendor
+from simulator.vendors.stock import StockTitle
+from simulator.vendors.profile import Setup, VendorProfile
 
 CREATED, IN_REVIEW, REFUSED, FAILED, POSSIBLE_DUPLICATE = (
     "created", "in_review", "refused", "failed", "possible_duplicate")
@@ -61,7 +61,7 @@ class RetryPolicy:
 
 
 @dataclass(frozen=True)
-class Alert:
+class LineAlert:
     code: str
     text: str
 
@@ -73,7 +73,7 @@ class CheckoutResult:
     outcome: str  # created | in_review | refused | failed | possible_duplicate
     po_line_number: str = ""  # Alma's PO line number
     status: str = ""  # Alma's PO line status code (SENT, INREVIEW …)
-    alerts: tuple[Alert, ...] = ()
+    alerts: tuple[LineAlert, ...] = ()
     code: str = ""  # refusal: Alma's error code, or the vendor's own (LIBRARY_UNKNOWN …)
     message: str = ""
     portfolio: str = ""  # ebooks: iz (found in the institution) | cz (activated from the CZ) | local
@@ -90,7 +90,7 @@ class CheckoutResult:
 
 @dataclass(frozen=True)
 class CartLine:
-    title: CatalogueTitle
+    title: StockTitle
     format: str  # print | ebook
     owning_library: str
     location: str = ""  # print: the shelving location the copies go to
@@ -132,7 +132,7 @@ class VendorOrder:
         return [line.result for line in self.lines if line.result is not None]
 
 
-def order_numbers(vendor: Vendor, seed: int = 0) -> Iterator[str]:
+def order_numbers(vendor: VendorProfile, seed: int = 0) -> Iterator[str]:
     """The vendor's order numbers, in its own format, never repeated; the same seed gives the same numbers."""
     fake = acquisitions_faker(zlib.crc32(f"orders:{seed}:{vendor.name}".encode()))
     seen: set[str] = set()
@@ -166,7 +166,7 @@ def fund_distribution(funds: tuple[str, ...], total: Money) -> list[dict]:
 class Cart:
     """One selector's cart at one vendor for one institution."""
 
-    def __init__(self, vendor: Vendor, alma: AlmaClient, *, institution: str, order_numbers: Iterator[str],
+    def __init__(self, vendor: VendorProfile, alma: AlmaClient, *, institution: str, order_numbers: Iterator[str],
                  retry: RetryPolicy | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
         self.vendor = vendor
         self.alma = alma
@@ -182,7 +182,7 @@ class Cart:
         self._all_funds: set[str] | None = None
 
     # -- filling the cart ------------------------------------------------------------------------------------------
-    def add(self, title: CatalogueTitle, format: str = "print", *, owning_library: str, location: str = "",
+    def add(self, title: StockTitle, format: str = "print", *, owning_library: str, location: str = "",
             quantity: int = 1, funds: tuple[str, ...] | list[str] | str = (), license: str = "",
             platform: str = "", manual_review: bool = False) -> CartLine:
         """Put a title in the cart. The vendor's own rules apply here: it sells ebooks only on its platforms
@@ -377,7 +377,7 @@ class Cart:
             except (AlmaError, *UNCERTAIN):
                 pass  # the line exists; its status is simply not known yet
         status = _coded(answer.get("status"))
-        alerts = tuple(Alert(_coded(a), a.get("desc", "") if isinstance(a, dict) else "")
+        alerts = tuple(LineAlert(_coded(a), a.get("desc", "") if isinstance(a, dict) else "")
                        for a in answer.get("alert", []) or [])
         outcome = IN_REVIEW if status == "INREVIEW" else CREATED
         portfolio = self.portfolio_outcome(answer, line.cart_line) if line.cart_line.format == "ebook" else ""

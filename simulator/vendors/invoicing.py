@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from simulator import edifact
 from simulator.backends import AlmaClient
-from simulator.vendors.profile import Vendor
+from simulator.vendors.profile import VendorProfile
 
 
 @dataclass(frozen=True)
@@ -42,13 +42,13 @@ class Billed:
     lines: int
 
 
-def invoice_numbers(vendor: Vendor, seed: int, count: int) -> list[str]:
+def invoice_numbers(vendor: VendorProfile, seed: int, count: int) -> list[str]:
     """The vendor's invoice numbers for a rehearsal: prefix, seed, running number (deterministic)."""
     prefix = vendor.name[:3].upper()
     return [f"{prefix}-{seed}-{n:05d}" for n in range(1, count + 1)]
 
 
-def bill(alma: AlmaClient, vendor: Vendor, institution: str, orders: list[list[Shipped]], *, seed: int,
+def bill(alma: AlmaClient, vendor: VendorProfile, institution: str, orders: list[list[Shipped]], *, seed: int,
          date: str) -> list[Billed]:
     """Invoice every order (a list of shipped lines, one invoice each) the vendor's way; `date` is YYYY-MM-DD."""
     orders = [order for order in orders if order]
@@ -64,7 +64,7 @@ def _total(order: list[Shipped]) -> Decimal:
     return sum((line.amount for line in order), Decimal("0.00"))
 
 
-def _by_edi(alma: AlmaClient, vendor: Vendor, institution: str, orders: list[list[Shipped]], numbers: list[str],
+def _by_edi(alma: AlmaClient, vendor: VendorProfile, institution: str, orders: list[list[Shipped]], numbers: list[str],
             date: str) -> list[Billed]:
     code = vendor.setup(institution).vendor_code
     messages = [edifact.InvoicMessage(
@@ -80,7 +80,7 @@ def _by_edi(alma: AlmaClient, vendor: Vendor, institution: str, orders: list[lis
             for i in loaded["invoices"]]
 
 
-def _by_api(alma: AlmaClient, vendor: Vendor, institution: str, order: list[Shipped], number: str,
+def _by_api(alma: AlmaClient, vendor: VendorProfile, institution: str, order: list[Shipped], number: str,
             date: str) -> Billed:
     setup = vendor.setup(institution)
     invoice = alma.create_invoice({"number": number, "invoice_date": date, "vendor": {"value": setup.vendor_code},

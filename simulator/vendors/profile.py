@@ -1,6 +1,6 @@
 """A vendor profile: what one vendor sends Alma, read from a TOML file a librarian can review.
 
-Owns the `Vendor` and `Setup` records and reading them from `profiles/*.toml`. A profile says which vendor
+Owns the `VendorProfile` and `Setup` records and reading them from `profiles/*.toml`. A profile says which vendor
 record and account the vendor uses in each institution (its "setup worksheet"), which New Order API profile
 code it names, the acquisition method and vendor reference number type it sends, which resource_metadata
 fields it fills, and its ebook platform and licence vocabulary. Adding a vendor is one new file.
@@ -30,7 +30,7 @@ class Setup:
 
 
 @dataclass(frozen=True)
-class Vendor:
+class VendorProfile:
     name: str  # the key in VENDORS and on the command line: "gobi"
     label: str
     system: str  # the vendor's integration system in Alma (GOBI, OASIS, OTHER)
@@ -57,7 +57,7 @@ class Vendor:
         raise KeyError(license)
 
 
-def load_profile(path: Path | str) -> Vendor:
+def load_profile(path: Path | str) -> VendorProfile:
     path = Path(path)
     with path.open("rb") as handle:
         data = tomllib.load(handle)
@@ -67,7 +67,7 @@ def load_profile(path: Path | str) -> Vendor:
                               vendor_account=s.get("vendor_account", ""), profile_code=s.get("profile_code", ""),
                               currency=s.get("currency", defaults.get("currency", "USD")))
                   for code, s in data.get("institutions", {}).items()}
-        vendor = Vendor(
+        vendor = VendorProfile(
             name=data.get("name", path.stem), label=data["label"], system=data.get("system", "OTHER"),
             acquisition_method=data.get("acquisition_method", "VENDOR_SYSTEM"),
             reference_number_type=data.get("reference_number_type", ""),
@@ -86,9 +86,9 @@ def load_profile(path: Path | str) -> Vendor:
     return vendor
 
 
-def load_profiles(directory: Path | str = PROFILES) -> dict[str, Vendor]:
+def load_profiles(directory: Path | str = PROFILES) -> dict[str, VendorProfile]:
     """Every profile in the directory, by name, in file-name order."""
-    vendors: dict[str, Vendor] = {}
+    vendors: dict[str, VendorProfile] = {}
     for path in sorted(Path(directory).glob("*.toml")):
         vendor = load_profile(path)
         if vendor.name in vendors:

@@ -35,9 +35,9 @@ from simulator.errors import AlmaError, HarnessError
 from simulator.vendors.cart import (
     CREATED, FAILED, IN_REVIEW, POSSIBLE_DUPLICATE, REFUSED, Cart, CheckoutResult, RetryPolicy, order_numbers,
 )
-from simulator.vendors.catalogue import Catalogue, CatalogueTitle
+from simulator.vendors.stock import VendorStock, StockTitle
 from simulator.vendors.invoicing import Shipped, bill
-from simulator.vendors.profile import Vendor
+from simulator.vendors.profile import VendorProfile
 
 # Kinds of cart line and how often a selector places them.
 LINE_KINDS = {"print": 32, "ebook": 22, "named": 10, "community": 12, "split": 6, "nearly_spent": 6,
@@ -134,8 +134,8 @@ def _available(fund: dict) -> float:
 class Selector:
     """The librarian choosing at the vendor's website, with the institution's setup read from Alma."""
 
-    def __init__(self, vendor: Vendor, catalogue: Catalogue, alma: AlmaClient, rng: random.Random) -> None:
-        self.vendor, self.catalogue, self.rng = vendor, catalogue, rng
+    def __init__(self, vendor: VendorProfile, stock: VendorStock, alma: AlmaClient, rng: random.Random) -> None:
+        self.vendor, self.stock, self.rng = vendor, stock, rng
         self.libraries = [lib["code"] for lib in alma.libraries().get("library", [])]
         self.locations = {lib: [loc["code"] for loc in alma.locations(lib).get("location", [])]
                           for lib in self.libraries}
@@ -147,9 +147,9 @@ class Selector:
                                  and str((f.get("entity_type") or {}).get("value", "")) == "ALLOCATED"]
                            for lib in self.libraries}
         home = vendor.platforms[0] if vendor.platforms else ""
-        self.community = [t for t in catalogue.named if home in t.platforms]
-        self.ebooks = [t for t in catalogue.bulk if t.platforms and t.print_price is not None]
-        self.on_application = [t for t in catalogue.bulk if t.print_price is None]
+        self.community = [t for t in stock.named if home in t.platforms]
+        self.ebooks = [t for t in stock.bulk if t.platforms and t.print_price is not None]
+        self.on_application = [t for t in stock.bulk if t.print_price is None]
         self._next_community = 0
 
     # -- choices ---------------------------------------------------------------------------------------------------
@@ -167,21 +167,21 @@ class Selector:
                        key=lambda f: (_available(f), f["code"]))
         return funds[0]["code"] if funds else self._everyday_fund(library, False)
 
-    def _print(self, cart: Cart, title: CatalogueTitle, *, library: str = "", funds: tuple[str, ...] = (),
+    def _print(self, cart: Cart, title: StockTitle, *, library: str = "", funds: tuple[str, ...] = (),
                quantity: int = 1) -> None:
         library = library or self._library()
         location = self.rng.choice(self.locations[library]) if self.locations[library] else ""
         cart.add(title, "print", owning_library=library, location=location, quantity=quantity,
                  funds=funds or tuple(f for f in [self._everyday_fund(library, False)] if f))
 
-    def _ebook(self, cart: Cart, title: CatalogueTitle, platform: str = "") -> None:
+    def _ebook(self, cart: Cart, title: StockTitle, platform: str = "") -> None:
         library = self.libraries[0]
         fund = self._everyday_fund(library, True)
         cart.add(title, "ebook", owning_library=library, platform=platform or self.rng.choice(title.platforms),
                  license=self.rng.choice(sorted(self.vendor.licenses)), funds=(fund,) if fund else ())
 
     def add_line(self, cart: Cart, kind: str) -> None:
-        rng, bulk = self.rng, self.catalogue.bulk
+        rng, bulk = self.rng, self.stock.bulk
         if kind == "ebook" and self.ebooks:
             self._ebook(cart, rng.choice(self.ebooks))
         elif kind == "community" and self.community:
@@ -189,7 +189,7 @@ class Selector:
             self._next_community += 1
             self._ebook(cart, title, platform=self.vendor.platforms[0])
         elif kind == "named":
-            self._print(cart, rng.choice(self.catalogue.named))
+            self._print(cart, rng.choice(self.stock.named))
         elif kind == "split":
             library = self._library()
             funds = tuple(dict.fromkeys(self._everyday_fund(library, False) for _ in range(4)))[:2]
@@ -312,7 +312,7 @@ def _shipped(alma: AlmaClient, number: str, reference: str, title: str) -> Shipp
                    amount=Decimal(str(net["sum"])), currency=str((net.get("currency") or {}).get("value", "")))
 
 
-def follow_through(alma: AlmaClient, vendor: Vendor, institution: str, orders: list, summary: VendorSummary, *,
+def follow_through(alma: AlmaClient, vendor: VendorProfile, institution: str, orders: list, summary: VendorSummary, *,
                    seed: int) -> None:
     """Each created order line to its end: received or activated, billed by the vendor, paid, closed."""
     created = [[line for line in order.lines if line.result is not None and line.result.outcome == CREATED]
@@ -347,7 +347,7 @@ def follow_through(alma: AlmaClient, vendor: Vendor, institution: str, orders: l
                 summary.closed += 1
 
 
-def rehearse(alma: AlmaClient, vendors: list[Vendor], *, orders: int = 20, seed: int = 42,
+def rehearse(alma: AlmaClient, vendors: list[VendorProfile], *, orders: int = 20, seed: int = 42,
              institution: str = "01TRLC_HVU", progress: Callable[[str, int, int], None] | None = None,
              retry: RetryPolicy | None = None, sleep: Callable[[float], None] = time.sleep,
              lifecycle: bool = True, budget: float | str | None = "auto") -> Rehearsal:
@@ -358,8 +358,8 @@ def rehearse(alma: AlmaClient, vendors: list[Vendor], *, orders: int = 20, seed:
     before, agree_before = fund_totals(alma) if lifecycle else ({}, True)
     total, done = orders * len(vendors), 0
     for vendor in vendors:
-        catalogue = Catalogue.build(vendor, seed=seed, currency=vendor.setup(institution).currency)
-        selector = Selector(vendor, catalogue, alma, random.Random(f"{seed}:{vendor.name}"))
+        stock = VendorStock.build(vendor, seed=seed, currency=vendor.setup(institution).currency)
+        selector = Selector(vendor, stock, alma, random.Random(f"{seed}:{vendor.name}"))
         numbers = order_numbers(vendor, seed)
         summary = result.vendors[vendor.name] = VendorSummary(vendor.name)
         placed = []

@@ -1,9 +1,9 @@
-"""The vendor's own catalogue: the titles a selector searches by title or ISBN before filling a cart.
+"""The vendor's own stock: the titles a selector searches by title or ISBN before filling a cart.
 
-Owns `CatalogueTitle` and `Catalogue`. A catalogue is the named titles of `simulator/data/vendor-catalogue.toml`
+Owns `StockTitle` and `VendorStock`. A stock is the named titles of `simulator/data/vendor-catalogue.toml`
 (some held by the institution, some ebooks in the Community Zone, some in the Network Zone) plus a seeded bulk
 of invented titles from `simulator.fakes` (in Alma nowhere). Each vendor offers an ebook only on the platforms
-its profile sells on, and quotes list prices in its currency. Same vendor, seed and currency → same catalogue.
+its profile sells on, and quotes list prices in its currency. Same vendor, seed and currency → same stock.
 Imports simulator.fakes, simulator.money, simulator.errors and the vendor profile.
 """
 
@@ -17,13 +17,13 @@ from pathlib import Path
 from simulator.errors import VendorError
 from simulator.fakes import acquisitions_faker
 from simulator.money import Money
-from simulator.vendors.profile import Vendor
+from simulator.vendors.profile import VendorProfile
 
 NAMED_TITLES = Path(__file__).parent.parent / "data" / "vendor-catalogue.toml"
 
 
 @dataclass(frozen=True)
-class CatalogueTitle:
+class StockTitle:
     title: str
     author: str
     isbn: str
@@ -38,7 +38,7 @@ class CatalogueTitle:
     named: bool = False  # one of the named titles the simulated consortium knows
 
 
-def _seed_for(seed: int, vendor: Vendor) -> int:
+def _seed_for(seed: int, vendor: VendorProfile) -> int:
     return zlib.crc32(f"{seed}:{vendor.name}".encode())
 
 
@@ -46,10 +46,10 @@ def _isbn_key(text: str) -> str:
     return "".join(ch for ch in text if ch.isdigit() or ch in "xX").upper()
 
 
-class Catalogue:
+class VendorStock:
     """Search by title words or ISBN; look a title up by ISBN."""
 
-    def __init__(self, vendor: Vendor, titles: list[CatalogueTitle]) -> None:
+    def __init__(self, vendor: VendorProfile, titles: list[StockTitle]) -> None:
         self.vendor = vendor
         self.titles = titles
         self._by_isbn = {t.isbn: t for t in titles}
@@ -57,29 +57,29 @@ class Catalogue:
     def __len__(self) -> int:
         return len(self.titles)
 
-    def search(self, text: str) -> list[CatalogueTitle]:
+    def search(self, text: str) -> list[StockTitle]:
         key = _isbn_key(text)
         if len(key) in (10, 13) and key in self._by_isbn:
             return [self._by_isbn[key]]
         words = text.casefold().split()
         return [t for t in self.titles if all(w in t.title.casefold() for w in words)]
 
-    def title(self, isbn: str) -> CatalogueTitle:
+    def title(self, isbn: str) -> StockTitle:
         found = self._by_isbn.get(_isbn_key(isbn))
         if found is None:
             raise VendorError(f"{self.vendor.label} does not sell ISBN {isbn}.")
         return found
 
     @property
-    def named(self) -> list[CatalogueTitle]:
+    def named(self) -> list[StockTitle]:
         return [t for t in self.titles if t.named]
 
     @property
-    def bulk(self) -> list[CatalogueTitle]:
+    def bulk(self) -> list[StockTitle]:
         return [t for t in self.titles if not t.named]
 
     @classmethod
-    def build(cls, vendor: Vendor, *, seed: int = 0, size: int = 200, currency: str | None = None) -> Catalogue:
+    def build(cls, vendor: VendorProfile, *, seed: int = 0, size: int = 200, currency: str | None = None) -> VendorStock:
         """The named titles and `size` invented ones, priced in `currency` (the vendor's default otherwise)."""
         fake = acquisitions_faker(_seed_for(seed, vendor))
         currency = currency or vendor.setup("default").currency
@@ -97,7 +97,7 @@ class Catalogue:
             platforms: tuple[str, ...] = tuple(p for p in row.get("platforms", ()) if p in vendor.platforms)
             number = row.get("vendor_title_numbers", {}).get(vendor.name) or \
                 fake.vendor_title_number(vendor.order_number_format)
-            titles.append(CatalogueTitle(
+            titles.append(StockTitle(
                 title=row["title"], author=row["author"], isbn=row["isbn"], publisher=row["publisher"],
                 publication_place=row["publication_place"], publication_year=row["publication_year"],
                 vendor_title_number=number, named=True, **priced(fake.print_binding(), platforms)))
@@ -112,7 +112,7 @@ class Catalogue:
             if vendor.platforms and fake.random.random() < 0.55:
                 platforms = tuple(fake.random.sample(vendor.platforms, min(len(vendor.platforms),
                                                                             fake.random.choice((1, 1, 2)))))
-            titles.append(CatalogueTitle(
+            titles.append(StockTitle(
                 title=title, author=record["author"], isbn=record["isbn"], publisher=record["publisher"],
                 publication_place=record["publication_place"], publication_year=record["publication_year"],
                 vendor_title_number=fake.vendor_title_number(vendor.order_number_format),
