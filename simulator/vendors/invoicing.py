@@ -5,7 +5,9 @@ GOBI-like and Oasis-like vendors (`invoicing = "edi"` in their profile) write th
 INVOIC interchange (simulator.edifact) and drop it on the institution's EDI account; each line carries
 `RFF+LI` (Alma's PO line number) and `RFF+SLI` (the vendor's own order number), so Alma links it. The generic
 vendor (`invoicing = "api"`) creates each invoice through Alma's invoice API, adds its lines and asks Alma to
-process it. Either way Alma decides what happens next (approval, In Review with alerts).
+process it. Either way Alma decides what happens next (approval, In Review with alerts). A serial (a subscription
+or a standing order) is billed for the year it runs: its invoice line carries the subscription period, which
+Alma requires on an invoice line of a continuous order (the EDI message's invoicing period, DTM+194/206).
 Owns `Shipped` and `bill`. Imports simulator.backends (AlmaClient), simulator.edifact and the vendor profile.
 """
 
@@ -30,6 +32,8 @@ class Shipped:
     quantity: int
     amount: Decimal  # the line's total, in `currency`
     currency: str
+    subscription_from: str = ""  # a serial: the period billed, YYYY-MM-DD
+    subscription_to: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,13 @@ def bill(alma: AlmaClient, vendor: VendorProfile, institution: str, orders: list
     return [_by_api(alma, vendor, institution, order, number, date) for order, number in zip(orders, numbers)]
 
 
+def _period(order: list[Shipped]) -> dict[str, str]:
+    """The invoicing period of an EDI message: the first serial's subscription period (a cart's serials all start
+    the day they are ordered), none for books."""
+    serial = next((line for line in order if line.subscription_from), None)
+    return {"period_start": serial.subscription_from, "period_end": serial.subscription_to} if serial else {}
+
+
 def _total(order: list[Shipped]) -> Decimal:
     return sum((line.amount for line in order), Decimal("0.00"))
 
@@ -69,7 +80,7 @@ def _by_edi(alma: AlmaClient, vendor: VendorProfile, institution: str, orders: l
     code = vendor.setup(institution).vendor_code
     messages = [edifact.InvoicMessage(
         number=number, date=date, total=_total(order), currency=order[0].currency, buyer=institution, supplier=code,
-        lines=[edifact.InvoicLine(number=str(i), quantity=line.quantity, amount=line.amount, po_line=line.po_line,
+        **_period(order), lines=[edifact.InvoicLine(number=str(i), quantity=line.quantity, amount=line.amount, po_line=line.po_line,
                                   vendor_reference=line.vendor_reference, title=line.title)
                for i, line in enumerate(order, 1)]) for order, number in zip(orders, numbers)]
     when = dt.datetime.combine(dt.date.fromisoformat(date), dt.time(6, 30), tzinfo=dt.timezone.utc)
@@ -87,9 +98,11 @@ def _by_api(alma: AlmaClient, vendor: VendorProfile, institution: str, order: li
                                    "total_amount": float(_total(order)), "currency": {"value": order[0].currency},
                                    **({"vendor_account": setup.vendor_account} if setup.vendor_account else {})})
     for line in order:
+        period = {"subscription_from_date": f"{line.subscription_from}Z",
+                  "subscription_to_date": f"{line.subscription_to}Z"} if line.subscription_from else {}
         alma.add_invoice_line(invoice["id"], {"po_line": line.po_line, "price": float(line.amount),
                                               "quantity": line.quantity, "additional_info": line.vendor_reference,
-                                              "note": line.title})
+                                              "note": line.title, **period})
     processed = alma.invoice_operation(invoice["id"], "process_invoice")
     status = (processed.get("invoice_workflow_status") or {}).get("value", "")
     return Billed(invoice_id=invoice["id"], number=number, status=status, lines=len(order))
