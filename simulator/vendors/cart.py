@@ -47,7 +47,7 @@ ANNUAL = "1"  # Alma's RenewalCycle code of a yearly renewal, the example Ex Lib
 REMINDER_DAYS = 60
 CLAIM_GRACE_DAYS = 30
 FIRST_ISSUE_DAYS = {"weekly": 21, "monthly": 45, "bimonthly": 75, "quarterly": 100, "three times a year": 130,
-                    "semiannual": 190, "annual": 365}
+                    "semiannual": 190, "annual": 270}
 ACTIVATION_DAYS = 30
 # Errors after which nobody knows whether Alma created the line (the request may have arrived).
 UNCERTAIN = (NoAnswer,)
@@ -132,7 +132,7 @@ class Subscription:
         return cls(subscription_from=day.isoformat(),
                    subscription_to="" if ongoing else (years_on(3) - dt.timedelta(days=1)).isoformat(),
                    renewal_date=years_on(1).isoformat(), renewal_period=reminder_days, manual_renewal=manual_renewal,
-                   expected_receipt_interval=None if format == "ejournal" else FIRST_ISSUE_DAYS.get(frequency, 365),
+                   expected_receipt_interval=None if format == "ejournal" else FIRST_ISSUE_DAYS.get(frequency, 270),
                    expected_activation_interval=ACTIVATION_DAYS if format == "ejournal" else None)
 
     def fields(self) -> dict[str, Any]:

@@ -128,10 +128,14 @@ class Rehearsal:
     budget: float = 1.0  # the factor the everyday funds' allocation was scaled by
     funds: dict[str, dict[str, str]] = field(default_factory=dict)  # currency -> encumbered / spent (the change)
     funds_agree: bool = True  # every fund's balances equal the sums of its transactions, before and after
+    advance: int = 0  # days the clock was moved on after ordering, so the renewal and claiming jobs ran
+    clock: str = ""  # … to this moment (ISO); "" when it was not moved
+    advance_failed: str = ""  # why the clock could not be moved (a real Alma has no simulator clock)
 
     def as_json(self) -> dict:
         return {"seed": self.seed, "institution": self.institution, "orders_per_vendor": self.orders,
                 "lifecycle": self.lifecycle, "budget": self.budget,
+                "advance": {"days": self.advance, "clock": self.clock, "failed": self.advance_failed},
                 "vendors": {name: summary.as_json() for name, summary in self.vendors.items()},
                 "funds": {"totals": self.funds, "agree_with_transactions": self.funds_agree}}
 
@@ -438,11 +442,70 @@ def ship_late(vendor: str, seed: int, summary: VendorSummary) -> None:
         seen.add(format)
 
 
+# ---------------------------------------------------------------- a year on: renewals and claims ---------------
+
+
+# What became of each serial line once the clock moved on, in the order the summary explains them.
+YEAR_COUNTS = ("renewed", "waiting_for_manual_renewal", "claimed", "claims", "claims_sent_to_vendor",
+               "late_not_yet_claimed", "standing_orders_not_claimed", "closed", "other")
+
+
+def _coded_value(value: object) -> str:
+    return str(value.get("value", "") if isinstance(value, dict) else value or "")
+
+
+def _serial_state(alma: AlmaClient, numbers: list[str]) -> dict[str, dict]:
+    return {number: alma.get_po_line(number) for number in numbers}
+
+
+def a_year_on(alma: AlmaClient, result: Rehearsal, days: int) -> None:
+    """Move Alma's clock on by `days` (the daily renewal and claiming jobs run on each day passed) and count what
+    became of every serial line: each lands in exactly one of renewed (Alma moved its renewal date on by itself),
+    waiting for manual renewal, claimed (late print: not received by its expected date plus grace; claimed once,
+    the claim sent to the vendor), late but not yet claimed, a late standing order (never claimed), closed, or
+    other. Every count is read back from Alma: the PO lines, the renewals task list and the claims task list."""
+    numbers = [number for summary in result.vendors.values() for number in summary.serials]
+    before = _serial_state(alma, numbers)
+    try:
+        result.clock = alma.advance_clock(days=days)
+    except Exception as error:  # noqa: BLE001 - a real Alma has no simulator clock: the year is not shown
+        result.advance_failed = f"{type(error).__name__}: {error}".strip()
+        return
+    result.advance = days
+    after = _serial_state(alma, numbers)
+    waiting = {line["number"] for line in alma.renewals().get("po_line", []) or []}
+    in_claim = {line["number"]: line.get("claim", []) or [] for line in alma.claims().get("po_line", []) or []}
+    for summary in result.vendors.values():
+        counts = dict.fromkeys(YEAR_COUNTS, 0)
+        late = set(summary.late)
+        for number, format in summary.serials.items():
+            status = _coded_value(after[number].get("status"))
+            claims = in_claim.get(number, [])
+            counts["claims"] += len(claims)
+            counts["claims_sent_to_vendor"] += sum(1 for c in claims if c.get("sent_to_vendor"))
+            if number in waiting:
+                counts["waiting_for_manual_renewal"] += 1
+            elif status == "CLOSED":
+                counts["closed"] += 1
+            elif claims:
+                counts["claimed"] += 1
+            elif number in late and format == "standing_order":
+                counts["standing_orders_not_claimed"] += 1
+            elif number in late:
+                counts["late_not_yet_claimed"] += 1
+            elif str(after[number].get("renewal_date", "")) > str(before[number].get("renewal_date", "")):
+                counts["renewed"] += 1
+            else:
+                counts["other"] += 1
+        summary.year = counts
+
+
 def rehearse(alma: AlmaClient, vendors: list[VendorProfile], *, orders: int = 20, seed: int = 42,
              institution: str = "01TRLC_HVU", progress: Callable[[str, int, int], None] | None = None,
              retry: RetryPolicy | None = None, sleep: Callable[[float], None] = time.sleep,
-             lifecycle: bool = True, budget: float | str | None = "auto") -> Rehearsal:
-    """Run each vendor's carts in turn against one Alma; `progress(vendor, done, total)` after each order."""
+             lifecycle: bool = True, budget: float | str | None = "auto", advance: int = 0) -> Rehearsal:
+    """Run each vendor's carts in turn against one Alma; `progress(vendor, done, total)` after each order. With
+    `lifecycle` and `advance` (days), the clock then moves on and the serials' renewals and claims are counted."""
     factor = budget_factor(orders, budget)
     result = Rehearsal(seed=seed, institution=institution, orders=orders, lifecycle=lifecycle, budget=factor)
     scale_budget(alma, factor)
@@ -479,4 +542,6 @@ def rehearse(alma: AlmaClient, vendors: list[VendorProfile], *, orders: int = 20
             old = before.get(currency, (Decimal(0), Decimal(0)))
             result.funds[currency] = {"encumbered": f"{after[currency][0] - old[0]:.2f}",
                                       "spent": f"{after[currency][1] - old[1]:.2f}"}
+        if advance > 0:
+            a_year_on(alma, result, advance)
     return result
