@@ -222,15 +222,18 @@ def serials_table(result: Rehearsal) -> list[str]:
     def line(row) -> str:
         return "  ".join(str(v).ljust(w) if i == 0 else str(v).rjust(w) for i, (v, w) in enumerate(zip(row, widths)))
 
-    out += ["", f"A year on — the clock moved on {result.advance} days to {result.clock[:10]}; the daily renewal and "
+    out += ["", f"A year on — the clock moved on {result.advance} days to {result.clock}; the daily renewal and "
                 "claiming jobs ran on each day passed:", line(columns), line(["-" * w for w in widths]),
             *map(line, rows),
-            "renewed: shipped and paid, renewing by itself — Alma moved its renewal date on one cycle (never sent to "
-            "the vendor) · manual: reminder reached, waiting for manual renewal · claimed: late print not received "
-            "by its expected date plus grace, claimed by the claiming job · claims: claims on them (once each) · "
-            "sent: claims sent to the vendor (the first claim only) · late: late print whose date has not yet "
-            "passed · SO late: standing orders not yet shipped, which Alma never claims · closed: subscription "
-            "ended · other: none of these"]
+            "  renewed: shipped and paid, renewing by itself — Alma moved its renewal date on one cycle (renewals are "
+            "never sent to the vendor)",
+            "  manual: its reminder came, so it waits for a librarian's manual renewal",
+            "  claimed: late print not received by its expected date plus the grace period, claimed by the claiming "
+            "job; claims: the claims on them (once each); sent: the claims sent to the vendor (the first one only)",
+            "  late: late print whose expected date plus grace has not yet passed",
+            "  SO late: standing orders not yet shipped, which Alma never claims",
+            "  closed: its subscription ended · other: none of these (each serial is in exactly one column "
+            "but claims and sent)"]
     return out
 
 

@@ -129,7 +129,7 @@ class Rehearsal:
     funds: dict[str, dict[str, str]] = field(default_factory=dict)  # currency -> encumbered / spent (the change)
     funds_agree: bool = True  # every fund's balances equal the sums of its transactions, before and after
     advance: int = 0  # days the clock was moved on after ordering, so the renewal and claiming jobs ran
-    clock: str = ""  # … to this moment (ISO); "" when it was not moved
+    clock: str = ""  # … to this day (YYYY-MM-DD); "" when it was not moved
     advance_failed: str = ""  # why the clock could not be moved (a real Alma has no simulator clock)
 
     def as_json(self) -> dict:
@@ -467,7 +467,7 @@ def a_year_on(alma: AlmaClient, result: Rehearsal, days: int) -> None:
     numbers = [number for summary in result.vendors.values() for number in summary.serials]
     before = _serial_state(alma, numbers)
     try:
-        result.clock = alma.advance_clock(days=days)
+        result.clock = str(alma.advance_clock(days=days))[:10]  # the day: a server's clock also runs in seconds
     except Exception as error:  # noqa: BLE001 - a real Alma has no simulator clock: the year is not shown
         result.advance_failed = f"{type(error).__name__}: {error}".strip()
         return
