@@ -327,6 +327,15 @@ def po_line_to_json(line: POLine, institution: Institution, *, base: str = ALMA_
     return result
 
 
+def claimed_line_json(line_json: dict, line: POLine) -> dict:
+    """A line in the claims task list: the PO line as answered, with its claims (the simulator's, not Alma's
+    fields: date, expected date, receipt | activation, whether and how the vendor was told, the letter)."""
+    line_json["claim"] = [{"claim_date": f"{c.date}Z", "expected_date": f"{c.expected}Z", "kind": c.kind,
+                           "sent_to_vendor": c.sent_to_vendor, "channel": c.channel, "letter": c.letter}
+                          for c in line.claims]
+    return line_json
+
+
 def _share_json(share: FundShare, inst: Institution, line: POLine) -> dict:
     fund = inst.funds.get(share.fund)
     amount = share.amount
