@@ -40,9 +40,7 @@ _CYCLE_NAMES = {"ANNUAL": "1", "YEARLY": "1", "SEMI_ANNUAL": "2", "SEMIANNUAL": 
 #: With no cycle on the line, a manual renewal moves the renewal date one year on [decision].
 DEFAULT_CYCLE = "1"
 
-RENEWAL_DATE_MISSING = "RENEWAL_DATE_MISSING"
-ALERT_CODES = {RENEWAL_DATE_MISSING: "A continuous order (subscription or standing order) without its renewal "
-                                     "date (In Review)."}
+RENEWAL_DATE_MISSING = "RENEWAL_DATE_MISSING"  # listed with the others in alerts.ALERT_CODES
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
