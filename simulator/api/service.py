@@ -41,6 +41,7 @@ from typing import Any
 from simulator.alma import snapshot
 from simulator.api import wire
 from simulator.api.handlers import ROUTES, Answer, Call, Route
+from simulator.api.scheduling import Scheduler
 from simulator.api.store import Entry, Store
 from simulator.admin.faults import FaultBook
 from simulator.admin.stubs import StubBook
@@ -140,6 +141,7 @@ class AlmaService:
         self._suffixes: _Suffixes | None = None  # free MMS ID suffixes of this world, built on first need
         self.store: Store | None = None  # with --state: every committed write is logged here before its answer
         self.compact_every = 10_000  # log entries between snapshots
+        self.scheduler = Scheduler(self.clock.now())  # the daily jobs (renewal, claiming) on this clock
 
     # -- requests -------------------------------------------------------------------------------------------------
     def handle(self, raw: wire.RawRequest) -> wire.RawResponse:
@@ -196,6 +198,7 @@ class AlmaService:
                     raise HarnessError(f"state file {store.path}: log entry {entry.seq} cannot be replayed "
                                        f"({type(exc).__name__}: {exc})") from None
                 replayed += 1
+            self.scheduler.watch_from(self.clock.now())
             self.store = store
             self.checkpoint()
             return replayed
@@ -251,6 +254,8 @@ class AlmaService:
             self._add_tenant(data["template"], data["code"], data["name"], data["suffix"], data["number"])
         elif entry.kind == "tenant_remove":
             self._remove_tenant(data["code"])
+        elif entry.kind == "job":
+            self.scheduler.replay(self, data, moment)
         else:
             raise HarnessError(f"state file: unknown log entry kind {entry.kind!r} (seq {entry.seq})")
         self._continue_clock(moment)
@@ -291,6 +296,7 @@ class AlmaService:
             self.unmatched.clear()
             self.throttle.reset()
             self._suffixes = None
+            self.scheduler.watch_from(self.clock.now())
             self.checkpoint()
             return world
 
@@ -369,6 +375,7 @@ class AlmaService:
             raise HarnessError("this simulator's clock cannot be advanced")
         with self.lock:
             advance(seconds=seconds)
+            self.scheduler.catch_up(self)  # the daily jobs the clock passed, each on its day
             self.checkpoint()
             return self.clock.now()
 

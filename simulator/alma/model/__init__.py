@@ -26,6 +26,7 @@ from simulator.alma.model.orders import (
     FINISHED, STATUS_LABELS, Alert, Encumbrance, FundShare, OrderedLocation, POLine, POLineDraft, POLineStatus,
     PurchaseOrder, ResourceMetadata,
 )
+from simulator.alma.model.orders import Claim  # --- renewals
 from simulator.alma.model.invoices import (
     CREATION_FORMS, INVOICE_LINE_TYPES, PAYMENT_METHODS, WORKFLOW_LABELS, Invoice, InvoiceLine, InvoiceWorkflowStatus,
     Posting,
@@ -43,4 +44,5 @@ __all__ = [
     "Vendor", "VendorAccount", "World", "Zone", "record_keys",
     "CREATION_FORMS", "INVOICE_LINE_TYPES", "PAYMENT_METHODS", "WORKFLOW_LABELS", "FundTransaction", "Invoice",
     "InvoiceLine", "InvoiceWorkflowStatus", "Posting", "TransactionType",
+    "Claim",
 ]

@@ -124,6 +124,7 @@ class Institution:
     edi_outbox: dict[str, list[str]] = field(default_factory=dict)  # vendor code -> EDIFACT interchanges sent
     edi_references: Sequence = field(default_factory=lambda: Sequence(1))  # interchange control references
     asynchronous_processing_seconds: float = 0.0  # 0: status and alerts are in the answer
+    job_runs: dict[str, str] = field(default_factory=dict)  # --- renewals: daily job -> its last run (ISO moment)
     metadata_template: MetadataTemplate = field(default_factory=MetadataTemplate)
     # sequences
     ids: Sequence = field(default_factory=lambda: Sequence(1000001))
