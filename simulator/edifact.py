@@ -1,5 +1,6 @@
 """EDIFACT messages of the book trade as Alma exchanges them with vendors (EANCOM, directory D.96A): INVOIC
-(an invoice, vendor → Alma) and ORDCHG (a cancelled PO line, Alma → vendor), read and written with pydifact.
+(an invoice, vendor → Alma), ORDCHG (a cancelled PO line, Alma → vendor) and OSTENQ (a claim, Alma → vendor),
+read and written with pydifact.
 
 This module owns the *format* only: plain dataclasses in, interchange text out, and back. It knows nothing of
 Alma's world, so Alma's side (`simulator.alma.edi`) and a vendor's side can both use it. Reading is strict: an
@@ -24,6 +25,7 @@ from pydifact.segments import Segment
 
 INVOIC = ("INVOIC", "D", "96A", "UN", "EAN008")
 ORDCHG = ("ORDCHG", "D", "96A", "UN", "EAN008")
+OSTENQ = ("OSTENQ", "D", "96A", "UN", "EAN008")  # a claim (Developer Network, "EDI: Claims")
 SYNTAX = ("UNOC", 3)
 
 
@@ -88,6 +90,26 @@ class OrdchgMessage:
 
 
 @dataclass(kw_only=True)
+class OstenqMessage:
+    """A claim for one PO line (Alma sends one message per claim): BGM 92E (monograph) or 92J (serial) with the
+    PO line number, the identifier (PIA+5, IB = ISBN, IS = ISSN), title, author, publisher, the quantity ordered
+    (QTY+21) and RFF+LI, the PO line number."""
+
+    reference: str
+    date: str
+    buyer: str
+    supplier: str
+    po_line: str
+    serial: bool = False
+    identifier: str = ""
+    identifier_type: str = ""  # IB | IS
+    title: str = ""
+    author: str = ""
+    publisher: str = ""
+    quantity: int = 1
+
+
+@dataclass(kw_only=True)
 class Interchanged:
     """What an interchange carried: its sender, recipient and messages."""
 
@@ -95,6 +117,7 @@ class Interchanged:
     recipient: str
     invoices: list[InvoicMessage] = field(default_factory=list)
     cancellations: list[OrdchgMessage] = field(default_factory=list)
+    claims: list[OstenqMessage] = field(default_factory=list)
 
 
 @contextmanager
@@ -166,8 +189,10 @@ def read(text: str) -> Interchanged:
             result.invoices.append(_read_invoice(message, where))
         elif message.type == "ORDCHG":
             result.cancellations.append(_read_ordchg(message, where))
+        elif message.type == "OSTENQ":
+            result.claims.append(_read_ostenq(message, where))
         else:
-            raise EdifactError(f"{where}: a {message.type or 'untyped'} message, not INVOIC or ORDCHG")
+            raise EdifactError(f"{where}: a {message.type or 'untyped'} message, not INVOIC, ORDCHG or OSTENQ")
     return result
 
 
@@ -312,6 +337,34 @@ def _read_ordchg(message: _Raw, where: str) -> OrdchgMessage:
     return OrdchgMessage(**fields)
 
 
+def _read_ostenq(message: _Raw, where: str) -> OstenqMessage:
+    claim = OstenqMessage(reference=message.reference, date="", buyer="", supplier="", po_line="")
+    for index, segment in enumerate(message.segments, 2):
+        at = f"{where}, segment {index} ({segment.tag})"
+        if segment.tag == "BGM":
+            claim.serial = _element(segment, 0, 0) == "92J"
+        elif segment.tag == "DTM" and _element(segment, 0, 0) == "137":
+            claim.date = _date(_element(segment, 0, 1), _element(segment, 0, 2), at)
+        elif segment.tag == "NAD" and _element(segment, 0) in ("BY", "SU"):
+            setattr(claim, "buyer" if _element(segment, 0) == "BY" else "supplier", _element(segment, 1, 0))
+        elif segment.tag == "PIA":
+            claim.identifier, claim.identifier_type = _element(segment, 1, 0), _element(segment, 1, 1)
+        elif segment.tag == "IMD":
+            key = {"050": "title", "009": "author", "109": "publisher"}.get(_element(segment, 1))
+            if key:
+                setattr(claim, key, _element(segment, 2, 3))
+        elif segment.tag == "QTY" and _element(segment, 0, 0) == "21":
+            quantity = _element(segment, 0, 1)
+            if not quantity.isdigit():
+                raise EdifactError(f"{at}: the quantity {quantity!r} is not a whole number")
+            claim.quantity = int(quantity)
+        elif segment.tag == "RFF" and _element(segment, 0, 0) == "LI":
+            claim.po_line = _element(segment, 0, 1)
+    if not claim.po_line:
+        raise EdifactError(f"{where}: a claim without its PO line (RFF+LI)")
+    return claim
+
+
 # ---------------------------------------------------------------- writing ---------------------------------------
 
 
@@ -395,5 +448,27 @@ def write_ordchg(cancellation: OrdchgMessage, *, sender: str, recipient: str, co
     return _serialize(interchange)
 
 
-__all__ = ["EdifactError", "Interchanged", "InvoicLine", "InvoicMessage", "OrdchgMessage", "read",
-           "write_invoices", "write_ordchg"]
+def write_ostenq(claim: OstenqMessage, *, sender: str, recipient: str, control: str, when: dt.datetime) -> str:
+    """One claim (OSTENQ) for one PO line, as Alma's claiming job sends it to a vendor that takes EDI claims."""
+    interchange = _interchange(sender, recipient, control, when)
+    with _quiet():
+        message = Message(claim.reference, OSTENQ)
+        message.add_segment(Segment("BGM", ["92J" if claim.serial else "92E", "", "9"], claim.po_line, "9"))
+        message.add_segment(Segment("DTM", ["137", _iso_to_edi(claim.date), "102"]))
+        message.add_segment(Segment("NAD", "BY", [claim.buyer, "", "9"]))
+        message.add_segment(Segment("NAD", "SU", [claim.supplier, "", "9"]))
+        message.add_segment(Segment("LIN", "1"))
+        if claim.identifier:
+            message.add_segment(Segment("PIA", "5", [claim.identifier, claim.identifier_type]))
+        for code, text in (("009", claim.author), ("050", claim.title), ("109", claim.publisher)):
+            if text:
+                message.add_segment(Segment("IMD", "L", code, ["", "", "", text[:70]]))
+        message.add_segment(Segment("QTY", ["21", str(claim.quantity)]))
+        message.add_segment(Segment("RFF", ["LI", claim.po_line]))
+        message.add_segment(Segment("UNS", "S"))
+        interchange.add_message(message)
+    return _serialize(interchange)
+
+
+__all__ = ["EdifactError", "Interchanged", "InvoicLine", "InvoicMessage", "OrdchgMessage", "OstenqMessage", "read",
+           "write_invoices", "write_ordchg", "write_ostenq"]

@@ -41,6 +41,8 @@ __all__ = [
     "LICENSE_MODELS",
     "LIST_PRICE_RANGES",
     "PRINT_BINDINGS",
+    "SERIAL_FREQUENCIES",
+    "SUBSCRIPTION_PRICE_RANGES",
     "VENDOR_NUMBER_PATTERNS",
     "acquisitions_faker",
     "price_range",
@@ -107,9 +109,34 @@ VENDOR_NUMBER_PATTERNS: Final[dict[str, dict[str, re.Pattern[str]]]] = {
 }
 
 
+#: Serial frequencies as a subscription agent lists them: label -> issues a year.
+SERIAL_FREQUENCIES: Final[dict[str, int]] = {
+    "weekly": 52, "monthly": 12, "bimonthly": 6, "quarterly": 4, "three times a year": 3, "semiannual": 2,
+    "annual": 1,
+}
+#: [decision] Scholarly journals are mostly quarterly; monthly and bimonthly next; weekly is rare.
+_FREQUENCY_WEIGHTS: Final[dict[str, int]] = {
+    "weekly": 3, "monthly": 18, "bimonthly": 14, "quarterly": 38, "three times a year": 10, "semiannual": 10,
+    "annual": 7,
+}
+#: Annual institutional subscription prices in US dollars, by medium, and the price of one volume of a standing
+#: order. [decision] Typical of humanities and social-science journals and monographic series: print 120–1,400,
+#: online-only 150–1,900 (online subscriptions carry the site licence), a series volume 45–220.
+SUBSCRIPTION_PRICE_RANGES: Final[dict[str, tuple[int, int]]] = {
+    "print journal": (120, 1400),
+    "online journal": (150, 1900),
+    "series volume": (45, 220),
+}
+_SERIES_NAMES: Final[tuple[str, ...]] = (
+    "Studies in {field}", "{field} Yearbook", "Annual Review of {field}", "Advances in {field}",
+    "Contributions to {field}", "{field}: New Perspectives",
+)
+
+
 def price_range(material: str, currency: str) -> tuple[Decimal, Decimal]:
-    """Inclusive lower and exclusive upper bound of list prices for a binding or licence code."""
-    low, high = LIST_PRICE_RANGES[material]
+    """Inclusive lower and exclusive upper bound of list prices for a binding or licence code, or of a serial's
+    price for a key of SUBSCRIPTION_PRICE_RANGES."""
+    low, high = LIST_PRICE_RANGES[material] if material in LIST_PRICE_RANGES else SUBSCRIPTION_PRICE_RANGES[material]
     rate = CURRENCIES[currency]
     return Decimal(math.ceil(low * rate)), Decimal(math.floor(high * rate))
 
@@ -534,6 +561,48 @@ class AcquisitionsProvider(BaseProvider):
         title = self.journal_title()
         publisher, place, _ = self._publisher_with_place()
         return {"title": title, "issn": self.issn(), "publisher": publisher, "publication_place": place}
+
+    # -- serials: journals and series -------------------------------------------------------------
+
+    def serial_frequency(self) -> str:
+        """How often a journal appears, a key of SERIAL_FREQUENCIES; quarterly most often."""
+        return self._weighted(_FREQUENCY_WEIGHTS)
+
+    def series_title(self) -> str:
+        """A monographic series or annual a library takes on standing order ("Studies in Legal History")."""
+        return self._pick(_SERIES_NAMES).format(field=self._pick(_FIELDS))
+
+    def _volume_span(self, year: int, issues: int) -> dict[str, str | int]:
+        """The volume a subscription for `year` starts with, counted from the serial's first year, and its issues."""
+        founded = self.generator.random.randint(1950, year - 2)
+        volume = year - founded + 1
+        return {"founded": founded, "volume": volume, "issues": issues,
+                "coverage": f"v. {volume}, no. 1 ({year})–" if issues > 1 else f"v. {volume} ({year})–"}
+
+    def journal_record(self, year: int = 2027) -> dict:
+        """A journal for a subscription beginning in `year`: serial_record's keys plus frequency, issues a year,
+        founded (its first year), volume (the volume `year` brings), issues and coverage ("v. 38, no. 1 (2027)–")."""
+        record: dict = dict(self.serial_record())
+        frequency = self.serial_frequency()
+        record["frequency"] = frequency
+        record.update(self._volume_span(year, SERIAL_FREQUENCIES[frequency]))
+        return record
+
+    def series_record(self, year: int = 2027) -> dict:
+        """A monographic series or annual for a standing order from `year`: serial_record's keys (its ISSN is the
+        series' ISSN) with a series title, frequency "annual", one issue (volume) a year and the volume `year` brings."""
+        publisher, place, _ = self._publisher_with_place()
+        record: dict = {"title": self.series_title(), "issn": self.issn(), "publisher": publisher,
+                        "publication_place": place, "frequency": "annual"}
+        record.update(self._volume_span(year, 1))
+        return record
+
+    def subscription_price(self, currency: str = "USD", kind: str = "print journal") -> tuple[Decimal, str]:
+        """(amount, currency): a year's subscription ("print journal", "online journal") or one volume of a
+        standing order ("series volume"), in whole units (agents quote round subscription prices) or .00/.50."""
+        low, high = price_range(kind, currency)
+        whole = self.generator.random.randint(int(low), int(high) - 1)
+        return Decimal(whole) + self.generator.random.choice((Decimal("0.00"), Decimal("0.00"), Decimal("0.50"))), currency
 
 
 def _capitalise_first(text: str) -> str:

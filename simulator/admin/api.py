@@ -18,7 +18,9 @@
     GET    /almasim/v1/admin/unmatched              unexpected calls with their near-miss explanation ?institution=
     DELETE /almasim/v1/admin/unmatched              forget them
     GET|PUT /almasim/v1/admin/processing            {"mode": "synchronous"|"asynchronous", "seconds", "institution"?}
-    GET|POST /almasim/v1/admin/clock                now; POST {"advance_seconds": N}
+    GET|POST /almasim/v1/admin/clock                now; POST {"advance_seconds": N} (runs the daily jobs it passes)
+    GET    /almasim/v1/admin/jobs                   the daily jobs (renewal, claiming): time, last run, the clock's now
+    POST   /almasim/v1/admin/jobs/{job}             run one now ?institution=; what it did
     GET|PUT /almasim/v1/admin/state                 export / import the whole world as a JSON snapshot
     GET    /almasim/v1/admin/openapi.json           OpenAPI 3 of what the simulator serves
     GET    /almasim/v1/admin/coverage               the coverage page (?format=json|md)
@@ -356,6 +358,21 @@ def clock(service: AlmaService, request: Request) -> dict:
 def advance_clock(service: AlmaService, request: Request) -> dict:
     spec = request.json()
     return {"now": service.advance_clock(float(spec.get("advance_seconds", 0))).isoformat()}
+
+
+# ---------------------------------------------------------------- daily jobs (renewals) ------------------------
+
+
+@_serves
+def jobs(service: AlmaService, request: Request) -> dict:
+    """The daily jobs, their daily time, last and next run, and the clock's now (simulator.api.scheduling)."""
+    return service.scheduler.describe(service)
+
+
+@_serves
+def run_job(service: AlmaService, request: Request) -> dict:
+    """Run a job now, for every institution or `?institution=`; what it did."""
+    return service.scheduler.run_now(service, request.params["job"], request.query.get("institution", ""))
 
 
 # ---------------------------------------------------------------- state ----------------------------------------

@@ -31,6 +31,8 @@ ALERT_CODES = {
     "INVENTORY_EXISTS": "The ordered resource already exists in the Inventory.",
     "PORTFOLIO_HAS_PO_LINE": "The portfolio found is already ordered by another PO line; this line links to "
                              "the bib only.",
+    "RENEWAL_DATE_MISSING": "A continuous order (subscription or standing order) without its renewal date "
+                            "(In Review; renewals.py).",
 }
 
 MANUAL_REVIEW = Alert(code="MANUAL_REVIEW", text="The vendor asked for this PO line to be reviewed before it "

@@ -1,5 +1,6 @@
 """How a PO line finishes (ORDERING-RULES §7, "Closing"): a one-time line closes once it is fully invoiced and
-fully received (physical) or activated (electronic); a continuous line waits for renewal instead; a PO follows
+fully received (physical) or activated (electronic); a continuous line waits for renewal (RECURRING_RENEWAL) once
+received or activated, whether invoiced or not (renewals.py takes it on from there); a PO follows
 its lines. `settle` is called by whatever can complete a line — receiving, activation, an invoice's approval or
 its rejection — and decides the line's status from the facts alone, so the order of events does not matter.
 
@@ -16,7 +17,7 @@ from simulator.alma.model import Institution, Inventory, POLine, POLineStatus
 from simulator.clock import Clock, alma_date
 
 # Statuses a line can leave again when one of its facts changes (a rejected invoice, a new unreceived item).
-_SETTLED = (POLineStatus.WAITING_FOR_INVOICE, POLineStatus.WAITING_FOR_RENEWAL, POLineStatus.CLOSED)
+_SETTLED = (POLineStatus.WAITING_FOR_INVOICE, POLineStatus.RECURRING_RENEWAL, POLineStatus.CLOSED)
 
 
 def received_or_activated(institution: Institution, line: POLine) -> bool:
@@ -37,12 +38,17 @@ def received_or_activated(institution: Institution, line: POLine) -> bool:
 
 def settle(institution: Institution, line: POLine, clock: Clock) -> None:
     """Put the line in the status its facts call for, and its PO in the status its lines call for."""
-    if line.status in (POLineStatus.CANCELLED, POLineStatus.IN_REVIEW):
+    if line.status in (POLineStatus.CANCELLED, POLineStatus.IN_REVIEW, POLineStatus.WAITING_FOR_MANUAL_RENEWAL):
         return
     done = received_or_activated(institution, line)
     line_type = institution.po_line_types.get(line.draft.type)
-    if done and line.fully_invoiced:
-        wanted = POLineStatus.WAITING_FOR_RENEWAL if line_type and line_type.continuous else POLineStatus.CLOSED
+    continuous = line_type is not None and line_type.continuous
+    if continuous and line.status is POLineStatus.CLOSED:
+        return  # the renewal job (or a person) ended the subscription: an invoice does not reopen it
+    if done and continuous:  # after receipt or activation a continuous line waits for renewal, invoiced or not
+        wanted = POLineStatus.RECURRING_RENEWAL
+    elif done and line.fully_invoiced:
+        wanted = POLineStatus.CLOSED
     elif done:
         wanted = POLineStatus.WAITING_FOR_INVOICE
     elif line.status in _SETTLED:  # it was done and is not any more: back to where an open line waits

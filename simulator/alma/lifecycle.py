@@ -21,6 +21,7 @@ from simulator.alma.ordering import (
     missing_parts_text, order_copies, owning_library, release_for_processing, select_profile, validate_hard,
 )
 from simulator.alma import alerts
+from simulator.alma import renewals
 from simulator.clock import Clock, alma_date
 from simulator.errors import (
     AlmaError, CancelFailed, IllegalValue, NoChargeNotAllowed, NotFound, POLineAlreadyCancelled, POLineNotFound,
@@ -101,13 +102,17 @@ def update(world: World, institution_code: str, number: str, new: POLineDraft, c
         else:
             new = replace(new, locations=_keep_inventory(line, new))
             follow_inventory = None
+        try:
+            renewal_alerts = renewals.order_alerts(institution.po_line_types[new.type], new)
+        except AlmaError as refusal:
+            raise UpdateFailed(f"Failed to update PO Line {number}: {refusal.message}") from None
         vendor = institution.vendors.get(new.vendor)
         net = net_price(institution, new, vendor)
         funds = plan_funds(institution, new, owning_library(institution, new), net)
         if line.status is POLineStatus.IN_REVIEW:
             kept = [a for a in line.alerts if not a.review]
             profile = select_profile(institution, line.profile or None, vendor)
-            line.alerts = kept + alerts.missing_parts(new, vendor) + refuse_or_alert(
+            line.alerts = kept + alerts.missing_parts(new, vendor) + renewal_alerts + refuse_or_alert(
                 replace(profile, block_invalid_fund_code=False, block_not_fully_funded=False,
                         block_insufficient_balance=False), funds)
             if new.requires_manual_review:

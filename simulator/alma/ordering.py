@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from simulator.alma import alerts, records
+from simulator.alma import renewals
 from simulator.alma.configuration import activated_collection
 from simulator.alma.funds import FundPlan, encumber, net_price, plan_funds, refuse_or_alert
 from simulator.alma.letters import check_interested_users
@@ -203,6 +204,7 @@ def _plan(world: World, institution: Institution, draft: POLineDraft, profile_co
             found_alerts += [alerts.invalid_metadata(p) for p in problems]
 
     found_alerts += alerts.missing_parts(draft, vendor)
+    found_alerts += renewals.order_alerts(line_type, draft)  # continuous orders: renewal terms (renewals.py)
     net = net_price(institution, draft, vendor)
     funds = plan_funds(institution, draft, owning_library(institution, draft), net)
     found_alerts += refuse_or_alert(profile, funds)

@@ -178,6 +178,7 @@ def load_institution(world: World, spec: dict, defaults: dict, clock: Clock) -> 
             default_platform=v.get("default_platform", ""), currency=v.get("currency", inst.currency),
             access_provider=bool(v.get("default_platform")),
             edi_code=v.get("edi_code", ""), edi_cancellations=bool(v.get("edi_cancellations", False)),
+            edi_claims=bool(v.get("edi_claims", False)) or v["code"] in spec.get("renewals", {}).get("edi_claims", []),
             accounts={a["code"]: VendorAccount(code=a["code"], description=a.get("description", ""),
                                                discount_percent=Decimal(a.get("discount", "0")),
                                                active=a.get("active", True),

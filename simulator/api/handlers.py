@@ -23,7 +23,7 @@ from typing import Any
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from simulator.alma import configuration, letters, lifecycle, ordering, queries, records
+from simulator.alma import claims, configuration, letters, lifecycle, ordering, queries, records, renewals
 from simulator.api import schemas as s
 from simulator.api.routes import ALMA, LIBRARIAN, Endpoint, endpoint
 from simulator.alma.model import STATUS_LABELS, Institution, Ledger, World
@@ -674,6 +674,29 @@ def in_review_list(call: Call) -> Answer:
 @serves
 def approve_po_line(call: Call) -> Answer:
     line = lifecycle.approve(call.world, call.institution.code, call.params["po_line_id"], call.clock)
+    return Answer(_line_json(call, line), root="po_line")
+
+
+# --- renewals: the renewals and claims task lists, and renewing by hand (simulator.alma.renewals, .claims) ---
+
+
+@serves
+def renewals_list(call: Call) -> Answer:
+    lines = [_line_json(call, line) for line in renewals.task_list(call.institution)]
+    return Answer(s.list_json("po_line", lines, len(lines)), plural="po_lines")
+
+
+@serves
+def claims_list(call: Call) -> Answer:
+    lines = [s.claimed_line_json(_line_json(call, line), line) for line in claims.task_list(call.institution)]
+    return Answer(s.list_json("po_line", lines, len(lines)), plural="po_lines")
+
+
+@serves
+def renew_po_line(call: Call) -> Answer:
+    body = call.body if isinstance(call.body, dict) else {}
+    line = renewals.renew(call.world, call.institution.code, call.params["po_line_id"], call.clock,
+                          renewal_date=s.text_of(body.get("renewal_date")))
     return Answer(_line_json(call, line), root="po_line")
 
 

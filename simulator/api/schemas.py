@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from simulator.alma import records
+from simulator.alma import claims, renewals
 from simulator.alma.model import (
     STATUS_LABELS, Bib, ElectronicCollection, FiscalPeriod, Fund, FundShare, Holding, Institution, Item, Ledger,
     Library,
@@ -141,14 +142,66 @@ def draft_from_json(body: dict) -> POLineDraft:
         vendor_reference_number_type=code_of(body.get("vendor_reference_number_type")),
         access_provider=text_of(body.get("access_provider")) or code_of(body.get("access_provider")),
         access_model=code_of(body.get("access_model")), license=code_of(body.get("license")),
-        url=text_of(body.get("url")), interested_users=interested, extra=extra)
+        url=text_of(body.get("url")), interested_users=interested, extra=extra, **_continuous_terms(body))
 
 
-# Fields Alma keeps on the line as sent (and a PUT replaces): notes, reporting codes, intervals …
+# Fields Alma keeps on the line as sent (and a PUT replaces): notes, reporting codes …
 _KEPT = ("note", "reporting_code", "secondary_reporting_code", "tertiary_reporting_code", "fourth_reporting_code",
          "fifth_reporting_code", "vendor_note", "receiving_note", "additional_order_reference",
-         "invoice_reference", "renewal_date", "subscription_from_date", "subscription_to_date",
-         "expected_receipt_interval", "claiming_interval", "material_type")
+         "invoice_reference", "material_type")
+
+
+# --- renewals: a continuous order's renewal terms and the intervals claiming counts with (renewals.py, claims.py)
+_DAY_FIELDS = {"renewal_date": "renewal_date", "subscription_from_date": "subscription_from",
+               "subscription_to_date": "subscription_to", "expected_receipt_date": "expected_receipt_date",
+               "expected_activation_date": "expected_activation_date"}
+_DAY_INTERVALS = ("expected_receipt_interval", "expected_activation_interval", "claiming_interval")
+
+
+def _days(value: Any, name: str) -> int | None:
+    """A number of days as sent (30, "30", {"value": "30"}); "" and absent are None."""
+    text = (text_of(value) or code_of(value)).strip() if not isinstance(value, (int, float)) else str(int(value))
+    if not text:
+        return None
+    if not text.isdigit():
+        raise IllegalValue(f"Given {name} is illegal: {text!r} is not a number of days.")
+    return int(text)
+
+
+def _continuous_terms(body: dict) -> dict[str, Any]:
+    terms: dict[str, Any] = {target: text_of(body.get(name)).strip().rstrip("Z")
+                             for name, target in _DAY_FIELDS.items() if text_of(body.get(name)).strip()}
+    terms.update({name: number for name in _DAY_INTERVALS
+                  if (number := _days(body.get(name), name)) is not None})
+    if "manual_renewal" in body:
+        terms["manual_renewal"] = flag_of(body.get("manual_renewal"), "manual_renewal")
+    cycle = code_of(body.get("renewal_cycle")) or text_of(body.get("renewal_cycle"))
+    if cycle:
+        terms["renewal_cycle"] = cycle
+    period = _days(body.get("renewal_period"), "renewal_period")
+    if period is not None:
+        terms["renewal_period"] = period
+    return terms
+
+
+def _continuous_json(line: POLine, inst: Institution) -> dict[str, Any]:
+    """The renewal terms and claiming dates as Alma answers them: dates as 2027-01-01Z, the cycle coded, the
+    period a number, the intervals digit strings; the expected date a line is claimed against, once known."""
+    d = line.draft
+    out: dict[str, Any] = {"manual_renewal": d.manual_renewal, "renewal_period": d.renewal_period,
+                           "renewal_cycle": coded(d.renewal_cycle, renewals.cycle_label(d.renewal_cycle))
+                           if d.renewal_cycle else {}}
+    for name, target in _DAY_FIELDS.items():
+        if getattr(d, target):
+            out[name] = f"{getattr(d, target)}Z"
+    for name in _DAY_INTERVALS:
+        if getattr(d, name) is not None:
+            out[name] = str(getattr(d, name))
+    kind = claims.claim_kind(inst, line)
+    expected = claims.expected_day(inst, line) if kind else None
+    if expected is not None:
+        out[f"expected_{kind}_date"] = f"{expected.isoformat()}Z"
+    return out
 
 # ---------------------------------------------------------------- writing --------------------------------------
 
@@ -254,6 +307,7 @@ def po_line_to_json(line: POLine, institution: Institution, *, base: str = ALMA_
     if d.interested_users:
         result["interested_user"] = [interested_user_json(u) for u in d.interested_users]
     result.update(_kept_fields(d))
+    result.update(_continuous_json(line, inst))
     if expand is not None:
         if "locations" not in expand:
             result.pop("location", None)
@@ -263,6 +317,15 @@ def po_line_to_json(line: POLine, institution: Institution, *, base: str = ALMA_
         result["status"] = coded(line.status.value, STATUS_LABELS[line.status])
         result["alert"] = [{"value": a.code, "desc": a.text} for a in line.alerts]
     return result
+
+
+def claimed_line_json(line_json: dict, line: POLine) -> dict:
+    """A line in the claims task list: the PO line as answered, with its claims (the simulator's, not Alma's
+    fields: date, expected date, receipt | activation, whether and how the vendor was told, the letter)."""
+    line_json["claim"] = [{"claim_date": f"{c.date}Z", "expected_date": f"{c.expected}Z", "kind": c.kind,
+                           "sent_to_vendor": c.sent_to_vendor, "channel": c.channel, "letter": c.letter}
+                          for c in line.claims]
+    return line_json
 
 
 def _share_json(share: FundShare, inst: Institution, line: POLine) -> dict:

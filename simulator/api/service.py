@@ -32,6 +32,7 @@ from simulator.alma import snapshot
 from simulator.api import durability, wire
 from simulator.api.handlers import Answer, Call, Route
 from simulator.api.settings import Settings, Throttle
+from simulator.api.scheduling import Scheduler
 from simulator.api.store import Entry, Store
 from simulator.api.tenants import TEMPLATE, Tenants, full_key, institution_json
 from simulator.admin.faults import FaultBook
@@ -64,6 +65,7 @@ class AlmaService:
         self.tenants = Tenants()  # their numbering and the world's free MMS ID suffixes
         self.store: Store | None = None  # with --state: every committed write is logged here before its answer
         self.compact_every = 10_000  # log entries between snapshots
+        self.scheduler = Scheduler(self.clock.now())  # the daily jobs (renewal, claiming) on this clock
 
     # -- requests -------------------------------------------------------------------------------------------------
     def handle(self, raw: wire.RawRequest) -> wire.RawResponse:
@@ -118,6 +120,7 @@ class AlmaService:
                     raise HarnessError(f"state file {store.path}: log entry {entry.seq} cannot be replayed "
                                        f"({type(exc).__name__}: {exc})") from None
                 replayed += 1
+            self.scheduler.watch_from(self.clock.now())
             self.store = store
             self.checkpoint()
             return replayed
@@ -160,6 +163,8 @@ class AlmaService:
                              data["number"])
         elif entry.kind == "tenant_remove":
             self.tenants.remove(self.world, data["code"])
+        elif entry.kind == "job":
+            self.scheduler.replay(self, data, moment)
         else:
             raise HarnessError(f"state file: unknown log entry kind {entry.kind!r} (seq {entry.seq})")
         self._continue_clock(moment)
@@ -200,6 +205,7 @@ class AlmaService:
             self.unmatched.clear()
             self.throttle.reset()
             self.tenants.world_replaced()
+            self.scheduler.watch_from(self.clock.now())
             self.checkpoint()
             return world
 
@@ -257,6 +263,7 @@ class AlmaService:
             raise HarnessError("this simulator's clock cannot be advanced")
         with self.lock:
             advance(seconds=seconds)
+            self.scheduler.catch_up(self)  # the daily jobs the clock passed, each on its day
             self.checkpoint()
             return self.clock.now()
 

@@ -324,6 +324,34 @@ class AlmaClient:
         """Every EDI interchange Alma has sent `vendor` (ORDCHG cancellations), oldest first."""
         return self._admin("edi_outbox", at={"institution": self.institution(), "vendor": vendor})["messages"]
 
+    # -- renewals, claims and the daily jobs on the simulated clock (ORDERING-RULES §7) ----------------------------
+    def advance_clock(self, *, days: float = 0, seconds: float = 0) -> str:
+        """Move the simulated clock on (the simulator's admin API); the daily jobs it passes run, each on its day.
+        The new now, ISO."""
+        return str(self._admin("advance_clock", {"advance_seconds": days * 86400 + seconds})["now"])
+
+    def run_job(self, job: str) -> dict:
+        """Run a daily job (renewal | claiming) now for this client's institution; what it did: renewal answers
+        renewed, waiting_for_manual_renewal, closed; claiming answers claimed, sent_to_vendor (PO line numbers)."""
+        return self._admin("run_job", at={"job": job}, query={"institution": self.institution()})
+
+    def jobs(self) -> dict:
+        """The daily jobs, their daily time, last and next run, and the clock's now."""
+        return self._admin("jobs")
+
+    def renewals(self) -> dict:
+        """The renewals task list of this client's institution: the lines waiting for manual renewal."""
+        return self._call("renewals_list")
+
+    def claims(self) -> dict:
+        """The claims task list of this client's institution: the lines in claim, each with its claims."""
+        return self._call("claims_list")
+
+    def renew_po_line(self, number: str, *, renewal_date: str | None = None) -> dict:
+        """Renew a continuous line by hand: to `renewal_date`, or one renewal cycle on."""
+        return self._call("renew_po_line", {"renewal_date": renewal_date} if renewal_date else {},
+                          at={"po_line_id": number})
+
     # -- stubs: pinned answers (simulator.admin.stubs; the admin API's /stubs) -------------------------------------
     def stub(self, **spec: Any) -> dict:
         """Pin the answer for matching calls (fields of simulator.admin.stubs.Stub: method, path, query,

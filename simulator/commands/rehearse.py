@@ -6,8 +6,11 @@ By default the three vendors of `simulator.vendors.VENDORS` (GOBI, OASIS, then t
 Prints the seed and a table per vendor — created, In Review with its alerts, refused with codes, and where
 the ebooks' portfolios came from, then (with `--lifecycle`, the default) how many lines were received or
 activated, invoiced and closed and how the funds' encumbered and spent totals moved — or, with `--json`,
-exactly one JSON object. `--budget` scales the everyday funds with the volume (auto by default). Exits non-zero only when the
-harness itself cannot run (bad URL, rejected key, unknown vendor or institution).
+exactly one JSON object. `--budget` scales the everyday funds with the volume (auto by default). With the
+lifecycle, `--advance DAYS` (365 by default, 0 for none) then moves Alma's clock on, so the daily renewal and
+claiming jobs run on each day passed, and the table counts what became of the serials (subscriptions and
+standing orders): renewed, waiting for manual renewal, late print claimed, late standing orders never claimed.
+Exits non-zero only when the harness itself cannot run (bad URL, rejected key, unknown vendor or institution).
 Owns argument parsing, the progress bar and the output formats; the rehearsal itself is
 `simulator.vendors.rehearsal`. Imports simulator.backends, simulator.vendors and, for the embedded Alma, the
 in-process backend's world (simulator.alma.seed reads --world).
@@ -25,7 +28,7 @@ from typing import TextIO
 from simulator.alma.seed import load_world
 from simulator.backends import AlmaClient, InProcessBackend
 from simulator.errors import AlmaError, HarnessError, SimulatorError, Unauthorized
-from simulator.vendors import VENDORS, Vendor, load_profiles
+from simulator.vendors import VENDORS, VendorProfile, load_profiles
 from simulator.vendors.rehearsal import Rehearsal, rehearse
 
 DEFAULT_INSTITUTION = "01TRLC_HVU"
@@ -49,6 +52,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--budget", default="auto", metavar="FACTOR",
                         help="scale the everyday funds' allocation by FACTOR before ordering (default auto: "
                              "orders / 20, at least 1; 1 = the seeded budget as it is)")
+    parser.add_argument("--advance", type=int, default=365, metavar="DAYS",
+                        help="after the lifecycle, move Alma's clock on DAYS days so the renewal and claiming jobs "
+                             "run, and count the serials' renewals and claims (default 365: a year; 0: not at all)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     parser.add_argument("--report", type=Path, metavar="FILE", help="also write the summary (.html or .md)")
 
@@ -57,7 +63,7 @@ class _Fail(SimulatorError):
     """Why the harness cannot run, as one line."""
 
 
-def _vendors(args: argparse.Namespace) -> list[Vendor]:
+def _vendors(args: argparse.Namespace) -> list[VendorProfile]:
     try:
         known = load_profiles(args.vendors_dir) if args.vendors_dir else VENDORS
     except (OSError, ValueError) as error:
@@ -173,6 +179,7 @@ def table(result: Rehearsal, where: str) -> str:
         agree = "agree" if result.funds_agree else "DO NOT agree"
         scaled = f" (budget ×{result.budget:g})" if result.budget != 1 else ""
         out.append(f"Funds{scaled}: {moved}; the balances {agree} with the fund transactions")
+    out += serials_table(result)
     out.append("")
     out.append("In Review (alerts on the lines):")
     out += [f"  {name:<10}{_counts(s.in_review_reasons)}" for name, s in result.vendors.items()]
@@ -191,6 +198,45 @@ def table(result: Rehearsal, where: str) -> str:
     return "\n".join(out)
 
 
+def serials_table(result: Rehearsal) -> list[str]:
+    """The serials each vendor's carts ordered and, a year on, what Alma did with them — every count explained."""
+    counts = {name: s.serials_json() for name, s in result.vendors.items()}
+    if not any(sum(c["ordered"].values()) for c in counts.values()):
+        return []
+    out = ["", "Serials ordered — print journal subscriptions / e-journal subscriptions / standing orders; late: "
+           "print the vendor has not shipped (nothing received, nothing billed):"]
+    for name, c in counts.items():
+        o = c["ordered"]
+        out.append(f"  {name:<10}{o['print_journal']} / {o['ejournal']} / {o['standing_order']}, late {c['late']}")
+    if result.advance_failed:
+        out.append(f"The clock could not be moved on, so no renewals or claims are shown: {result.advance_failed}")
+        return out
+    if not result.advance:
+        return out
+    columns = ("vendor", "renewed", "manual", "claimed", "claims", "sent", "late", "SO late", "closed", "other")
+    keys = ("renewed", "waiting_for_manual_renewal", "claimed", "claims", "claims_sent_to_vendor",
+            "late_not_yet_claimed", "standing_orders_not_claimed", "closed", "other")
+    rows = [(name, *(c.get(k, 0) for k in keys)) for name, c in counts.items()]
+    widths = [max(len(str(r[i])) for r in [columns, *rows]) for i in range(len(columns))]
+
+    def line(row) -> str:
+        return "  ".join(str(v).ljust(w) if i == 0 else str(v).rjust(w) for i, (v, w) in enumerate(zip(row, widths)))
+
+    out += ["", f"A year on — the clock moved on {result.advance} days to {result.clock}; the daily renewal and "
+                "claiming jobs ran on each day passed:", line(columns), line(["-" * w for w in widths]),
+            *map(line, rows),
+            "  renewed: shipped and paid, renewing by itself — Alma moved its renewal date on one cycle (renewals are "
+            "never sent to the vendor)",
+            "  manual: its reminder came, so it waits for a librarian's manual renewal",
+            "  claimed: late print not received by its expected date plus the grace period, claimed by the claiming "
+            "job; claims: the claims on them (once each); sent: the claims sent to the vendor (the first one only)",
+            "  late: late print whose expected date plus grace has not yet passed",
+            "  SO late: standing orders not yet shipped, which Alma never claims",
+            "  closed: its subscription ended · other: none of these (each serial is in exactly one column "
+            "but claims and sent)"]
+    return out
+
+
 def report(result: Rehearsal, where: str, path: Path) -> None:
     """The summary as a small offline page (.html) or Markdown (anything else)."""
     text = table(result, where)
@@ -207,6 +253,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.orders < 0:
             raise _Fail("--orders must be 0 or more")
+        if args.advance < 0:
+            raise _Fail("--advance must be 0 or more days")
         if args.budget != "auto":
             try:
                 if float(args.budget) < 1:
@@ -221,7 +269,7 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress(sys.stderr, enabled=not args.json and sys.stderr.isatty())
     try:
         result = rehearse(alma, vendors, orders=args.orders, seed=args.seed, institution=args.institution,
-                          progress=progress, lifecycle=args.lifecycle, budget=args.budget)
+                          progress=progress, lifecycle=args.lifecycle, budget=args.budget, advance=args.advance)
     finally:
         progress.close()
         _close(alma)

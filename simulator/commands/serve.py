@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         _announce(server, args.json)
         try:
             while not stop.wait(0.5):
-                pass
+                service.scheduler.catch_up(service)  # the daily jobs the running clock has passed (renewals)
         except KeyboardInterrupt:
             pass
     finally:
@@ -122,12 +122,15 @@ def _announce(server: ThreadedServer, as_json: bool) -> None:
     base_url = url + server.base_url.removeprefix(server.url)
     if as_json:
         line = {"base_url": base_url, "host": server.host, "port": server.port,
+                "clock": server.service.clock.now().isoformat(),
                 "institutions": [{"code": i["code"], "name": i["name"], "api_key": i["api_key"]} for i in institutions]}
         sys.stdout.write(json.dumps(line) + "\n")
         sys.stdout.flush()
         return
     print(f"Simulated Alma at {base_url} (listening on {server.host}:{server.port})", flush=False)
     print(f"Admin API at {url}/almasim/v1/admin (docs/http-api.md)")
+    print(f"Simulated clock: {server.service.clock.now().isoformat(timespec='seconds')}; daily jobs (renewal, "
+          "claiming) run at 02:00 UTC as it passes (GET /almasim/v1/admin/jobs)")
     for inst in institutions:
         print(f"  {inst['code']}  {inst['name']}")
         for key in inst["api_keys"]:

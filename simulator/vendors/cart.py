@@ -5,9 +5,11 @@
     per cart line → Alma's PO line number kept on the vendor's order line (Alma keeps the vendor's
     order number as vendor_reference_number).
 
-Owns `Cart`, `CartLine`, `VendorOrder`, `OrderLine`, `CheckoutResult`, `RetryPolicy`, `LineRefused` and the
-vendor's order numbering.
-Vendors differ only by their profile (`simulator.vendors.profile.Vendor`); which portfolio an ebook order
+Owns `Cart`, `CartLine`, `Subscription`, `VendorOrder`, `OrderLine`, `CheckoutResult`, `RetryPolicy`,
+`LineRefused` and the vendor's order numbering. Besides one-time books the cart sells serials — print and
+electronic journal subscriptions and standing orders — as continuous PO lines carrying Alma's renewal and
+claiming fields (`Subscription`) and the serial's ISSN.
+Vendors differ only by their profile (`simulator.vendors.profile.VendorProfile`); which portfolio an ebook order
 gets is Alma's decision, which the cart reads back from Alma afterwards. Retries: a 429 backs off and
 tries again within the throttle budget; a 5xx or a time-out is retried a bounded number of times, and
 after any answer that leaves the outcome unknown the cart first looks for a PO line carrying its vendor
@@ -19,6 +21,7 @@ the backend, so the cart never imports httpx.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 import zlib
 from collections.abc import Callable, Iterator
@@ -31,12 +34,22 @@ from simulator.backends import AlmaClient
 from simulator.errors import AlmaError, NoAnswer, VendorError
 from simulator.fakes import acquisitions_faker
 from simulator.money import Money
-from simulator.vendors.catalogue import CatalogueTitle
-from simulator.vendors.profile import Setup, Vendor
+from simulator.vendors.stock import StockTitle
+from simulator.vendors.profile import (
+    FORMAT_NAMES, FORMATS, PHYSICAL_FORMATS, SERIAL_FORMATS, Setup, VendorProfile,
+)
 
 CREATED, IN_REVIEW, REFUSED, FAILED, POSSIBLE_DUPLICATE = (
     "created", "in_review", "refused", "failed", "possible_duplicate")
-FORMATS = ("print", "ebook")
+ANNUAL = "1"  # Alma's RenewalCycle code of a yearly renewal, the example Ex Libris' own PO lines show
+# [decision] The terms a vendor's serial orders carry when the selector says nothing else: days before the renewal
+# date the library is reminded, days after ordering the first issue (or volume) is expected, days of grace before
+# a missing issue is claimed, days after ordering an e-journal is expected to be active.
+REMINDER_DAYS = 60
+CLAIM_GRACE_DAYS = 30
+FIRST_ISSUE_DAYS = {"weekly": 21, "monthly": 45, "bimonthly": 75, "quarterly": 100, "three times a year": 130,
+                    "semiannual": 190, "annual": 270}
+ACTIVATION_DAYS = 30
 # Errors after which nobody knows whether Alma created the line (the request may have arrived).
 UNCERTAIN = (NoAnswer,)
 
@@ -62,7 +75,7 @@ class RetryPolicy:
 
 
 @dataclass(frozen=True)
-class Alert:
+class LineAlert:
     code: str
     text: str
 
@@ -74,7 +87,7 @@ class CheckoutResult:
     outcome: str  # created | in_review | refused | failed | possible_duplicate
     po_line_number: str = ""  # Alma's PO line number
     status: str = ""  # Alma's PO line status code (SENT, INREVIEW …)
-    alerts: tuple[Alert, ...] = ()
+    alerts: tuple[LineAlert, ...] = ()
     code: str = ""  # refusal: Alma's error code, or the vendor's own (LIBRARY_UNKNOWN …)
     message: str = ""
     portfolio: str = ""  # ebooks: iz (found in the institution) | cz (activated from the CZ) | local
@@ -90,9 +103,59 @@ class CheckoutResult:
 
 
 @dataclass(frozen=True)
+class Subscription:
+    """The terms of a continuous order (a journal subscription or a standing order), in Alma's PO line fields.
+
+    [decision] A new subscription runs from the day it is ordered for a three-year term, renewing every year on
+    its anniversary (`renewal_date`, one year on; Alma's renewal date falls before the subscription-to date);
+    a standing order has no end. The library is reminded `renewal_period` days before the renewal date; a line
+    with `manual_renewal` waits for a librarian then, the others renew by themselves."""
+
+    subscription_from: str  # YYYY-MM-DD
+    subscription_to: str  # "" for a standing order: it runs until cancelled
+    renewal_date: str
+    renewal_cycle: str = ANNUAL
+    renewal_period: int = REMINDER_DAYS
+    manual_renewal: bool = False
+    expected_receipt_interval: int | None = None  # physical: days until the first issue or volume
+    expected_activation_interval: int | None = None  # electronic: days until access
+    claiming_interval: int = CLAIM_GRACE_DAYS
+
+    @classmethod
+    def starting(cls, day: dt.date, format: str, frequency: str = "", *, manual_renewal: bool = False,
+                 reminder_days: int = REMINDER_DAYS) -> Subscription:
+        def years_on(years: int) -> dt.date:
+            try:
+                return day.replace(year=day.year + years)
+            except ValueError:  # 29 February
+                return day.replace(year=day.year + years, day=28)
+        ongoing = format == "standing_order"
+        return cls(subscription_from=day.isoformat(),
+                   subscription_to="" if ongoing else (years_on(3) - dt.timedelta(days=1)).isoformat(),
+                   renewal_date=years_on(1).isoformat(), renewal_period=reminder_days, manual_renewal=manual_renewal,
+                   expected_receipt_interval=None if format == "ejournal" else FIRST_ISSUE_DAYS.get(frequency, 270),
+                   expected_activation_interval=ACTIVATION_DAYS if format == "ejournal" else None)
+
+    def fields(self) -> dict[str, Any]:
+        """The PO line fields, as Alma writes them (dates YYYY-MM-DDZ, intervals as digit strings)."""
+        out: dict[str, Any] = {"subscription_from_date": f"{self.subscription_from}Z",
+                               "renewal_date": f"{self.renewal_date}Z",
+                               "renewal_cycle": {"value": self.renewal_cycle},
+                               "renewal_period": str(self.renewal_period), "manual_renewal": self.manual_renewal,
+                               "claiming_interval": str(self.claiming_interval)}
+        if self.subscription_to:
+            out["subscription_to_date"] = f"{self.subscription_to}Z"
+        if self.expected_receipt_interval is not None:
+            out["expected_receipt_interval"] = str(self.expected_receipt_interval)
+        if self.expected_activation_interval is not None:
+            out["expected_activation_interval"] = str(self.expected_activation_interval)
+        return out
+
+
+@dataclass(frozen=True)
 class CartLine:
-    title: CatalogueTitle
-    format: str  # print | ebook
+    title: StockTitle
+    format: str  # print | ebook | print_journal | ejournal | standing_order (profile.FORMATS)
     owning_library: str
     location: str = ""  # print: the shelving location the copies go to
     quantity: int = 1
@@ -100,10 +163,18 @@ class CartLine:
     platform: str = ""  # ebook: becomes access_provider
     access_model: str = ""  # ebook: Alma's access model code
     manual_review: bool = False  # the selector asks Alma to hold the PO line In Review (requires_manual_review)
+    subscription: Subscription | None = None  # serials: the continuous order's terms
+
+    @property
+    def physical(self) -> bool:
+        return self.format in PHYSICAL_FORMATS
 
     @property
     def price(self) -> Money | None:
-        """List price of one unit before discount, as the vendor quotes it; None when on application."""
+        """List price of one unit before discount, as the vendor quotes it (a serial: a year's subscription, or one
+        volume of a standing order); None when on application."""
+        if self.format in SERIAL_FORMATS:
+            return self.title.subscription_prices.get(self.format)
         if self.format == "ebook":
             return self.title.ebook_prices.get(self.access_model)
         return self.title.print_price
@@ -133,7 +204,7 @@ class VendorOrder:
         return [line.result for line in self.lines if line.result is not None]
 
 
-def order_numbers(vendor: Vendor, seed: int = 0) -> Iterator[str]:
+def order_numbers(vendor: VendorProfile, seed: int = 0) -> Iterator[str]:
     """The vendor's order numbers, in its own format, never repeated; the same seed gives the same numbers."""
     fake = acquisitions_faker(zlib.crc32(f"orders:{seed}:{vendor.name}".encode()))
     seen: set[str] = set()
@@ -159,7 +230,7 @@ def fund_distribution(funds: tuple[str, ...], total: Money) -> list[dict]:
 class Cart:
     """One selector's cart at one vendor for one institution."""
 
-    def __init__(self, vendor: Vendor, alma: AlmaClient, *, institution: str, order_numbers: Iterator[str],
+    def __init__(self, vendor: VendorProfile, alma: AlmaClient, *, institution: str, order_numbers: Iterator[str],
                  retry: RetryPolicy | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
         self.vendor = vendor
         self.alma = alma
@@ -175,19 +246,41 @@ class Cart:
         self._all_funds: set[str] | None = None
 
     # -- filling the cart ------------------------------------------------------------------------------------------
-    def add(self, title: CatalogueTitle, format: str = "print", *, owning_library: str, location: str = "",
+    def add(self, title: StockTitle, format: str = "print", *, owning_library: str, location: str = "",
             quantity: int = 1, funds: tuple[str, ...] | list[str] | str = (), license: str = "",
-            platform: str = "", manual_review: bool = False) -> CartLine:
-        """Put a title in the cart. The vendor's own rules apply here: it sells ebooks only on its platforms
-        and under its licences. Library, location and funds are checked against Alma at checkout.
-        `manual_review` sends the line with requires_manual_review, so Alma puts it on the In Review list."""
-        if format not in FORMATS:
-            raise VendorError(f"{self.vendor.label} sells print and ebook, not {format!r}.")
+            platform: str = "", manual_review: bool = False, starts: dt.date | str | None = None,
+            manual_renewal: bool = False, reminder_days: int = REMINDER_DAYS) -> CartLine:
+        """Put a title in the cart. The vendor's own rules apply here: it sells only the formats of its profile,
+        ebooks only on its platforms and under its licences, serials only of a journal (subscriptions) or a series
+        (standing orders). Library, location and funds are checked against Alma at checkout.
+        `manual_review` sends the line with requires_manual_review, so Alma puts it on the In Review list.
+        A serial starts on `starts` (default: today) and renews every year; `manual_renewal` and `reminder_days`
+        are its renewal terms (`Subscription`)."""
+        if format not in FORMATS or not self.vendor.sells(format):
+            offered = ", ".join(FORMAT_NAMES[f] for f in self.vendor.formats)
+            raise VendorError(f"{self.vendor.label} sells {offered}, not {FORMAT_NAMES.get(format, repr(format))}.")
         funds = (funds,) if isinstance(funds, str) else tuple(funds)
         if quantity < 1:
             raise VendorError(f"Quantity must be at least 1, not {quantity}.")
+        wanted = {"print_journal": "journal", "ejournal": "journal", "standing_order": "series"}.get(format, "")
+        if wanted != title.serial:
+            what = {"journal": "a journal", "series": "a series", "": "a book"}
+            raise VendorError(f"{title.title!r} is {what[title.serial]}: {self.vendor.label} cannot sell it as "
+                              f"{FORMAT_NAMES[format][:-1]}.")
+        subscription = None
+        if format in SERIAL_FORMATS:
+            day = dt.date.fromisoformat(starts) if isinstance(starts, str) else starts or dt.date.today()
+            subscription = Subscription.starting(day, format, title.frequency, manual_renewal=manual_renewal,
+                                                 reminder_days=reminder_days)
+            quantity = 1
         access_model = ""
-        if format == "ebook":
+        if format == "ejournal":
+            platform = platform or (title.platforms[0] if title.platforms else "")
+            if platform not in title.platforms:
+                raise VendorError(f"{self.vendor.label} does not sell {title.title!r} online"
+                                  + (f" on {platform}." if platform else "."))
+            location = ""
+        elif format == "ebook":
             platform = platform or (title.platforms[0] if title.platforms else "")
             if platform not in title.platforms:
                 raise VendorError(f"{self.vendor.label} does not sell {title.title!r} as an ebook"
@@ -200,7 +293,7 @@ class Cart:
             quantity, location = 1, ""
         line = CartLine(title=title, format=format, owning_library=owning_library, location=location,
                         quantity=quantity, funds=funds, platform=platform, access_model=access_model,
-                        manual_review=manual_review)
+                        manual_review=manual_review, subscription=subscription)
         self.lines.append(line)
         return line
 
@@ -211,7 +304,7 @@ class Cart:
         if "owning_library" in checks and line.owning_library not in self._known_libraries():
             raise LineRefused("LIBRARY_UNKNOWN", f"Alma reports no library {line.owning_library!r} in "
                                                  f"{self.institution}.")
-        if "location" in checks and line.format == "print" and line.location \
+        if "location" in checks and line.physical and line.location \
                 and line.location not in self._known_locations(line.owning_library):
             raise LineRefused("LOCATION_UNKNOWN", f"Library {line.owning_library} has no location "
                                                   f"{line.location!r}.")
@@ -283,14 +376,17 @@ class Cart:
         elif cart_line.funds:
             percent = f"{Decimal(100) / len(cart_line.funds):.2f}"
             body["fund_distribution"] = [{"fund_code": {"value": code}, "percent": percent} for code in cart_line.funds]
-        if cart_line.format == "print":
+        if cart_line.physical:
             location: dict[str, Any] = {"quantity": cart_line.quantity, "library": {"value": cart_line.owning_library}}
             if cart_line.location:
                 location["shelving_location"] = cart_line.location
             body["location"] = [location]
         else:
             body["access_provider"] = cart_line.platform
-            body["access_model"] = {"value": cart_line.access_model}
+            if cart_line.access_model:
+                body["access_model"] = {"value": cart_line.access_model}
+        if cart_line.subscription is not None:
+            body.update(cart_line.subscription.fields())
         return body
 
     def checkout(self) -> VendorOrder:
@@ -353,7 +449,7 @@ class Cart:
         Alma's PO line search has no vendor_reference_number field, so the cart searches by ISBN (or title)
         and vendor code, and compares the vendor reference number of what comes back."""
         title = line.cart_line.title
-        by = f"issn_isbn~{title.isbn}" if title.isbn else f"title~{title.title}"
+        by = f"issn_isbn~{title.identifier}" if title.identifier else f"title~{title.title}"
         found = self.alma.list_po_lines(q=f"{by} AND vendor_code~{self.setup.vendor_code}", status="ALL_WITH_CLOSED",
                                         limit=100)
         for candidate in found.get("po_line", []) or []:
@@ -370,7 +466,7 @@ class Cart:
             except (AlmaError, *UNCERTAIN):
                 pass  # the line exists; its status is simply not known yet
         status = code_of(answer.get("status"))
-        alerts = tuple(Alert(code_of(a), a.get("desc", "") if isinstance(a, dict) else "")
+        alerts = tuple(LineAlert(code_of(a), a.get("desc", "") if isinstance(a, dict) else "")
                        for a in answer.get("alert", []) or [])
         outcome = IN_REVIEW if status == "INREVIEW" else CREATED
         portfolio = self.portfolio_outcome(answer, line.cart_line) if line.cart_line.format == "ebook" else ""

@@ -65,7 +65,7 @@ def print_draft(**changes) -> POLineDraft:
     draft = POLineDraft(owner="MAIN", type="PRINTED_BOOK_OT", vendor="GOBI", vendor_account="GOBI-HVU",
                         price=usd(50), resource=resource, funds=[FundShare(fund="HIST-MONO")],
                         locations=[OrderedLocation(library="MAIN", location="STACKS", quantity=1)])
-    return replace(draft, **changes)
+    return replace(draft, **_complete_continuous(changes))
 
 
 def ebook_draft(**changes) -> POLineDraft:
@@ -75,7 +75,14 @@ def ebook_draft(**changes) -> POLineDraft:
     draft = POLineDraft(owner="MAIN", type="E_BOOK_OT", vendor="GOBI", vendor_account="GOBI-HVU",
                         price=usd(80), resource=resource, funds=[FundShare(fund="EBOOKS-GEN")],
                         access_model="1U")
-    return replace(draft, **changes)
+    return replace(draft, **_complete_continuous(changes))
+
+
+def _complete_continuous(changes: dict) -> dict:
+    """A complete continuous order (subscription, standing order) carries its renewal date (renewals.py)."""
+    if str(changes.get("type", "")).endswith(("_CO", "_SO")):
+        changes.setdefault("renewal_date", "2027-08-01")
+    return changes
 
 
 def vendor(code: str) -> dict:

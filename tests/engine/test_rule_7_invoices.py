@@ -287,4 +287,4 @@ def test_lists_by_vendor(world, clock):
     with pytest.raises(AlmaError) as refusal:
         invoices.vendor_invoices(world, HVU, "ACME")
     assert refusal.value.code == "401871"
-    assert POLineStatus.WAITING_FOR_RENEWAL.value == "WAITING_FOR_RENEWAL"
+    assert POLineStatus.WAITING_FOR_RENEWAL is POLineStatus.RECURRING_RENEWAL  # the old name, kept as an alias

@@ -23,10 +23,10 @@ def test_alma_connect_opens_another_institution(alma_connect):
 
 def test_vendor_cart_orders_through_alma(alma, vendor_cart):
     from simulator.vendors import VENDORS
-    from simulator.vendors.catalogue import Catalogue
+    from simulator.vendors.stock import VendorStock
 
     cart = vendor_cart("gobi")
-    title = Catalogue.build(VENDORS["gobi"]).search("Rivers of Empire")[0]
+    title = VendorStock.build(VENDORS["gobi"]).search("Rivers of Empire")[0]
     cart.add(title, "print", owning_library="MAIN", location="STACKS", funds=("HIST-MONO",))
     order = cart.checkout()
     number = order.lines[0].po_line_number

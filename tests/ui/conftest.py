@@ -9,7 +9,7 @@ import pytest
 from simulator.api.server import ThreadedServer
 from simulator.api.service import AlmaService
 from simulator.backends import AlmaClient, make_backend
-from simulator.vendors import VENDORS, Catalogue, open_cart
+from simulator.vendors import VENDORS, VendorStock, open_cart
 
 READ_WRITE = "l8xx-hvu-0000-read-write"
 READ_ONLY = "l8xx-hvu-0000-read-only"
@@ -55,8 +55,8 @@ def session(running):
 def order(alma: AlmaClient, *, vendor: str = "gobi", fmt: str = "print", review: bool = True, title: str = "",
           funds: str = "HIST-MONO", quantity: int = 1) -> str:
     """One cart through checkout; returns Alma's PO line number."""
-    catalogue = Catalogue.build(VENDORS[vendor])
-    chosen = catalogue.title(title) if title else next(t for t in catalogue.bulk if fmt == "print" or t.platforms)
+    stock = VendorStock.build(VENDORS[vendor])
+    chosen = stock.title(title) if title else next(t for t in stock.bulk if fmt == "print" or t.platforms)
     cart = open_cart(vendor, alma)
     cart.add(chosen, fmt, owning_library="MAIN", funds=funds, manual_review=review,
              **({"location": "STACKS", "quantity": quantity} if fmt == "print" else {}))

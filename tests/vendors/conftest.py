@@ -1,5 +1,5 @@
 """Fixtures for the vendor cart tests: a fresh in-process Alma (the default seed world, fixed clock), the vendors'
-catalogues, and the list a cart records its waits in instead of sleeping. (Alma's trouble in the retry tests is
+stocks, and the list a cart records its waits in instead of sleeping. (Alma's trouble in the retry tests is
 the simulator's own fault injection and thresholds: see test_retries.py.)
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from simulator.backends import AlmaClient, InProcessBackend
-from simulator.vendors import VENDORS, Catalogue
+from simulator.vendors import VENDORS, VendorStock
 
 COASTAL = "9780300120004"  # in the Community Zone on EBSCOhost, Ebook Central and Cambridge Core
 RIVERS_OF_EMPIRE = "9781503642225"  # held in print at Hudson Valley
@@ -25,8 +25,8 @@ def alma(backend) -> AlmaClient:
 
 
 @pytest.fixture(scope="session")
-def catalogues() -> dict[str, Catalogue]:
-    return {name: Catalogue.build(vendor) for name, vendor in VENDORS.items()}
+def stocks() -> dict[str, VendorStock]:
+    return {name: VendorStock.build(vendor) for name, vendor in VENDORS.items()}
 
 
 @pytest.fixture

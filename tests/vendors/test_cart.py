@@ -6,22 +6,22 @@ from __future__ import annotations
 import pytest
 
 from simulator.errors import VendorError
-from simulator.vendors import VENDORS, Catalogue, open_cart
+from simulator.vendors import VENDORS, VendorStock, open_cart
 
 from .conftest import COASTAL, RIVERS_OF_EMPIRE
 
 
-def test_catalogue_search_by_title_and_isbn(catalogues):
-    gobi = catalogues["gobi"]
+def test_catalogue_search_by_title_and_isbn(stocks):
+    gobi = stocks["gobi"]
     assert [t.isbn for t in gobi.search("coastal resilience")] == [COASTAL]
     assert gobi.search("978-0-300-12000-4")[0].title.startswith("Coastal Resilience")
     assert len(gobi.bulk) == 200 and len(gobi.named) == 11
-    assert Catalogue.build(VENDORS["gobi"], seed=7).titles == Catalogue.build(VENDORS["gobi"], seed=7).titles
+    assert VendorStock.build(VENDORS["gobi"], seed=7).titles == VendorStock.build(VENDORS["gobi"], seed=7).titles
 
 
-def test_a_created_line_keeps_both_numbers(alma, catalogues):
+def test_a_created_line_keeps_both_numbers(alma, stocks):
     cart = open_cart("gobi", alma)
-    cart.add(catalogues["gobi"].title(RIVERS_OF_EMPIRE), "print", owning_library="MAIN", location="STACKS",
+    cart.add(stocks["gobi"].title(RIVERS_OF_EMPIRE), "print", owning_library="MAIN", location="STACKS",
              quantity=2, funds="HIST-MONO")
     order = cart.checkout()
     line = order.lines[0]
@@ -38,8 +38,8 @@ def test_a_created_line_keeps_both_numbers(alma, catalogues):
     assert [a.code for a in line.result.alerts] == ["INVENTORY_EXISTS"]  # already held: informational only
 
 
-def test_one_po_line_per_cart_line(alma, catalogues):
-    gobi = catalogues["gobi"]
+def test_one_po_line_per_cart_line(alma, stocks):
+    gobi = stocks["gobi"]
     cart = open_cart("gobi", alma)
     for title in gobi.bulk[:3]:
         cart.add(title, "print", owning_library="MAIN", funds=("HIST-MONO", "ENGL-MONO"))
@@ -51,8 +51,8 @@ def test_one_po_line_per_cart_line(alma, catalogues):
 
 
 @pytest.mark.parametrize("vendor, outcome", [("gobi", "cz"), ("oasis", "cz"), ("generic", "local")])
-def test_the_portfolio_follows_the_vendors_system(alma, catalogues, vendor, outcome):
-    title = catalogues[vendor].title(COASTAL)
+def test_the_portfolio_follows_the_vendors_system(alma, stocks, vendor, outcome):
+    title = stocks[vendor].title(COASTAL)
     cart = open_cart(vendor, alma)
     cart.add(title, "ebook", owning_library="MAIN", funds="EBOOKS-GEN")
     line = cart.checkout().lines[0]
@@ -63,8 +63,8 @@ def test_the_portfolio_follows_the_vendors_system(alma, catalogues, vendor, outc
     assert po_line["access_model"] == line.cart_line.access_model
 
 
-def test_a_second_order_of_the_title_finds_the_institutions_portfolio(alma, catalogues):
-    title = catalogues["gobi"].title(COASTAL)
+def test_a_second_order_of_the_title_finds_the_institutions_portfolio(alma, stocks):
+    title = stocks["gobi"].title(COASTAL)
     outcomes = []
     for _ in range(2):
         cart = open_cart("gobi", alma)
@@ -73,11 +73,11 @@ def test_a_second_order_of_the_title_finds_the_institutions_portfolio(alma, cata
     assert outcomes == ["cz", "iz"]
 
 
-def test_verification_refuses_a_fund_the_library_cannot_use(alma, catalogues):
+def test_verification_refuses_a_fund_the_library_cannot_use(alma, stocks):
     cart = open_cart("gobi", alma)
-    cart.add(catalogues["gobi"].bulk[0], "print", owning_library="MAIN", location="STACKS", funds="LAW-MONO")
-    cart.add(catalogues["gobi"].bulk[1], "print", owning_library="MAIN", location="ATTIC", funds="HIST-MONO")
-    cart.add(catalogues["gobi"].bulk[2], "print", owning_library="ANNEX", funds="HIST-MONO")
+    cart.add(stocks["gobi"].bulk[0], "print", owning_library="MAIN", location="STACKS", funds="LAW-MONO")
+    cart.add(stocks["gobi"].bulk[1], "print", owning_library="MAIN", location="ATTIC", funds="HIST-MONO")
+    cart.add(stocks["gobi"].bulk[2], "print", owning_library="ANNEX", funds="HIST-MONO")
     results = [line.result for line in cart.checkout().lines]
     assert [(r.outcome, r.code) for r in results] == [
         ("refused", "FUND_NOT_USABLE"), ("refused", "LOCATION_UNKNOWN"), ("refused", "LIBRARY_UNKNOWN")]
@@ -85,19 +85,19 @@ def test_verification_refuses_a_fund_the_library_cannot_use(alma, catalogues):
     assert alma.list_po_lines(q="vendor_code~GOBI")["total_record_count"] == 1  # only the seed's order
 
 
-def test_verification_refuses_a_fund_alma_does_not_have_as_unknown(alma, catalogues):
+def test_verification_refuses_a_fund_alma_does_not_have_as_unknown(alma, stocks):
     cart = open_cart("gobi", alma)
-    cart.add(catalogues["gobi"].bulk[0], "print", owning_library="MAIN", location="STACKS", funds="GEOG-MONO")
-    cart.add(catalogues["gobi"].bulk[1], "print", owning_library="MAIN", location="STACKS", funds="MUSIC-MONO")
+    cart.add(stocks["gobi"].bulk[0], "print", owning_library="MAIN", location="STACKS", funds="GEOG-MONO")
+    cart.add(stocks["gobi"].bulk[1], "print", owning_library="MAIN", location="STACKS", funds="MUSIC-MONO")
     results = [line.result for line in cart.checkout().lines]
     assert [(r.outcome, r.code, r.attempts) for r in results] == [
         ("refused", "FUND_UNKNOWN", 0), ("refused", "FUND_NOT_USABLE", 0)]  # an inactive fund exists
     assert "GEOG-MONO" in results[0].message
 
 
-def test_a_refusal_by_alma_is_reported_with_its_code(alma, catalogues):
+def test_a_refusal_by_alma_is_reported_with_its_code(alma, stocks):
     # GOBI_API blocks orders its fund cannot cover: ART-MONO has 40.00 USD left.
-    title = next(t for t in catalogues["gobi"].bulk if t.print_price and t.print_price.amount > 40)
+    title = next(t for t in stocks["gobi"].bulk if t.print_price and t.print_price.amount > 40)
     cart = open_cart("gobi", alma)
     cart.add(title, "print", owning_library="MAIN", funds="ART-MONO")
     result = cart.checkout().lines[0].result
@@ -105,9 +105,9 @@ def test_a_refusal_by_alma_is_reported_with_its_code(alma, catalogues):
     assert "ART-MONO" in result.message and result.po_line_number == ""
 
 
-def test_in_review_is_reported_with_alert_codes(alma, catalogues):
+def test_in_review_is_reported_with_alert_codes(alma, stocks):
     # OASIS_API does not block: the same shortfall sends the line to In Review; no fund at all does too.
-    oasis = catalogues["oasis"]
+    oasis = stocks["oasis"]
     title = next(t for t in oasis.bulk if t.print_price and t.print_price.amount > 40)
     cart = open_cart("oasis", alma)
     cart.add(title, "print", owning_library="MAIN", funds="ART-MONO")
@@ -119,19 +119,19 @@ def test_in_review_is_reported_with_alert_codes(alma, catalogues):
     assert first.po_line_number.startswith("POL-")
 
 
-def test_the_generic_vendor_leaves_fund_checks_to_alma(alma, catalogues):
+def test_the_generic_vendor_leaves_fund_checks_to_alma(alma, stocks):
     cart = open_cart("generic", alma)
-    cart.add(catalogues["generic"].bulk[0], "print", owning_library="MAIN", funds="LAW-MONO")
+    cart.add(stocks["generic"].bulk[0], "print", owning_library="MAIN", funds="LAW-MONO")
     result = cart.checkout().lines[0].result
     assert (result.outcome, [a.code for a in result.alerts]) == ("in_review", ["FUND_CODE_INVALID"])
 
 
-def test_the_vendor_refuses_what_it_does_not_sell(alma, catalogues):
+def test_the_vendor_refuses_what_it_does_not_sell(alma, stocks):
     cart = open_cart("oasis", alma)
-    print_only = catalogues["oasis"].title(RIVERS_OF_EMPIRE)
+    print_only = stocks["oasis"].title(RIVERS_OF_EMPIRE)
     with pytest.raises(VendorError, match="does not sell"):
         cart.add(print_only, "ebook", owning_library="MAIN")
     with pytest.raises(VendorError, match="no licence"):
-        cart.add(catalogues["oasis"].title(COASTAL), "ebook", license="Lifetime", owning_library="MAIN")
+        cart.add(stocks["oasis"].title(COASTAL), "ebook", license="Lifetime", owning_library="MAIN")
     with pytest.raises(VendorError, match="does not sell"):
-        catalogues["oasis"].title("9780000000002")
+        stocks["oasis"].title("9780000000002")

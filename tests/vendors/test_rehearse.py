@@ -8,7 +8,7 @@ import pytest
 
 from simulator.backends import AlmaClient, InProcessBackend
 from simulator.cli import main
-from simulator.vendors import VENDORS, Catalogue, load_profile, open_cart
+from simulator.vendors import VENDORS, VendorStock, load_profile, open_cart
 from simulator.vendors.rehearsal import rehearse
 
 from .conftest import COASTAL
@@ -82,7 +82,7 @@ def test_a_new_vendor_is_one_file(tmp_path, capsys):
 
     alma = AlmaClient(InProcessBackend())
     cart = open_cart(tmp_path / "blackwell.toml", alma)
-    cart.add(Catalogue.build(profile).title(COASTAL), "ebook", owning_library="MAIN", funds="EBOOKS-GEN")
+    cart.add(VendorStock.build(profile).title(COASTAL), "ebook", owning_library="MAIN", funds="EBOOKS-GEN")
     line = cart.checkout().lines[0]
     # Blackwell's is inactive at Hudson Valley; its account is read from Alma: the line waits In Review.
     assert (line.result.outcome, [a.code for a in line.result.alerts]) == ("in_review", ["VENDOR_INACTIVE"])

@@ -37,14 +37,14 @@ def alma(request) -> Iterator[AlmaClient]:
     client.backend.close()
 
 
-def _cart(alma, catalogues, naps, vendor="gobi", retry=None, seed=0):
+def _cart(alma, stocks, naps, vendor="gobi", retry=None, seed=0):
     cart = open_cart(vendor, alma, sleep=naps.append, retry=retry, seed=seed)
-    cart.add(catalogues[vendor].bulk[0], "print", owning_library="MAIN", funds="HIST-MONO")
+    cart.add(stocks[vendor].bulk[0], "print", owning_library="MAIN", funds="HIST-MONO")
     return cart
 
 
-def _order(alma, catalogues, naps, **options):
-    return _cart(alma, catalogues, naps, **options).checkout().lines[0]
+def _order(alma, stocks, naps, **options):
+    return _cart(alma, stocks, naps, **options).checkout().lines[0]
 
 
 def orders(alma) -> list[int]:
@@ -52,33 +52,33 @@ def orders(alma) -> list[int]:
     return [e["status"] for e in alma.journal(method="POST", path=PO_LINES) if e["path"] == PO_LINES]
 
 
-def test_throttled_orders_back_off_and_go_through(alma, catalogues, naps):
+def test_throttled_orders_back_off_and_go_through(alma, stocks, naps):
     alma.add_fault(method="POST", path=PO_LINES, code="PER_SECOND_THRESHOLD", times=3)
-    line = _order(alma, catalogues, naps)
+    line = _order(alma, stocks, naps)
     assert line.result.outcome == "created" and line.result.attempts == 4
     assert naps == [0.5, 1.0, 2.0] and orders(alma) == [429, 429, 429, 200]
 
 
-def test_throttling_beyond_the_budget_fails_harness_side(alma, catalogues, naps):
+def test_throttling_beyond_the_budget_fails_harness_side(alma, stocks, naps):
     alma.add_fault(method="POST", path=PO_LINES, code="PER_SECOND_THRESHOLD")
-    line = _order(alma, catalogues, naps, retry=RetryPolicy(throttled=(0.1, 0.2)))
+    line = _order(alma, stocks, naps, retry=RetryPolicy(throttled=(0.1, 0.2)))
     assert (line.result.outcome, line.result.code) == ("failed", "PER_SECOND_THRESHOLD")
     assert naps == [0.1, 0.2] and orders(alma) == [429, 429, 429]
 
 
-def test_server_errors_are_retried_a_bounded_number_of_times(alma, catalogues, naps):
+def test_server_errors_are_retried_a_bounded_number_of_times(alma, stocks, naps):
     alma.add_fault(method="POST", path=PO_LINES, status=500, times=2)
-    assert _order(alma, catalogues, naps).result.outcome == "created"
+    assert _order(alma, stocks, naps).result.outcome == "created"
     assert naps == [1.0, 4.0] and orders(alma) == [500, 500, 200]
     naps.clear()
     alma.add_fault(method="POST", path=PO_LINES, status=500)
-    gave_up = _order(alma, catalogues, naps, seed=1).result
+    gave_up = _order(alma, stocks, naps, seed=1).result
     assert (gave_up.outcome, gave_up.code, gave_up.attempts) == ("failed", "INTERNAL_SERVER_ERROR", 4)
     assert naps == [1.0, 4.0, 10.0] and orders(alma)[3:] == [500, 500, 500, 500]
 
 
-def test_the_daily_threshold_stops_the_cart_without_a_retry(alma, catalogues, naps):
-    cart = _cart(alma, catalogues, naps)
+def test_the_daily_threshold_stops_the_cart_without_a_retry(alma, stocks, naps):
+    cart = _cart(alma, stocks, naps)
     cart.verify(cart.lines[0])  # the cart has read libraries and funds today: the day's calls are now spent
     assert cart.setup.vendor_code
     alma.change_settings(daily_threshold=1)
@@ -89,17 +89,17 @@ def test_the_daily_threshold_stops_the_cart_without_a_retry(alma, catalogues, na
     assert alma.list_po_lines(q=f"issn_isbn~{line.cart_line.title.isbn}")["total_record_count"] == 0
 
 
-def test_a_connection_lost_before_alma_did_the_work_is_retried(alma, catalogues, naps):
+def test_a_connection_lost_before_alma_did_the_work_is_retried(alma, stocks, naps):
     alma.add_fault(method="POST", path=PO_LINES, drop=True, times=1)
-    line = _order(alma, catalogues, naps)
+    line = _order(alma, stocks, naps)
     assert line.result.outcome == "created" and line.result.attempts == 2 and naps == [1.0]
     assert [e["status"] for e in alma.journal(method="POST", path=PO_LINES)] == [0, 200]  # dropped, then created
 
 
-def test_an_answer_too_late_after_the_order_was_created_is_a_possible_duplicate(alma, catalogues, naps):
+def test_an_answer_too_late_after_the_order_was_created_is_a_possible_duplicate(alma, stocks, naps):
     alma.time_out_after(0.5)
     alma.add_fault(method="POST", path=PO_LINES, delay=3.0, times=1)
-    line = _order(alma, catalogues, naps)
+    line = _order(alma, stocks, naps)
     assert line.result.outcome == "possible_duplicate"
     assert orders(alma) == [200]  # Alma created it once; not sent a second time
     po_line = alma.get_po_line(line.po_line_number)

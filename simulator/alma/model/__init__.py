@@ -27,6 +27,7 @@ from simulator.alma.model.orders import (
     FINISHED, STATUS_LABELS, Alert, Encumbrance, FundShare, InterestedUser, OrderedLocation, POLine, POLineDraft, POLineStatus,
     PurchaseOrder, ResourceMetadata,
 )
+from simulator.alma.model.orders import Claim  # --- renewals
 from simulator.alma.model.invoices import (
     CREATION_FORMS, INVOICE_LINE_TYPES, PAYMENT_METHODS, WORKFLOW_LABELS, Invoice, InvoiceLine, InvoiceWorkflowStatus,
     Posting,
@@ -48,4 +49,5 @@ __all__ = [
     "CREATION_FORMS", "INVOICE_LINE_TYPES", "PAYMENT_METHODS", "WORKFLOW_LABELS", "FundTransaction", "Invoice",
     "InvoiceLine", "InvoiceWorkflowStatus", "Posting", "TransactionType",
     "INTERESTED_IN", "LETTER_NAMES", "PO_LINE_CANCELLATION", "InterestedUser", "Letter", "User", "UserRequest",
+    "Claim",
 ]

@@ -194,6 +194,9 @@ class Vendor:
     # sends it cancellations (ORDCHG) by EDI [decision: off unless configured; otherwise Alma would email]
     edi_code: str = ""
     edi_cancellations: bool = False
+    # --- renewals: whether the vendor's EDI account takes claims (OSTENQ) [decision: off unless configured;
+    # otherwise the claim goes as an e-mail claim letter]
+    edi_claims: bool = False
 
 
 class NoMatchAction(enum.StrEnum):

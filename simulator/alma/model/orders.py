@@ -18,9 +18,17 @@ class POLineStatus(enum.StrEnum):
     READY = "READY"
     SENT = "SENT"
     WAITING_FOR_INVOICE = "WAITING_FOR_INVOICE"
-    WAITING_FOR_RENEWAL = "WAITING_FOR_RENEWAL"  # [decision] the code; a continuous line after its invoice
+    # a continuous line after receipt or activation (alma-api.md §5.2: RECURRING_RENEWAL, "Waiting for Renewal")
+    RECURRING_RENEWAL = "RECURRING_RENEWAL"
+    WAITING_FOR_MANUAL_RENEWAL = "WAITING_FOR_MANUAL_RENEWAL"  # the renewal job reached a manual line's reminder
     CLOSED = "CLOSED"
     CANCELLED = "CANCELLED"
+    WAITING_FOR_RENEWAL = "RECURRING_RENEWAL"  # the old name, an alias of RECURRING_RENEWAL
+
+    @classmethod
+    def _missing_(cls, value: object) -> POLineStatus | None:
+        """Snapshots written before the code was aligned with Alma's say WAITING_FOR_RENEWAL: still loadable."""
+        return cls.RECURRING_RENEWAL if value == "WAITING_FOR_RENEWAL" else None
 
 
 STATUS_LABELS = {
@@ -30,7 +38,8 @@ STATUS_LABELS = {
     POLineStatus.READY: "Ready",
     POLineStatus.SENT: "Sent",
     POLineStatus.WAITING_FOR_INVOICE: "Waiting for Invoice",
-    POLineStatus.WAITING_FOR_RENEWAL: "Waiting for Renewal",
+    POLineStatus.RECURRING_RENEWAL: "Waiting for Renewal",
+    POLineStatus.WAITING_FOR_MANUAL_RENEWAL: "Waiting for Manual Renewal",
     POLineStatus.CLOSED: "Closed",
     POLineStatus.CANCELLED: "Cancelled",
 }
@@ -127,6 +136,31 @@ class POLineDraft:
     source_type: str = "API"
     interested_users: list[InterestedUser] = field(default_factory=list)  # who is told (letters.py)
     extra: dict[str, object] = field(default_factory=dict)  # fields kept as sent (notes, reporting codes …)
+    # --- renewals: a continuous order's renewal terms and the dates claiming counts from (renewals.py,
+    # claims.py). Dates are ISO days (2027-01-01); intervals are days, None when not sent.
+    manual_renewal: bool = False
+    renewal_date: str = ""
+    renewal_cycle: str = ""  # a RenewalCycle code (renewals.RENEWAL_CYCLES)
+    renewal_period: int = 0  # the reminder period: days before the renewal date the renewal is due
+    subscription_from: str = ""
+    subscription_to: str = ""
+    expected_receipt_interval: int | None = None
+    expected_activation_interval: int | None = None
+    claiming_interval: int | None = None  # the claiming grace period
+    expected_receipt_date: str = ""
+    expected_activation_date: str = ""
+
+    def __post_init__(self) -> None:
+        # snapshots of before kept the subscription dates and intervals among the fields kept as sent
+        for name, target in (("renewal_date", "renewal_date"), ("subscription_from_date", "subscription_from"),
+                             ("subscription_to_date", "subscription_to")):
+            value = self.extra.pop(name, None)
+            if isinstance(value, str) and not getattr(self, target):
+                setattr(self, target, value.rstrip("Z"))
+        for name in ("expected_receipt_interval", "claiming_interval"):
+            value = self.extra.pop(name, None)
+            if getattr(self, name) is None and str(value or "").strip().isdigit():
+                setattr(self, name, int(str(value).strip()))
 
     @property
     def copies(self) -> int:
@@ -137,6 +171,19 @@ class POLineDraft:
 class Encumbrance:
     fund: str
     amount: Decimal  # in the fund's currency
+
+
+@dataclass(kw_only=True)
+class Claim:
+    """The claiming job found the line overdue: what it expected by when, and how the vendor was told (only the
+    first claim of a line goes to the vendor: by EDI, an OSTENQ message, or by e-mail, a claim letter)."""
+
+    date: str  # the day the job claimed, ISO
+    expected: str  # the expected receipt (physical) or activation (electronic) date that passed, ISO
+    kind: str  # receipt | activation
+    sent_to_vendor: bool = False
+    channel: str = ""  # EDI | EMAIL | "" (not sent)
+    letter: str = ""  # the e-mail claim letter's text, when sent by e-mail
 
 
 @dataclass(kw_only=True)
@@ -161,6 +208,7 @@ class POLine:
     portfolio_outcome: str = ""  # iz | cz | local | bib-only: how the electronic inventory was found
     invoices: list[str] = field(default_factory=list)  # ids of the approved invoices that paid it
     fully_invoiced: bool = False  # an approved invoice line said so (closing needs it)
+    claims: list[Claim] = field(default_factory=list)  # --- renewals: the claiming job's claims, oldest first
 
     @property
     def title(self) -> str:

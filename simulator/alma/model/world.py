@@ -128,6 +128,7 @@ class Institution:
     letters: list[Letter] = field(default_factory=list)  # every letter sent, oldest first
     user_requests: dict[str, UserRequest] = field(default_factory=dict)  # hold requests, by request ID
     asynchronous_processing_seconds: float = 0.0  # 0: status and alerts are in the answer
+    job_runs: dict[str, str] = field(default_factory=dict)  # --- renewals: daily job -> its last run (ISO moment)
     metadata_template: MetadataTemplate = field(default_factory=MetadataTemplate)
     # sequences
     ids: Sequence = field(default_factory=lambda: Sequence(1000001))

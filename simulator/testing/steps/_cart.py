@@ -1,6 +1,6 @@
 """The vendor's cart in the features: the real `simulator.vendors` carts, used as a selector uses them (seed 002).
 
-A Given step searches the vendor's catalogue and puts the title in a real `Cart`; the When step checks it out:
+A Given step searches the vendor's stock and puts the title in a real `Cart`; the When step checks it out:
 the cart verifies owning library, location and funds against what Alma reports, sends one Create PO line per
 cart line, and keeps Alma's PO line number on the vendor's order line. Gherkin names a vendor as the librarian
 knows it; `vendor_for` finds the profile whose setup at the institution uses that vendor record in Alma (at
@@ -25,7 +25,7 @@ from simulator.errors import AlmaError
 from simulator.money import Money
 from simulator.testing.steps._alma import snapshot
 from simulator.testing.steps._types import Outcome
-from simulator.vendors import VENDORS, Cart, CartLine, Catalogue, CatalogueTitle, Vendor, VendorOrder, order_numbers
+from simulator.vendors import VENDORS, Cart, CartLine, VendorStock, StockTitle, VendorProfile, VendorOrder, order_numbers
 
 # The cart's formats, by the PO line type a Gherkin format stands for (simulator.testing.steps._types.FORMATS).
 CART_FORMATS = {"PRINTED_BOOK_OT": "print", "E_BOOK_OT": "ebook"}
@@ -33,17 +33,17 @@ CART_FORMATS = {"PRINTED_BOOK_OT": "print", "E_BOOK_OT": "ebook"}
 DEFAULT_FUND = {"print": "HIST-MONO", "ebook": "EBOOKS-GEN", "journal": "SERIALS"}
 
 
-def _new_title(title: str, author: str, isbn: str, publisher: str, place: str, year: str) -> CatalogueTitle:
+def _new_title(title: str, author: str, isbn: str, publisher: str, place: str, year: str) -> StockTitle:
     usd = functools.partial(Money, currency="USD")
-    return CatalogueTitle(title=title, author=author, isbn=isbn, publisher=publisher, publication_place=place,
+    return StockTitle(title=title, author=author, isbn=isbn, publisher=publisher, publication_place=place,
                           publication_year=year, vendor_title_number="", binding="cloth",
                           print_price=usd(Decimal("45.00")), platforms=("*",),
                           ebook_prices={model: usd(Decimal("95.00")) for model in ("1U", "3U", "UNL", "NL")})
 
 
-# Titles just published, which no catalogue and no Community Zone collection holds yet. The shared named titles
+# Titles just published, which no stock and no Community Zone collection holds yet. The shared named titles
 # (simulator/data/vendor-catalogue.toml) are already held somewhere, so the features add these to each vendor's
-# catalogue. They carry the publisher's US list price (45.00 USD in print, 95.00 USD as an ebook), which every
+# stock. They carry the publisher's US list price (45.00 USD in print, 95.00 USD as an ebook), which every
 # vendor quotes to a US library, so the fund amounts in the features read the same for every vendor; each vendor
 # sells the ebook on all its platforms ("*").
 NEW_TITLES = [
@@ -60,8 +60,8 @@ NEW_TITLES = [
 ]
 
 # A title Hudson Valley already holds (in print, and on EBSCOhost and ProQuest Ebook Central from an ebook package;
-# fixtures/institutions/hudson-valley.toml) that the shared vendor catalogue does not list: the features add it to
-# each vendor's catalogue like the new titles, so GOBI and Oasis orders can find its portfolios in the institution.
+# fixtures/institutions/hudson-valley.toml) that the shared vendor stock does not list: the features add it to
+# each vendor's stock like the new titles, so GOBI and Oasis orders can find its portfolios in the institution.
 HELD_TITLES = [
     _new_title("Canal Fever: The Erie Canal and the Empire State, 1817-1862", "Whitford, Nathaniel",
                "9781438492155", "SUNY Press", "Albany", "2022"),
@@ -72,7 +72,7 @@ HELD_TITLES = [
 JOURNALS = {"Journal of Hudson Valley Studies": ("2156-3713", "Hudson Valley University Press", Decimal("180.00"))}
 
 
-def vendor_for(vendor_code: str, institution: str) -> Vendor:
+def vendor_for(vendor_code: str, institution: str) -> VendorProfile:
     """The vendor profile whose setup at the institution uses this vendor record (GOBI, OASIS, HARRASSOWITZ …)."""
     for vendor in VENDORS.values():
         if vendor.setup(institution).vendor_code == vendor_code:
@@ -81,16 +81,16 @@ def vendor_for(vendor_code: str, institution: str) -> Vendor:
 
 
 @functools.cache
-def catalogue(name: str, currency: str) -> Catalogue:
-    """The vendor's catalogue, in the currency it quotes the institution, with the new and held titles added."""
+def stock(name: str, currency: str) -> VendorStock:
+    """The vendor's stock, in the currency it quotes the institution, with the new and held titles added."""
     vendor = VENDORS[name]
-    built = Catalogue.build(vendor, currency=currency)
-    return Catalogue(vendor, built.titles + [replace(t, platforms=vendor.platforms) for t in NEW_TITLES + HELD_TITLES])
+    built = VendorStock.build(vendor, currency=currency)
+    return VendorStock(vendor, built.titles + [replace(t, platforms=vendor.platforms) for t in NEW_TITLES + HELD_TITLES])
 
 
-def find_title(cart: Cart, text: str) -> CatalogueTitle:
-    """Search the vendor's catalogue as the selector does, and take the title named exactly."""
-    found = catalogue(cart.vendor.name, cart.vendor.setup(cart.institution).currency).search(text)
+def find_title(cart: Cart, text: str) -> StockTitle:
+    """Search the vendor's stock as the selector does, and take the title named exactly."""
+    found = stock(cart.vendor.name, cart.vendor.setup(cart.institution).currency).search(text)
     exact = [t for t in found if t.title == text]
     assert exact, f"{cart.vendor.label} does not list {text!r} (search found {[t.title for t in found][:5]})"
     return exact[0]
@@ -111,7 +111,7 @@ class ScenarioCart(Cart):
     """A real vendor cart, plus what the scenario needs to talk about it: its last line, its checked-out order,
     and adjustments to the body for orders no real cart sends (each step that adds one says why)."""
 
-    def __init__(self, vendor: Vendor, alma: AlmaClient, institution: str) -> None:
+    def __init__(self, vendor: VendorProfile, alma: AlmaClient, institution: str) -> None:
         self.numbers = OrderNumbers(order_numbers(vendor))
         self.waits: list[float] = []  # the seconds the cart waited before trying again (it does not really wait)
         super().__init__(vendor, alma, institution=institution, order_numbers=self.numbers, sleep=self.waits.append)
@@ -172,7 +172,7 @@ def journal_subscription(cart: ScenarioCart, title: str, library: str, location:
     line and the body becomes a continuous print journal order, identified by its ISSN."""
     issn, publisher, price = JOURNALS[title]
     usd = Money(price, "USD")
-    cart.add(CatalogueTitle(title=title, author="", isbn="", publisher=publisher, publication_place="",
+    cart.add(StockTitle(title=title, author="", isbn="", publisher=publisher, publication_place="",
                             publication_year="", vendor_title_number="", binding="", print_price=usd),
              "print", owning_library=library, location=location, funds=(DEFAULT_FUND["journal"],))
 

@@ -43,11 +43,11 @@ from simulator.backends import AlmaClient
 from simulator.backends.http import HttpBackend, is_real_alma
 from simulator.errors import AlmaError
 from simulator.tools.load import OUTCOMES, THROTTLED_CODES, outcome_name
-from simulator.vendors import VENDORS, Catalogue, RetryPolicy, open_cart
+from simulator.vendors import VENDORS, VendorStock, RetryPolicy, open_cart
 from simulator.vendors.rehearsal import LINE_KINDS, Selector
 
 log = logging.getLogger("almasim.load")
-CATALOGUE_SEED = 42  # the catalogue every selector of a vendor searches, as in `almasim rehearse`
+CATALOGUE_SEED = 42  # the stock every selector of a vendor searches, as in `almasim rehearse`
 NO_RETRIES = RetryPolicy(throttled=(), transient=())
 _environment: Any = None  # the Locust Environment, kept by the init listener for the quit listener
 
@@ -93,8 +93,8 @@ def _selector(vendor: str, institution: str, host: str, alma: AlmaClient) -> Sel
     with _learning:  # gevent's lock once Locust has patched threading: one user learns, the others wait
         if key not in _selectors:
             profile = VENDORS[vendor]
-            catalogue = Catalogue.build(profile, seed=CATALOGUE_SEED, currency=profile.setup(institution).currency)
-            _selectors[key] = Selector(profile, catalogue, alma, random.Random())
+            stock = VendorStock.build(profile, seed=CATALOGUE_SEED, currency=profile.setup(institution).currency)
+            _selectors[key] = Selector(profile, stock, alma, random.Random())
     return _selectors[key]
 
 
