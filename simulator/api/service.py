@@ -424,8 +424,11 @@ class AlmaService:
         slug = code.lower().replace("_", "-")
         keys = [{"key": f"l8xx-{slug}-read-write", "write": True},
                 {"key": f"l8xx-{slug}-read-only", "write": False}]
+        # the template's keys given to vendors under an API Restrictions profile get the tenant's own key strings
+        restricted = [{**k, "key": f"l8xx-{slug}-{str(k['restriction_profile']).lower().replace('_', '-')}"}
+                      for k in spec.get("restricted_api_keys", [])]
         tenant = {**spec, "code": code, "name": name or f"{spec['name']} (tenant {code})", "mms_suffix": suffix,
-                  "api_keys": keys}
+                  "api_keys": keys, "restricted_api_keys": restricted}
         world = self.world
         try:
             institution = load_institution(world, tenant, defaults, self.clock)
@@ -438,7 +441,7 @@ class AlmaService:
         # A tenant lives as long as the world: out of the cyclic collector's way, so that full collections do not
         # re-scan every tenant made before and creating one costs the same at the 10th and the 9,000th.
         gc.freeze()
-        return institution, [str(k["key"]) for k in keys]
+        return institution, [str(k["key"]) for k in [*keys, *restricted]]
 
     def remove_tenant(self, code: str) -> None:
         with self.lock:
@@ -489,7 +492,9 @@ class _Suffixes:
 def _institution_json(inst: Institution, keys: list[ApiKey]) -> dict:
     full = next((k.key for k in keys if k.write and k.areas >= ALL_AREAS), "")
     return {"code": inst.code, "name": inst.name, "api_key": full,
-            "api_keys": [{"key": k.key, "areas": sorted(k.areas), "write": k.write} for k in keys]}
+            "api_keys": [{"key": k.key, "areas": sorted(k.areas), "write": k.write,
+                          **({"restriction_profile": k.restriction_profile} if k.restriction_profile else {})}
+                         for k in keys]}
 
 
 def full_key(world: World, institution: str) -> str:

@@ -6,6 +6,7 @@
                   integration profiles, PO line types
     orders        PO line drafts, PO lines (statuses, alerts, encumbrances), purchase orders
     invoices      invoices and their lines, the invoice workflow, the fund postings of an approval
+    restrictions  API Restrictions profiles (a vendor's key), purchasing review rules and the price threshold
     world         the Community Zone, Network Zones, institutions, sequences and API keys
 
 Entities are plain dataclasses with their behaviour as methods (a fund encumbers, a catalogue indexes its
@@ -30,11 +31,15 @@ from simulator.alma.model.invoices import (
     CREATION_FORMS, INVOICE_LINE_TYPES, PAYMENT_METHODS, WORKFLOW_LABELS, Invoice, InvoiceLine, InvoiceWorkflowStatus,
     Posting,
 )
+from simulator.alma.model.restrictions import (
+    API_RESTRICTIONS, FUND_VIEWS, ApiRestrictionProfile, PurchasingReview, ReviewRule,
+)
 from simulator.alma.model.world import (
     ApiKey, CommunityZone, Institution, MetadataTemplate, NetworkZone, Sequence, World,
 )
 
 __all__ = [
+    "API_RESTRICTIONS", "FUND_VIEWS", "ApiRestrictionProfile", "PurchasingReview", "ReviewRule",
     "DEFAULT_SETTINGS_PROFILE", "FINISHED", "INDEX_KINDS", "STATUS_LABELS", "Alert", "ApiKey", "Bib", "Catalogue",
     "CommunityZone", "Continuity", "ElectronicCollection", "Encumbrance", "ExternalCatalogSync", "FiscalPeriod", "Fund",
     "FundShare", "Holding", "Institution", "Inventory", "InventoryOperations", "Item", "Ledger", "Library",
