@@ -168,6 +168,8 @@ class AlmaService:
             finally:
                 entry = {"institution": call.institution.code, "method": route.method, "route": route.template,
                          "params": call.params, "query": dict(call.query), "body": call.body, "base": call.base}
+                if call.restriction_profile:  # the key's API Restrictions profile rules the call again on replay
+                    entry["restriction_profile"] = call.restriction_profile
                 self._log("call", moment, entry)
 
     # -- durability ---------------------------------------------------------------------------------------------------
@@ -242,7 +244,8 @@ class AlmaService:
             institution = self.world.institutions.get(data["institution"])
             if institution is not None:
                 call = Call(world=self.world, institution=institution, clock=FixedClock(moment), params=data["params"],
-                            query=data["query"], body=data["body"], base=data["base"])
+                            query=data["query"], body=data["body"], base=data["base"],
+                            restriction_profile=data.get("restriction_profile", ""))
                 try:
                     route.handler(call)
                 except AlmaError:

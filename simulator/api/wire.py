@@ -197,7 +197,7 @@ def serve(service: AlmaService, request: Request, *, render: bool = False) -> Ou
         if body is None and method in _BODY_METHODS and request.content.strip():
             body = codec.parse_body(request.content, headers.get("content-type"))
         call = Call(world=world, institution=world.institutions[institution], clock=service.clock, params=params,
-                    query=query, body=body, base=request.base_url)
+                    query=query, body=body, base=request.base_url, restriction_profile=key.restriction_profile)
         answer = service.execute(route, call)
         done = True
         status = answer.status
