@@ -153,8 +153,8 @@ def table_from_dict(table: dict[str, Any]) -> PurchasingReview:
 def configure(world: World, institution_code: str, table: PurchasingReview) -> PurchasingReview:
     """Replace the institution's review rules and price thresholds; codes a rule names must exist there."""
     institution = world.institution(institution_code)
-    known = {"vendors": institution.vendors, "po_line_types": institution.po_line_types, "funds": institution.funds,
-             "owners": {**institution.libraries, institution.code: None}}
+    known: dict[str, set[str]] = {"vendors": set(institution.vendors), "po_line_types": set(institution.po_line_types),
+                                  "funds": set(institution.funds), "owners": {*institution.libraries, institution.code}}
     names = set()
     for rule in table.rules:
         if rule.name in names:
