@@ -52,6 +52,12 @@ Feature: Purchasing review rules and the PO line price threshold
       Then the PO line is Sent
       And the PO line carries no alert
 
+    Scenario: A PO line the librarian orders in Alma is not held by the default rule
+      Given the default purchasing review rule is True
+      And the librarian locates "Digital Humanities and the Archive" in the Institution Zone
+      When the librarian clicks Order and creates an ebook order on "EBSCOhost", with "Assign inventory manually" ticked
+      Then no purchasing review rule holds the PO line
+
   Rule: Otherwise the first rule whose criteria match decides
 
     Scenario Outline: The first matching rule decides for a <vendor> print book

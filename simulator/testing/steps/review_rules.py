@@ -6,8 +6,9 @@ the scenario keeps what it configured in `review_table`.
 
 from __future__ import annotations
 
-from pytest_bdd import given, parsers
+from pytest_bdd import given, parsers, then
 
+from simulator.testing.steps._alma import alert_codes, current_line
 from simulator.testing.steps._types import EXTRA_TYPES, FORMATS, VENDORS
 
 RESULTS = {"review": True, "packaging": False}
@@ -57,3 +58,9 @@ def price_threshold(alma, review_table, amount):
     table = {**review_table, "price_limit": str(amount.amount)}
     alma.configure_review_rules(**table)
     return table
+
+
+@then("no purchasing review rule holds the PO line")
+def not_held_by_a_rule(alma, outcome):
+    line = current_line(alma, outcome)
+    assert "REVIEW_RULE" not in alert_codes(line), f"{line['number']} alerts: {line.get('alert')}"
