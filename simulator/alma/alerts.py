@@ -33,6 +33,10 @@ ALERT_CODES = {
                              "the bib only.",
     "RENEWAL_DATE_MISSING": "A continuous order (subscription or standing order) without its renewal date "
                             "(In Review; renewals.py).",
+
+    "REVIEW_RULE": "A purchasing review rule (or the default rule) sends the automatically created PO line to "
+                   "review (In Review).",
+    "PRICE_LIMIT_REACHED": "Price Limit Reached: the net price is above the PO line price threshold (In Review).",
 }
 
 MANUAL_REVIEW = Alert(code="MANUAL_REVIEW", text="The vendor asked for this PO line to be reviewed before it "
@@ -65,6 +69,19 @@ def missing_parts(draft: POLineDraft, vendor: Vendor | None) -> list[Alert]:
         if not draft.funds:
             found.append(Alert(code="FUND_MISSING", text="Fund distribution is missing."))
     return found
+
+
+def review_rule(name: str) -> Alert:
+    """A purchasing review rule whose result is True matched the line (simulator.alma.review_rules)."""
+    if name == "default":
+        return Alert(code="REVIEW_RULE", text="The default purchasing review rule sends every automatically "
+                                              "created PO line to review.")
+    return Alert(code="REVIEW_RULE", text=f"Purchasing review rule {name!r} sends this PO line to review.")
+
+
+def price_limit_reached(net: Decimal, limit: Decimal, currency: str) -> Alert:
+    return Alert(code="PRICE_LIMIT_REACHED", text=f"Price Limit Reached: the net price {net:.2f} {currency} is "
+                                                  f"above the PO line price threshold of {limit:.2f} {currency}.")
 
 
 def fund_problem(check: str, sentence: str) -> Alert:

@@ -6,7 +6,7 @@ without touching the world; only a plan that passes is *committed*. A refused or
 trace: no bib, portfolio, encumbrance or number is consumed. Planning and committing happen under the
 institution's lock, so concurrent orders never overspend a fund or share a PO line number.
 "In Review" is an outcome (a status with alerts), never an exception.
-Imports model, alerts, funds, configuration (collection activation), the registries' modules and
+Imports model, alerts, funds, restrictions and review_rules, configuration (collection activation), the registries' modules and
 simulator.clock/errors.
 """
 
@@ -17,14 +17,13 @@ import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from simulator.alma import alerts, records
-from simulator.alma import renewals
+from simulator.alma import alerts, records, renewals, restrictions, review_rules
 from simulator.alma.configuration import activated_collection
 from simulator.alma.funds import FundPlan, encumber, net_price, plan_funds, refuse_or_alert
 from simulator.alma.letters import check_interested_users
 from simulator.alma.matching import MATCH_METHODS, choose, order_inventory
 from simulator.alma.model import (
-    DEFAULT_SETTINGS_PROFILE, Alert, Bib, ElectronicCollection, Holding, Institution, Inventory, Item,
+    DEFAULT_SETTINGS_PROFILE, Alert, ApiRestrictionProfile, Bib, ElectronicCollection, Holding, Institution, Inventory, Item,
     NewOrderProfile, NoMatchAction, OrderedLocation, POLine, POLineDraft, POLineStatus, POLineType, Portfolio,
     PurchaseOrder, ResourceMetadata, Vendor, World, Zone,
 )
@@ -208,6 +207,7 @@ def _plan(world: World, institution: Institution, draft: POLineDraft, profile_co
     net = net_price(institution, draft, vendor)
     funds = plan_funds(institution, draft, owning_library(institution, draft), net)
     found_alerts += refuse_or_alert(profile, funds)
+    found_alerts += review_rules.review(institution, draft, owning_library(institution, draft), net)
 
     plan = _Plan(draft=draft, profile=profile, line_type=line_type, vendor=vendor, alerts=found_alerts,
                  funds=funds, isbns_sent=records.identifiers_in(draft_isbn))
@@ -522,9 +522,12 @@ def order_copies(institution: Institution, mms_id: str, location: OrderedLocatio
 
 
 def create_po_line(world: World, institution_code: str, draft: POLineDraft, clock: Clock, *,
-                   profile_code: str | None = None, requires_manual_review: bool = False) -> POLine:
-    """The Create PO line API (POST /acq/po-lines): every rule of ORDERING-RULES §2 and §3."""
+                   profile_code: str | None = None, requires_manual_review: bool = False,
+                   restriction: ApiRestrictionProfile | None = None) -> POLine:
+    """The Create PO line API (POST /acq/po-lines): every rule of ORDERING-RULES §2 and §3; `restriction` is
+    the API Restrictions profile of the key that sent it (simulator.alma.restrictions)."""
     institution = world.institution(institution_code)
+    restrictions.check_vendor(restriction, draft)
     if requires_manual_review:
         draft = replace(draft, requires_manual_review=True)
     with institution.lock:

@@ -4,7 +4,7 @@
 `world_from_spec()` builds one from a world file's table already parsed (a posted world).
 Configuration goes through `configuration` and existing orders through `ordering`, so seed data obeys the
 same rules as everything else: a bad seed fails with the rule's own message, prefixed with the file.
-Imports model, configuration, ordering, simulator.clock/money/errors and tomllib.
+Imports model, configuration, ordering, restrictions, review_rules, simulator.clock/money/errors and tomllib.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from simulator.alma import configuration, ordering
+from simulator.alma import configuration, ordering, restrictions, review_rules
 from simulator.alma.model import (
     ApiKey, Bib, Continuity, ElectronicCollection, ExternalCatalogSync, FiscalPeriod, Fund, FundShare, Institution, Inventory,
     InventoryOperations, Ledger, MetadataTemplate, Library, Location, NetworkZone, NewOrderProfile, NoMatchAction, POLineDraft,
@@ -200,6 +200,7 @@ def load_institution(world: World, spec: dict, defaults: dict, clock: Clock) -> 
     _load_users(inst, spec)
     for o in spec.get("orders", []):
         ordering.create_po_line(world, code, _draft(o, records), clock)
+    _load_restrictions_and_review(world, inst, spec)
     return inst
 
 
@@ -214,6 +215,22 @@ def _load_users(inst: Institution, spec: dict) -> None:
         if user.primary_id in inst.users:
             raise HarnessError(f"user {user.primary_id!r} is listed twice")
         inst.users[user.primary_id] = user
+
+def _load_restrictions_and_review(world: World, inst: Institution, spec: dict) -> None:
+    """API Restrictions profiles, the keys given to vendors under them, and the purchasing review rules with the
+    price thresholds. Loaded after the orders already placed, which they therefore leave as they were."""
+    for p in spec.get("api_restriction_profiles", []):
+        restrictions.configure(world, inst.code, restrictions.profile_from_table(p))
+    for k in spec.get("restricted_api_keys", []):
+        profile = k["restriction_profile"]
+        if profile not in inst.api_restrictions:
+            raise HarnessError(f"API key {k['key']} names an unknown API Restrictions profile {profile!r}")
+        if k["key"] in world.api_keys:
+            raise HarnessError(f"API key {k['key']} is already in the world")
+        world.api_keys[k["key"]] = ApiKey(key=k["key"], institution=inst.code, restriction_profile=profile,
+                                          areas=frozenset(k.get("areas", ALL_AREAS)), write=k.get("write", True))
+    if "purchasing_review" in spec:
+        review_rules.configure(world, inst.code, review_rules.table_from_dict(spec["purchasing_review"]))
 
 
 def _given_id(inst: Institution, table: dict, prefix: str) -> str:

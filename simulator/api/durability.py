@@ -31,8 +31,11 @@ _ROUTE_BY_TEMPLATE = {(route.method, route.template): route for route in ROUTES}
 
 def call_entry(route: Route, call: Call) -> dict:
     """A write call as a log entry of kind "call"."""
-    return {"institution": call.institution.code, "method": route.method, "route": route.template,
-            "params": call.params, "query": dict(call.query), "body": call.body, "base": call.base}
+    entry = {"institution": call.institution.code, "method": route.method, "route": route.template,
+             "params": call.params, "query": dict(call.query), "body": call.body, "base": call.base}
+    if call.restriction_profile:  # the key's API Restrictions profile rules the call again on replay
+        entry["restriction_profile"] = call.restriction_profile
+    return entry
 
 
 def replay_call(world: World, moment: dt.datetime, data: dict) -> None:
@@ -42,7 +45,8 @@ def replay_call(world: World, moment: dt.datetime, data: dict) -> None:
     if institution is None:
         return
     call = Call(world=world, institution=institution, clock=FixedClock(moment), params=data["params"],
-                query=data["query"], body=data["body"], base=data["base"])
+                query=data["query"], body=data["body"], base=data["base"],
+                restriction_profile=data.get("restriction_profile", ""))
     try:
         route.handler(call)
     except AlmaError:

@@ -23,10 +23,12 @@ from typing import Any
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from simulator.alma import claims, configuration, letters, lifecycle, ordering, queries, records, renewals
+from simulator.alma import (
+    claims, configuration, letters, lifecycle, ordering, queries, records, renewals, restrictions, review_rules,
+)
 from simulator.api import schemas as s
 from simulator.api.routes import ALMA, LIBRARIAN, Endpoint, endpoint
-from simulator.alma.model import STATUS_LABELS, Institution, Ledger, World
+from simulator.alma.model import API_RESTRICTIONS, STATUS_LABELS, ApiRestrictionProfile, Institution, Ledger, World
 from simulator.alma.seed import profile_from_table
 from simulator.clock import Clock
 from simulator.money import to_decimal
@@ -43,6 +45,7 @@ class Call:
     query: Mapping[str, str] = field(default_factory=dict)
     body: dict | None = None
     base: str = s.ALMA_BASE
+    restriction_profile: str = ""  # the API Restrictions profile the call's API key names ("" = unrestricted)
 
     def arg(self, name: str, default: str = "") -> str:
         value = self.query.get(name)
@@ -67,6 +70,10 @@ class Call:
     @property
     def now(self) -> float:
         return self.clock.now().timestamp()
+
+    @property
+    def restriction(self) -> ApiRestrictionProfile | None:
+        return restrictions.profile_for(self.institution, self.restriction_profile)
 
 
 @dataclass
@@ -189,7 +196,8 @@ def create_po_line(call: Call) -> Answer:
     draft = s.draft_from_json(_body(call))
     line = ordering.create_po_line(call.world, call.institution.code, draft, call.clock,
                                    profile_code=call.arg("profile_code") or None,
-                                   requires_manual_review=call.flag("requires_manual_review"))
+                                   requires_manual_review=call.flag("requires_manual_review"),
+                                   restriction=call.restriction)
     return Answer(_line_json(call, line), root="po_line")
 
 
@@ -214,6 +222,9 @@ def get_po_line(call: Call) -> Answer:
 @serves
 def update_po_line(call: Call) -> Answer:
     draft = s.draft_from_json(_body(call))
+    if call.restriction is not None:
+        current = lifecycle.get_po_line(call.world, call.institution.code, call.params["po_line_id"])
+        restrictions.check_update(call.restriction, current.draft.vendor, draft)
     line = lifecycle.update(call.world, call.institution.code, call.params["po_line_id"], draft, call.clock,
                             update_inventory=call.flag("update_inventory", True),
                             redistribute_funds=call.flag("redistribute_funds"))
@@ -279,13 +290,20 @@ def list_funds(call: Call) -> Answer:
         filters = dict(q=call.arg("q"), status=_unless_all(call.arg("status")),
                        entity_type=_unless_all(call.arg("entity_type")), library=call.arg("library"))
         page, total = _page(call, [*queries.all_ledgers(inst, **filters), *queries.all_funds(inst, **filters)])
-        return Answer(s.list_json("fund", [s.ledger_to_json(x, inst, call.base) if isinstance(x, Ledger)
-                                           else s.fund_to_json(x, inst, call.base) for x in page], total),
+        return Answer(s.list_json("fund", [_fund_view(call, s.ledger_to_json(x, inst, call.base)
+                                                      if isinstance(x, Ledger) else s.fund_to_json(x, inst, call.base))
+                                           for x in page], total),
                       plural="funds")
     else:
         raise InvalidParameter(f"Parameter mode={mode} is invalid. Valid options are: POL, ALL.")
     page, total = _page(call, funds)
-    return Answer(s.list_json("fund", [s.fund_to_json(f, inst, call.base) for f in page], total), plural="funds")
+    return Answer(s.list_json("fund", [_fund_view(call, s.fund_to_json(f, inst, call.base)) for f in page], total),
+                  plural="funds")
+
+
+def _fund_view(call: Call, fund: dict) -> dict:
+    """A fund as the call's API key may see it: without balances under a Limited fund view."""
+    return fund if restrictions.shows_fund_balances(call.restriction) else s.without_balances(fund)
 
 
 @serves
@@ -295,9 +313,9 @@ def get_fund(call: Call) -> Answer:
     if fund is None:
         ledger = next((led for led in call.institution.ledgers.values() if wanted in (led.id, led.code)), None)
         if ledger is not None:  # a fund's parent link names its ledger
-            return Answer(s.ledger_to_json(ledger, call.institution, call.base), root="fund")
+            return Answer(_fund_view(call, s.ledger_to_json(ledger, call.institution, call.base)), root="fund")
         raise NotFound(f"Fund {wanted} not found.", code="402119")
-    return Answer(s.fund_to_json(fund, call.institution, call.base), root="fund")
+    return Answer(_fund_view(call, s.fund_to_json(fund, call.institution, call.base)), root="fund")
 
 
 _VENDOR_TYPES = {"MATERIAL_SUPPLIER": "material_supplier", "ACCESS_PROVIDER": "access_provider",
@@ -442,7 +460,11 @@ def get_code_table(call: Call) -> Answer:
 
 @serves
 def list_profiles(call: Call) -> Answer:
-    profiles = [s.profile_to_json(p) for p in call.institution.profiles.values()]
+    wanted = call.arg("type").upper()
+    profiles = [s.profile_to_json(p) for p in call.institution.profiles.values()
+                if wanted in ("", p.integration_type)]
+    if wanted in ("", API_RESTRICTIONS):
+        profiles += [s.restriction_profile_to_json(p, call.institution) for p in call.institution.api_restrictions.values()]
     page, total = _page(call, profiles)
     return Answer(s.list_json("integration_profile", page, total), plural="integration_profiles")
 
@@ -450,6 +472,9 @@ def list_profiles(call: Call) -> Answer:
 @serves
 def get_profile(call: Call) -> Answer:
     profile = call.institution.profiles.get(call.params["id"])
+    restricting = call.institution.api_restrictions.get(call.params["id"])
+    if restricting is not None:
+        return Answer(s.restriction_profile_to_json(restricting, call.institution), root="integration_profile")
     if profile is None:
         raise NotFound(f"Invalid profile ID: {call.params['id']}.", code="60304")
     return Answer(s.profile_to_json(profile), root="integration_profile")
@@ -732,6 +757,24 @@ def configure_profile(call: Call) -> Answer:
 def remove_profile(call: Call) -> Answer:
     configuration.remove_profile(call.world, call.institution.code, call.params["code"])
     return Answer(None, status=204)
+
+
+@serves
+def configure_api_restrictions(call: Call) -> Answer:
+    """Create or replace an API Restrictions profile; the body holds its fields by name (name, description, vendor,
+    fund_view FULL or LIMITED)."""
+    body = dict(_body(call))
+    body["code"] = call.params["code"]
+    profile = restrictions.configure(call.world, call.institution.code, restrictions.profile_from_table(body))
+    return Answer(s.restriction_profile_to_json(profile, call.institution), root="integration_profile")
+
+
+@serves
+def configure_review_rules(call: Call) -> Answer:
+    """Replace the purchasing review rules and the PO line price threshold: default, rules (in order: name, review,
+    enabled and the criteria), price_limit, library_price_limits."""
+    table = review_rules.configure(call.world, call.institution.code, review_rules.table_from_dict(_body(call)))
+    return Answer(s.review_rules_to_json(table), root="purchasing_review_rules")
 
 
 _FUND_FIELDS = {"allocated": Decimal, "expended": Decimal, "active": bool, "libraries": list,

@@ -21,7 +21,9 @@ from simulator.alma.model import (
     Location,
     NewOrderProfile, OrderedLocation, POLine, POLineDraft, Portfolio, ResourceMetadata, Vendor,
 )
-from simulator.alma.model import InterestedUser, Letter, UserRequest
+from simulator.alma.model import (
+    API_RESTRICTIONS, FUND_VIEWS, ApiRestrictionProfile, InterestedUser, Letter, PurchasingReview, UserRequest,
+)
 from simulator.alma.ordering import ACQUISITION_METHODS
 from simulator.alma_json import code_of, coded, sum_and_currency
 from simulator import alma_json
@@ -705,6 +707,39 @@ def profile_to_json(profile: NewOrderProfile) -> dict:
             "do_not_create_order_if": {"order_not_fully_funded": profile.block_not_fully_funded,
                                        "invalid_fund_code": profile.block_invalid_fund_code,
                                        "fund_balance_insufficient": profile.block_insufficient_balance}}
+
+
+# ---------------------------------------------------------------- a vendor's key and review rules (keys) ---------
+# [decision] An API Restrictions profile is listed among the integration profiles with type API_RESTRICTIONS; its
+# two settings are answered as `vendor` and `fund_view` (code and description): Ex Libris documents the settings,
+# not their field names. Under the Limited fund view a fund answers without its five balances.
+
+FUND_BALANCES = ("allocated_balance", "encumbered_balance", "expended_balance", "cash_balance", "available_balance")
+
+
+def restriction_profile_to_json(profile: ApiRestrictionProfile, inst: Institution) -> dict:
+    vendor = inst.vendors.get(profile.vendor)
+    return {"id": profile.code, "code": profile.code, "name": profile.name or profile.code,
+            "description": profile.description or profile.name,
+            "type": coded(API_RESTRICTIONS, "API Restrictions"),
+            "vendor": coded(profile.vendor, vendor.name if vendor else ""),
+            "fund_view": coded(profile.fund_view, FUND_VIEWS.get(profile.fund_view, profile.fund_view))}
+
+
+def without_balances(fund: dict) -> dict:
+    """A fund (or ledger) answer with its balances left out, for a key whose fund view is Limited."""
+    return {name: value for name, value in fund.items() if name not in FUND_BALANCES}
+
+
+def review_rules_to_json(table: PurchasingReview) -> dict:
+    """The purchasing review rules as the librarian's endpoint answers them (the simulator's own shape)."""
+    def amount(value: Decimal | None) -> str | None:
+        return None if value is None else f"{value:.2f}"
+    rules = [{"name": r.name, "review": r.review, "enabled": r.enabled, "vendors": r.vendors,
+              "po_line_types": r.po_line_types, "acquisition_methods": r.acquisition_methods, "funds": r.funds,
+              "owners": r.owners, "price_over": amount(r.price_over), "rush": r.rush} for r in table.rules]
+    return {"default": table.default, "rules": rules, "price_limit": amount(table.price_limit),
+            "library_price_limits": {lib: amount(v) for lib, v in table.library_price_limits.items()}}
 
 
 def code_table_to_json(name: str, description: str, rows: dict[str, str]) -> dict:

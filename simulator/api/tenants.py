@@ -86,8 +86,11 @@ class Tenants:
         slug = code.lower().replace("_", "-")
         keys = [{"key": f"l8xx-{slug}-read-write", "write": True},
                 {"key": f"l8xx-{slug}-read-only", "write": False}]
+        # the template's keys given to vendors under an API Restrictions profile get the tenant's own key strings
+        restricted = [{**k, "key": f"l8xx-{slug}-{str(k['restriction_profile']).lower().replace('_', '-')}"}
+                      for k in spec.get("restricted_api_keys", [])]
         tenant = {**spec, "code": code, "name": name or f"{spec['name']} (tenant {code})", "mms_suffix": suffix,
-                  "api_keys": keys}
+                  "api_keys": keys, "restricted_api_keys": restricted}
         try:
             institution = load_institution(world, tenant, defaults, clock)
         except HarnessError:
@@ -99,7 +102,7 @@ class Tenants:
         # A tenant lives as long as the world: out of the cyclic collector's way, so that full collections do not
         # re-scan every tenant made before and creating one costs the same at the 10th and the 9,000th.
         gc.freeze()
-        return institution, [str(k["key"]) for k in keys]
+        return institution, [str(k["key"]) for k in [*keys, *restricted]]
 
     def remove(self, world: World, code: str) -> None:
         """Drop institution `code` (if there) with its API keys; its MMS ID suffix is free again."""
@@ -142,7 +145,9 @@ def institution_json(inst: Institution, keys: list[ApiKey]) -> dict:
     """An institution as the admin API lists it: code, name, its full key and every key with its areas."""
     full = next((k.key for k in keys if k.write and k.areas >= ALL_AREAS), "")
     return {"code": inst.code, "name": inst.name, "api_key": full,
-            "api_keys": [{"key": k.key, "areas": sorted(k.areas), "write": k.write} for k in keys]}
+            "api_keys": [{"key": k.key, "areas": sorted(k.areas), "write": k.write,
+                          **({"restriction_profile": k.restriction_profile} if k.restriction_profile else {})}
+                         for k in keys]}
 
 
 def full_key(world: World, institution: str) -> str:

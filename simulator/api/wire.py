@@ -168,7 +168,11 @@ def serve(service: AlmaService, request: Request, *, render: bool = False) -> Ou
             refusal = no_route(method, request.path, path_known)
             service.remember_unexpected(institution, method, request.path, request.query, refusal.message)
             raise refusal
-        if (route.area != "librarian" and route.area not in key.areas) or (route.write and not key.write):
+        # [decision] a key given to a vendor (API Restrictions profile) has no librarian's actions: they stand for
+        # Alma's screens, which a vendor never reaches, and would let the key lift its own restriction
+        librarian_refused = route.area == "librarian" and bool(key.restriction_profile)
+        if (route.area != "librarian" and route.area not in key.areas) or (route.write and not key.write) \
+                or librarian_refused:
             fmt = codec.XML
             raise Unauthorized(_UNAUTHORIZED)
         if repeated:
@@ -197,7 +201,7 @@ def serve(service: AlmaService, request: Request, *, render: bool = False) -> Ou
         if body is None and method in _BODY_METHODS and request.content.strip():
             body = codec.parse_body(request.content, headers.get("content-type"))
         call = Call(world=world, institution=world.institutions[institution], clock=service.clock, params=params,
-                    query=query, body=body, base=request.base_url)
+                    query=query, body=body, base=request.base_url, restriction_profile=key.restriction_profile)
         answer = service.execute(route, call)
         done = True
         status = answer.status

@@ -200,6 +200,30 @@ class AlmaClient:
     def configure_fund(self, code: str, **changes: Any) -> dict:
         return self._call("configure_fund", changes, at={"fund_code": code})
 
+    def configure_api_restrictions(self, code: str, **profile: Any) -> dict:
+        """Create or replace an API Restrictions profile (name, description, vendor, fund_view FULL or LIMITED)."""
+        return self._call("configure_api_restrictions", profile, at={"code": code})
+
+    def configure_review_rules(self, *, default: bool = False, rules: list[dict] | None = None,
+                               price_limit: Any = None, library_price_limits: dict | None = None) -> dict:
+        """Replace the purchasing review rules (in order) and the PO line price threshold (simulator.alma.review_rules)."""
+        return self._call("configure_review_rules", {"default": default, "rules": rules or [],
+                                                     "price_limit": price_limit,
+                                                     "library_price_limits": library_price_limits or {}})
+
+    def with_api_key(self, api_key: str) -> AlmaClient:
+        """The same Alma reached with another of its API keys (e.g. the key an institution gave a vendor)."""
+        return AlmaClient(self.backend.with_api_key(api_key))  # type: ignore[attr-defined]
+
+    def restricted_api_keys(self) -> dict[str, str]:
+        """The simulator's API keys of this client's institution that name an API Restrictions profile: profile
+        code → key (read from the admin API's world listing)."""
+        institution = self.institution()
+        for inst in self._admin("world")["institutions"]:
+            if inst["code"] == institution:
+                return {k["restriction_profile"]: k["key"] for k in inst["api_keys"] if k.get("restriction_profile")}
+        return {}
+
     # -- the simulator's own controls (its admin API; not Alma) -----------------------------------------------------
     def institution(self) -> str:
         """The institution this client's API key belongs to."""

@@ -67,6 +67,12 @@ class HttpBackend:
         """How long to wait for an answer from now on (connect, read, write)."""
         self.client.timeout = httpx.Timeout(seconds)
 
+    def with_api_key(self, api_key: str) -> HttpBackend:
+        """The same Alma (and HTTP connection pool) reached with another API key."""
+        other = HttpBackend(self.base_url, api_key, client=self.client, simulator=self.simulator)
+        other._institution = self._institution
+        return other
+
     @property
     def institution(self) -> str:
         """The institution this backend's API key belongs to (asked of the simulator's admin API once)."""

@@ -62,6 +62,11 @@ class InProcessBackend:
     def set_timeout(self, seconds: float) -> None:
         self.timeout = seconds
 
+    def with_api_key(self, api_key: str) -> InProcessBackend:
+        """The same service reached with another API key of the institution."""
+        return InProcessBackend(service=self.service, institution=self.institution, api_key=api_key,
+                                timeout=self.timeout)
+
     def send(self, method: str, path: str, query: dict[str, Any] | None = None, body: dict | None = None) -> Any:
         outcome = wire.serve(self.service, wire.Request(method, path, list((query or {}).items()), self._headers,
                                                         body))

@@ -102,6 +102,12 @@ class MockedBackend(HttpBackend):
     def world(self) -> World:
         return self.service.world
 
+    def with_api_key(self, api_key: str) -> MockedBackend:
+        """The same service reached with another API key of the institution."""
+        other = MockedBackend(self.service, api_key=api_key)
+        other._institution = self._institution
+        return other
+
 
 class AlmaMock:
     """A simulated Alma behind every Alma host while active (httpx patched globally through respx)."""

@@ -135,5 +135,6 @@ def _announce(server: ThreadedServer, as_json: bool) -> None:
         print(f"  {inst['code']}  {inst['name']}")
         for key in inst["api_keys"]:
             scope = "read/write" if key["write"] else "read-only"
-            print(f"      {key['key']}  {scope}  {', '.join(key['areas'])}")
+            restricted = f"  API Restrictions profile {key['restriction_profile']}" if "restriction_profile" in key else ""
+            print(f"      {key['key']}  {scope}  {', '.join(key['areas'])}{restricted}")
     print("Ctrl-C stops it.", flush=True)

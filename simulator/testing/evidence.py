@@ -281,6 +281,8 @@ _PATTERNS: list[tuple[str, str, str]] = [
     ("PUT", r"/integration-profiles/(?P<n>[^/]+)", "profile"),
     ("DELETE", r"/integration-profiles/(?P<n>[^/]+)", "remove_profile"),
     ("PATCH", r"/funds/(?P<n>[^/]+)", "configure_fund"),
+    ("PUT", r"/api-restrictions/(?P<n>[^/]+)", "api_restrictions"),
+    ("PUT", r"/purchasing-review-rules", "review_rules"),
 ]
 
 
@@ -369,6 +371,10 @@ def describe(method: str, path: str, query: dict[str, Any], request: Any, answer
         did, outcome = f"{who} configured integration profile {n}", "Alma saved it"
     elif kind == "remove_profile":
         did, outcome = f"{who} removed integration profile {n}", "Alma removed it"
+    elif kind == "api_restrictions":
+        did, outcome = f"{who} configured API Restrictions profile {n}", "Alma saved it"
+    elif kind == "review_rules":
+        did, outcome = f"{who} set the purchasing review rules", "Alma saved them"
     elif kind == "configure_fund":
         changes = ", ".join(f"{k} {v}" for k, v in request.items()) if isinstance(request, dict) else ""
         did = f"{who} changed fund {n}" + (f": {changes}" if changes else "")

@@ -26,7 +26,7 @@ import httpx
 import tomli_w
 
 from simulator.alma import configuration
-from simulator.alma.model import ExternalCatalogSync, InventoryOperations, NoMatchAction
+from simulator.alma.model import API_RESTRICTIONS, FUND_VIEWS, ExternalCatalogSync, InventoryOperations, NoMatchAction
 from simulator.alma.seed import FIXTURES, load_world, read_toml
 from simulator.alma_json import code_of
 from simulator.api.routes import ALMA
@@ -554,6 +554,19 @@ class _Cloner:
             out.append(row)
         return out
 
+    def restriction_profile(self, row: dict, inst: dict) -> bool:
+        """An API Restrictions profile (issue 13: a vendor's key) is cloned when its vendor was; the keys that name
+        it are not (a clone has its own keys)."""
+        code, vendor = _text(row.get("code") or row.get("id")), _code(row.get("vendor"))
+        view = _code(row.get("fund_view")).upper() or "FULL"
+        if not code or view not in FUND_VIEWS or (vendor and vendor not in {v["code"] for v in inst["vendors"]}):
+            return False
+        profile = {"code": code, "name": _text(row.get("name")) or code, "vendor": vendor, "fund_view": view}
+        if _text(row.get("description")):
+            profile["description"] = _text(row["description"])
+        inst.setdefault("api_restriction_profiles", []).append(profile)
+        return True
+
     def profiles(self, rows: list[dict] | None, inst: dict) -> tuple[dict | None, list[dict]]:
         out: list[dict] = []
         other_types = 0
@@ -561,6 +574,8 @@ class _Cloner:
         for row in self.full_records(rows, "upon_no_match", "integration profile", "/conf/integration-profiles/{}",
                                      "id", only=lambda r: _code(r.get("type")) in ("", configuration.INTEGRATION_TYPE)):
             kind = _code(row.get("type"))
+            if kind == API_RESTRICTIONS and self.restriction_profile(row, inst):
+                continue
             if kind and kind != configuration.INTEGRATION_TYPE:
                 other_types += 1
                 continue

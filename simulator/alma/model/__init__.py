@@ -7,6 +7,7 @@
     orders        PO line drafts, PO lines (statuses, alerts, encumbrances), purchase orders
     users         users (patrons and staff), the letters Alma sends them, hold requests
     invoices      invoices and their lines, the invoice workflow, the fund postings of an approval
+    restrictions  API Restrictions profiles (a vendor's key), purchasing review rules and the price threshold
     world         the Community Zone, Network Zones, institutions, sequences and API keys
 
 Entities are plain dataclasses with their behaviour as methods (a fund encumbers, a catalogue indexes its
@@ -24,10 +25,9 @@ from simulator.alma.model.catalogue import (
     INDEX_KINDS, Bib, Catalogue, ElectronicCollection, Holding, Inventory, Item, Portfolio, Zone, record_keys,
 )
 from simulator.alma.model.orders import (
-    FINISHED, STATUS_LABELS, Alert, Encumbrance, FundShare, InterestedUser, OrderedLocation, POLine, POLineDraft, POLineStatus,
+    FINISHED, STATUS_LABELS, Alert, Claim, Encumbrance, FundShare, InterestedUser, OrderedLocation, POLine, POLineDraft, POLineStatus,
     PurchaseOrder, ResourceMetadata,
 )
-from simulator.alma.model.orders import Claim  # --- renewals
 from simulator.alma.model.invoices import (
     CREATION_FORMS, INVOICE_LINE_TYPES, PAYMENT_METHODS, WORKFLOW_LABELS, Invoice, InvoiceLine, InvoiceWorkflowStatus,
     Posting,
@@ -35,11 +35,15 @@ from simulator.alma.model.invoices import (
 from simulator.alma.model.users import (
     INTERESTED_IN, LETTER_NAMES, PO_LINE_CANCELLATION, Letter, User, UserRequest,
 )
+from simulator.alma.model.restrictions import (
+    API_RESTRICTIONS, FUND_VIEWS, ApiRestrictionProfile, PurchasingReview, ReviewRule,
+)
 from simulator.alma.model.world import (
     ApiKey, CommunityZone, Institution, MetadataTemplate, NetworkZone, Sequence, World,
 )
 
 __all__ = [
+    "API_RESTRICTIONS", "FUND_VIEWS", "ApiRestrictionProfile", "PurchasingReview", "ReviewRule",
     "DEFAULT_SETTINGS_PROFILE", "FINISHED", "INDEX_KINDS", "STATUS_LABELS", "Alert", "ApiKey", "Bib", "Catalogue",
     "CommunityZone", "Continuity", "ElectronicCollection", "Encumbrance", "ExternalCatalogSync", "FiscalPeriod", "Fund",
     "FundShare", "Holding", "Institution", "Inventory", "InventoryOperations", "Item", "Ledger", "Library",

@@ -20,6 +20,8 @@ from simulator.alma.model.invoices import Invoice
 from simulator.alma.model.orders import POLine, PurchaseOrder
 from simulator.alma.model.users import Letter, User, UserRequest
 
+from simulator.alma.model.restrictions import ApiRestrictionProfile, PurchasingReview
+
 
 # ---------------------------------------------------------------- zones and institutions ------------------------
 
@@ -84,6 +86,7 @@ class ApiKey:
     institution: str
     areas: frozenset[str] = frozenset({"acq", "bibs", "conf", "electronic"})
     write: bool = True
+    restriction_profile: str = ""  # the code of an API Restrictions profile of its institution ("" = none)
 
 
 @dataclass(kw_only=True, frozen=True)
@@ -130,6 +133,8 @@ class Institution:
     asynchronous_processing_seconds: float = 0.0  # 0: status and alerts are in the answer
     job_runs: dict[str, str] = field(default_factory=dict)  # --- renewals: daily job -> its last run (ISO moment)
     metadata_template: MetadataTemplate = field(default_factory=MetadataTemplate)
+    api_restrictions: dict[str, ApiRestrictionProfile] = field(default_factory=dict)  # by profile code
+    purchasing_review: PurchasingReview = field(default_factory=PurchasingReview)
     # sequences
     ids: Sequence = field(default_factory=lambda: Sequence(1000001))
     po_line_numbers: Sequence = field(default_factory=lambda: Sequence(10001))

@@ -67,7 +67,7 @@ _ENUMS = ("upon_no_match", "inventory_operations", "sync_with_external_catalog")
 
 
 def integration_profiles(alma: AlmaClient) -> list[dict]:
-    found = alma.integration_profiles()
+    found = alma.integration_profiles(type="NEW_ORDER_API")  # the New Order API profiles, not API Restrictions
     return found.get("integration_profile", [])
 
 

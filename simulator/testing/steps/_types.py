@@ -63,6 +63,8 @@ REVIEW_REASONS = {
     "the order is not fully funded": "FUND_NOT_FULLY_FUNDED",
     "the fund balance is insufficient to cover the encumbrance": "FUND_BALANCE_INSUFFICIENT",
     "the ISBN is invalid": "INVALID_METADATA",
+    "a purchasing review rule sends it to review": "REVIEW_RULE",
+    "the price limit is reached": "PRICE_LIMIT_REACHED",
 }
 
 # Informational alerts: the line is processed, Alma just says something.
@@ -94,6 +96,7 @@ REFUSALS = {
     "the price is still missing": Refusal(("401876",), "price is missing"),
     "only one profile may be the default": Refusal(("401872",), "only one profile may be the default"),
     "Add to Network Zone needs a profile that uses the Network Zone": Refusal(("401872",), "network zone"),
+    "the API key may order only from its own vendor": Refusal(("401872",), "only for vendor"),
 }
 
 # Why a fund code is invalid, as Alma's refusal or alert says it (simulator.alma.funds): the words each must contain.
