@@ -29,6 +29,7 @@ STEP_MODULES = [
     "simulator.testing.steps.review",
     "simulator.testing.steps.lifecycle",
     "simulator.testing.steps.invoicing",
+    "simulator.testing.steps.continuous",
     "simulator.testing.steps.trouble",
 ]
 
