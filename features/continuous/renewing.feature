@@ -55,6 +55,20 @@ Feature: Renewing subscriptions
       Then the job reports the PO line as waiting for manual renewal
       And the PO line is in the renewals task list
 
+    @gobi
+    Scenario: The librarian renews a subscription by editing its renewal date
+      Source: Knowledge Center "Processing Renewals" (a line earmarked for manual renewal is renewed by editing its renewal date).
+      Given GOBI prepares an order for the print journal subscription "Journal of Hudson Valley Studies"
+      And the subscription is renewed by hand, 20 days from today
+      And the renewal reminder comes 30 days before the renewal date
+      And the vendor sends the order to Alma
+      When the PO line's items arrive and are received
+      And one more day passes
+      Then the PO line is Waiting for Manual Renewal
+      When the librarian changes the renewal date to 400 days from today
+      Then the PO line is Waiting for Renewal
+      And the PO line is not in the renewals task list
+
     @generic
     Scenario: A subscription that has not arrived yet cannot be renewed
       Source: Knowledge Center "Renewal Workflow" (a line waits for renewal once received or activated); the refusal is the simulator's decision.

@@ -201,6 +201,14 @@ def librarian_renews(alma, outcome) -> Outcome:
     return attempt(alma, lambda: alma.renew_po_line(number), number=number)
 
 
+@when(parsers.parse("the librarian changes the renewal date to {days:d} days from today"), target_fixture="outcome")
+def change_renewal_date(alma, outcome, days) -> Outcome:
+    number = outcome.po_line["number"]
+    line = alma.get_po_line(number)
+    line["renewal_date"] = _later(alma, days)
+    return attempt(alma, lambda: alma.update_po_line(number, line), number=number)
+
+
 @then(parsers.parse("Alma refuses to renew it"))
 def refuses_to_renew(outcome):
     assert outcome.error is not None and outcome.error.code == "401876", outcome.error
