@@ -102,6 +102,7 @@ def update(world: World, institution_code: str, number: str, new: POLineDraft, c
         else:
             new = replace(new, locations=_keep_inventory(line, new))
             follow_inventory = None
+        renewals.check_update(line, new)
         try:
             renewal_alerts = renewals.order_alerts(institution.po_line_types[new.type], new)
         except AlmaError as refusal:
@@ -123,6 +124,7 @@ def update(world: World, institution_code: str, number: str, new: POLineDraft, c
             new = replace(new, locations=follow_inventory())
         line.draft, line.net_price = new, net
         line.status_date = alma_date(clock.now())
+        renewals.after_update(institution, line, clock)
         return line
 
 

@@ -174,6 +174,29 @@ def run(institution: Institution, clock: Clock) -> dict:
     return {"job": JOB, "renewed": renewed, "waiting_for_manual_renewal": waiting, "closed": closed}
 
 
+_RENEWING = (POLineStatus.RECURRING_RENEWAL, POLineStatus.WAITING_FOR_MANUAL_RENEWAL)
+
+
+def check_update(line: POLine, new: POLineDraft) -> None:
+    """A line marked for renewal can be edited, but not its vendor or acquisition method (Knowledge Center
+    "Processing Renewals"): UpdateFailed."""
+    if line.status in _RENEWING:
+        for field, old, wanted in (("vendor", line.draft.vendor, new.vendor),
+                                   ("acquisition method", line.draft.acquisition_method, new.acquisition_method)):
+            if old != wanted:
+                raise UpdateFailed(f"Failed to update PO Line {line.number}: the {field} of a PO line marked for "
+                                   f"renewal cannot change ({old} to {wanted}).")
+
+
+def after_update(institution: Institution, line: POLine, clock: Clock) -> None:
+    """Editing the renewal date of a line waiting for manual renewal renews it, once the new date's reminder lies
+    ahead (Knowledge Center "Processing Renewals": a line is renewed by hand by editing its renewal date)."""
+    if line.status is POLineStatus.WAITING_FOR_MANUAL_RENEWAL:
+        due = reminder_day(line.draft)
+        if due is not None and due > clock.now().date():
+            _set_status(institution, line, POLineStatus.RECURRING_RENEWAL, alma_date(clock.now()))
+
+
 def task_list(institution: Institution) -> list[POLine]:
     """The renewals task list (Alma's PO Lines to Renew): the lines waiting for manual renewal, oldest first."""
     return [line for line in institution.po_lines.values() if line.status is POLineStatus.WAITING_FOR_MANUAL_RENEWAL]

@@ -29,15 +29,21 @@ class Scheduler:
     """When the jobs last looked at the clock, and what each did last."""
 
     def __init__(self, now: dt.datetime) -> None:
-        self.watched_from = now
         self.last: dict[str, dict] = {}  # job -> its last answer (this process's runs)
+        self.watch_from(now)
 
     def watch_from(self, now: dt.datetime) -> None:
         self.watched_from = now
+        self._next_due = self.next_due
+
+    @property
+    def next_due(self) -> dt.datetime:
+        """The first daily run after the last look (the serve loop asks twice a second: this keeps it a comparison)."""
+        return min(jobs.next_run(daily, self.watched_from) for daily in jobs.JOBS.values())
 
     def catch_up(self, service: AlmaService) -> list[dict]:
         """Run every daily run the clock has passed since the last look, in time order, each at its own moment."""
-        if service.clock.now() <= self.watched_from:
+        if service.clock.now() < self._next_due:
             return []
         with service.lock:
             now = service.clock.now()
@@ -45,7 +51,7 @@ class Scheduler:
             for moment, daily in jobs.due(self.watched_from, now):
                 done.append(self._run(service, daily, moment, ""))
                 service._log("job", moment, {"job": daily.name, "institution": ""})
-            self.watched_from = max(self.watched_from, now)
+            self.watch_from(max(self.watched_from, now))
             return done
 
     def run_now(self, service: AlmaService, name: str, institution: str = "") -> dict:
@@ -69,7 +75,7 @@ class Scheduler:
         if code and code not in service.world.institutions:
             return
         self._run(service, daily, moment, code)
-        self.watched_from = max(self.watched_from, moment)
+        self.watch_from(max(self.watched_from, moment))
 
     def _run(self, service: AlmaService, daily: jobs.DailyJob, moment: dt.datetime, institution: str) -> dict:
         world = service.world

@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+import pytest
+
 from simulator import edifact
 from simulator.alma import claims, jobs, lifecycle, ordering
 from simulator.alma.model import OrderedLocation
@@ -118,3 +120,17 @@ def test_what_is_never_claimed(world, hvu, clock):
     for line in (standing, no_date, in_review, cancelled):
         assert line.claims == []
     assert claims.claim_kind(hvu, standing) == "" and claims.expected_day(hvu, no_date) is None
+
+
+def test_a_claim_message_round_trips_and_one_without_its_po_line_is_refused():
+    """The OSTENQ format (simulator.edifact): what Alma writes, a vendor reads back; a claim that does not name its
+    PO line (RFF+LI) is malformed."""
+    sent = edifact.OstenqMessage(reference="7", date="2026-09-17", buyer="MAIN", supplier="GOBI", po_line="POL-1",
+                                 serial=True, identifier="21563713", identifier_type="IS",
+                                 title="Journal of Hudson Valley Studies", quantity=2)
+    text = edifact.write_ostenq(sent, sender="01TRLC_HVU", recipient="GOBI", control="7",
+                                when=dt.datetime(2026, 9, 17, 2, tzinfo=dt.timezone.utc))
+    assert "UNH+7+OSTENQ:D:96A:UN:EAN008'" in text and "BGM+92J::9+POL-1+9'" in text
+    assert edifact.read(text).claims == [sent]
+    with pytest.raises(edifact.EdifactError, match="RFF"):
+        edifact.read(text.replace("RFF+LI:POL-1'", "FTX+LIN+++a note'"))  # the same number of segments

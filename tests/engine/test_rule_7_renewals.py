@@ -135,6 +135,23 @@ def test_manual_renewal_waits_from_the_reminder_day_until_a_librarian_renews(wor
     assert renewals.task_list(hvu) == []
 
 
+def test_editing_the_renewal_date_renews_a_line_waiting_for_manual_renewal(world, hvu, clock):
+    """Knowledge Center "Processing Renewals": a line renewed by hand is renewed by editing its renewal date; its
+    vendor and acquisition method cannot change while it is marked for renewal."""
+    line = sent(world, clock, journal(manual_renewal=True))
+    _receive_all(world, clock, line)
+    _on(clock, "2026-11-05")
+    _run(hvu, clock)
+    assert line.status is POLineStatus.WAITING_FOR_MANUAL_RENEWAL
+    with pytest.raises(AlmaError) as refusal:
+        lifecycle.update(world, HVU, line.number, replace(line.draft, acquisition_method="PURCHASE"), clock)
+    assert refusal.value.code == "401876" and "marked for renewal" in refusal.value.message
+    lifecycle.update(world, HVU, line.number, replace(line.draft, renewal_date="2026-11-20"), clock)
+    assert line.status is POLineStatus.WAITING_FOR_MANUAL_RENEWAL  # its reminder (2026-10-21) has passed
+    lifecycle.update(world, HVU, line.number, replace(line.draft, renewal_date="2027-12-01"), clock)
+    assert line.status is POLineStatus.RECURRING_RENEWAL and renewals.task_list(hvu) == []
+
+
 def test_a_librarian_can_renew_to_a_date_of_her_choice_but_not_backwards(world, hvu, clock):
     line = sent(world, clock, journal(manual_renewal=True))
     _receive_all(world, clock, line)

@@ -32,6 +32,7 @@ STEP_MODULES = [
     "simulator.testing.steps.lifecycle",
     "simulator.testing.steps.invoicing",
     "simulator.testing.steps.interested_users",
+    "simulator.testing.steps.continuous",
     "simulator.testing.steps.trouble",
 ]
 

@@ -52,9 +52,12 @@ FORMATS = {
 
 STATUSES = {"In Review": "INREVIEW", "Sent": "SENT", "Auto Packaging": "AUTO_PACKAGING",
             "Waiting for Invoice": "WAITING_FOR_INVOICE", "Cancelled": "CANCELLED", "Closed": "CLOSED"}
+STATUSES.update({"Waiting for Renewal": "RECURRING_RENEWAL",  # --- renewals: continuous lines
+                 "Waiting for Manual Renewal": "WAITING_FOR_MANUAL_RENEWAL"})
 
 # Why a PO line sits In Review: the alert Alma puts on it.
 REVIEW_REASONS = {
+    "the renewal date is missing": "RENEWAL_DATE_MISSING",  # --- renewals: a continuous order needs it
     "the vendor account is missing": "VENDOR_ACCOUNT_MISSING",
     "the price is missing": "PRICE_MISSING",
     "the fund distribution is missing": "FUND_MISSING",
