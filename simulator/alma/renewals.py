@@ -12,7 +12,8 @@ renewal date minus the reminder period (`renewal_period`, days) has been reached
 - an automatically renewing line whose subscription-to date has passed closes [decision, SUNY practice: the
   renewal date falls before the subscription-to date, and the subscription ends there].
 
-Renewals are never sent to the vendor. Imports model, closing and simulator.clock/errors.
+Renewals are never sent to the vendor; the line's interested users who asked to be told of renewals get a letter
+(letters.renewal_notice). Imports model, closing, letters and simulator.clock/errors.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from simulator.alma import closing
+from simulator.alma import closing, letters
 from simulator.alma.model import Alert, Institution, POLine, POLineDraft, POLineStatus, POLineType, World
 from simulator.clock import Clock, alma_date
 from simulator.errors import IllegalValue, POLineNotFound, UpdateFailed
@@ -171,6 +172,7 @@ def run(institution: Institution, clock: Clock) -> dict:
         draft.renewal_date = renewal.isoformat()
         line.status_date = stamp
         renewed.append(line.number)
+        letters.renewal_notice(institution, line, clock)
     return {"job": JOB, "renewed": renewed, "waiting_for_manual_renewal": waiting, "closed": closed}
 
 
@@ -227,4 +229,5 @@ def renew(world: World, institution_code: str, number: str, clock: Clock, *, ren
             new = add_months(current, RENEWAL_CYCLES[draft.renewal_cycle or DEFAULT_CYCLE][1])
         draft.renewal_date = new.isoformat()
         _set_status(institution, line, POLineStatus.RECURRING_RENEWAL, alma_date(clock.now()))
+        letters.renewal_notice(institution, line, clock)
         return line

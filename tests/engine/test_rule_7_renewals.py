@@ -12,7 +12,7 @@ from dataclasses import replace
 import pytest
 
 from simulator.alma import jobs, lifecycle, ordering, renewals, snapshot
-from simulator.alma.model import POLineStatus, ResourceMetadata
+from simulator.alma.model import INTERESTED_IN, InterestedUser, POLineStatus, ResourceMetadata
 from simulator.errors import AlmaError
 
 from .conftest import HUDSON_ISSN, HVU, ebook_draft, print_draft, usd
@@ -183,6 +183,22 @@ def test_automatic_renewal_moves_the_date_on_by_one_cycle_and_tells_no_vendor(wo
     assert (line.status, line.draft.renewal_date) == (POLineStatus.RECURRING_RENEWAL, "2027-06-01")
     assert _run(hvu, clock)["renewed"] == []  # the next reminder is 2027-05-02
     assert {v: list(m) for v, m in hvu.edi_outbox.items()} == outbox  # renewals are never sent to the vendor
+
+
+def test_a_renewal_tells_the_interested_users_who_asked_and_no_one_else(world, hvu, clock):
+    told = InterestedUser(primary_id="omar.haddad", notify_renewal=True)
+    untold = InterestedUser(primary_id="ada.reyes", notify_receiving_activation=True)
+    automatic = sent(world, clock, journal(interested_users=[told, untold]))
+    manual = sent(world, clock, journal(manual_renewal=True, interested_users=[told]))
+    for line in (automatic, manual):
+        _receive_all(world, clock, line)
+    before = len(hvu.letters)
+    _on(clock, "2026-11-01")
+    assert _run(hvu, clock)["renewed"] == [automatic.number]
+    renewal_letters = [(l.primary_id, l.po_line, l.code, l.reason) for l in hvu.letters[before:]]
+    assert renewal_letters == [("omar.haddad", automatic.number, INTERESTED_IN, "renewal")]
+    renewals.renew(world, HVU, manual.number, clock)  # by hand: told as well
+    assert [(l.primary_id, l.po_line) for l in hvu.letters[before + 1:]] == [("omar.haddad", manual.number)]
 
 
 def test_a_job_that_missed_days_catches_up_in_one_run(world, hvu, clock):
