@@ -40,7 +40,12 @@ def _clean(raw: str) -> str:
 
 
 def isbn13_check_digit(first12: str) -> str:
-    total = sum(map(int, first12[0::2])) + 3 * sum(map(int, first12[1::2]))
+    if first12.isascii() and first12.isdigit():  # summed as bytes: a digit's code is 48 more than its value
+        raw = first12.encode()
+        odd, even = raw[0::2], raw[1::2]
+        total = sum(odd) - 48 * len(odd) + 3 * (sum(even) - 48 * len(even))
+    else:
+        total = sum(map(int, first12[0::2])) + 3 * sum(map(int, first12[1::2]))
     return str((10 - total % 10) % 10)
 
 
@@ -56,6 +61,7 @@ def issn_check_digit(first7: str) -> str:
     return "X" if value == 10 else str(value)
 
 
+@lru_cache(maxsize=1024)  # an order's ISBN is judged when it is planned and again when its brief record is made
 def is_valid_isbn(raw: str) -> bool:
     code = clean_identifier(raw)
     if len(code) == 13 and code.isdigit():
