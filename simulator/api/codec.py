@@ -261,16 +261,18 @@ def _refuse_constant(name: str) -> Any:
 _JSON_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)  # one decoder, not one per request
 
 
-#: A run of 19 digits: a number orjson may not read as the standard library does (integers beyond 64 bits
+#: A run of 19 digits (found as 19 zeros once every digit is made a zero: a byte translation, many times cheaper
+#: than a regular expression): a number orjson may not read as the standard library does (integers beyond 64 bits
 #: become floats there), so such a body is read by the standard library alone.
-_LONG_DIGITS = re.compile("[0-9]{19}")
+_DIGITS_AS_ZEROS = bytes.maketrans(b"123456789", b"000000000")
+_LONG_DIGITS = b"0" * 19
 
 
 def _parse_json(text: str) -> dict[str, Any]:
     # orjson reads what it accepts exactly as the standard library does (numbers of up to 18 digits included), in
     # well under half the time; whatever it refuses (NaN, a lone surrogate escape, an error) goes to the standard
     # library, whose answer and message stay the ones Alma's envelope carries.
-    if not _LONG_DIGITS.search(text):
+    if _LONG_DIGITS not in text.encode("utf-8", "surrogatepass").translate(_DIGITS_AS_ZEROS):
         try:
             value = orjson.loads(text)
         except orjson.JSONDecodeError:
