@@ -31,6 +31,8 @@ class Amount(Protocol):
 
 def code_of(value: Any) -> str:
     """A coded field's code, whether sent as {"value": "X", "desc": …} or as a bare "X" (absent: "")."""
+    if type(value) is str:  # the common case first: a bare code
+        return value.strip()
     if isinstance(value, dict):
         value = value.get("value", "")
     return "" if value is None else str(value).strip()

@@ -26,13 +26,15 @@ def cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Money:
     amount: Decimal
     currency: str
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "amount", cents(Decimal(self.amount)))
+    def __init__(self, amount: Decimal | int | str, currency: str) -> None:
+        # the amount rounded to the cent as it is set (one step instead of a frozen __init__ and a __post_init__)
+        object.__setattr__(self, "amount", cents(Decimal(amount)))
+        object.__setattr__(self, "currency", currency)
 
     @classmethod
     def parse(cls, text: str) -> Money:

@@ -51,6 +51,15 @@ def test_a_tiny_run_gives_every_key_a_number_or_a_reason(tiny_report):
         assert got["bibs"] == int(size) and got["hits"] == got["expected_hits"]
 
 
+def test_in_process_orders_are_counted_per_cpu_second_with_the_wall_clock_and_collector_beside(tiny_report):
+    got = tiny_report["details"]["inprocess"]
+    assert got["orders"] > 0 and 0 < got["cpu_seconds"] and got["seconds"] > 0
+    assert tiny_report["inprocess_orders_per_s"] == pytest.approx(got["orders"] / got["cpu_seconds"])
+    assert got["wall_orders_per_s"] == pytest.approx(got["orders"] / got["seconds"])
+    assert 0 <= got["collector_share"] <= 1
+    assert "by the wall clock" in benchmark.table(tiny_report)
+
+
 def test_a_tiny_run_leaves_out_the_million_rows_and_says_so(tiny_report):
     for key in ("lookup_ratio_1m_vs_1k", "load_1m_bibs_s", "peak_memory_1m_bibs_mb"):
         assert tiny_report[key] is None and "largest catalogue 800" in tiny_report["reasons"][key]

@@ -74,7 +74,8 @@ def plan_funds(institution: Institution, draft: POLineDraft, owner_library: str,
             plan.problems.append((CHECK_INVALID_FUND, "fund_code", reason))
             continue
         assert fund is not None
-        charge = institution.convert(Money(part, net.currency), fund.currency).amount
+        charge = (cents(part) if fund.currency == net.currency  # what convert gives in the same currency
+                  else institution.convert(Money(part, net.currency), fund.currency).amount)
         plan.charges[fund.code] = plan.charges.get(fund.code, Decimal(0)) + charge
     if cents(covered) < net.amount:
         plan.problems.append((CHECK_NOT_FULLY_FUNDED, "fund_distribution",

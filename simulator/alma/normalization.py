@@ -36,20 +36,31 @@ NORMALIZATION_PROCESSES: Registry[NormalizationProcess] = Registry("normalizatio
 
 
 def _fold(text: str) -> str:
-    return _SPACES.sub(" ", text or "").strip()
+    # the same as _SPACES.sub(" ", text).strip() (str.split and \s agree on whitespace), without a regex
+    return " ".join(text.split()) if text else ""
+
+
+_ISBD_ENDS = frozenset("/:;,=.")
+
+
+def _strip_isbd(text: str) -> str:
+    """Trailing ISBD punctuation and spaces stripped; a text ending otherwise (most do) is returned untouched."""
+    if not text or (text[-1] not in _ISBD_ENDS and not text[-1].isspace()):
+        return text
+    return _TRAILING_ISBD.sub("", text)
 
 
 def initial_normalization(record: ResourceMetadata) -> ResourceMetadata:
     """MARC 21 Bib Initial Normalization, as far as an order's metadata needs it. Returns a new record."""
     title = _fold(record.title)
-    stripped = _TRAILING_ISBD.sub("", title)
+    stripped = _strip_isbd(title)
     return ResourceMetadata(
         title=stripped or title,
-        author=_TRAILING_ISBD.sub("", _fold(record.author)) if record.author.strip() else "",
+        author=_strip_isbd(_fold(record.author)) if record.author.strip() else "",
         isbn=clean_identifier(record.isbn) if record.isbn.strip() else "",
         issn=clean_identifier(record.issn) if record.issn.strip() else "",
-        publisher=_TRAILING_ISBD.sub("", _fold(record.publisher)),
-        publication_place=_TRAILING_ISBD.sub("", _fold(record.publication_place)),
+        publisher=_strip_isbd(_fold(record.publisher)),
+        publication_place=_strip_isbd(_fold(record.publication_place)),
         publication_year=_fold(record.publication_year),
         vendor_title_number=_fold(record.vendor_title_number),
         system_control_numbers=[_fold(n) for n in record.system_control_numbers if _fold(n)],

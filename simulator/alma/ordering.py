@@ -12,7 +12,6 @@ simulator.clock/errors.
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -189,7 +188,7 @@ def _plan(world: World, institution: Institution, draft: POLineDraft, profile_co
     profile = select_profile(institution, profile_code, vendor)
     draft_isbn = draft.resource.isbn
     record = normalize(draft.resource, NormalizationContext(vendor, profile, institution.code))
-    draft = copy.copy(draft)  # the plan's own draft: the caller's is never changed
+    draft = _own_copy(draft)  # the plan's own draft: the caller's is never changed
     draft.resource = record
     found_alerts: list[Alert] = []
 
@@ -214,6 +213,13 @@ def _plan(world: World, institution: Institution, draft: POLineDraft, profile_co
     _plan_bib(world, institution, plan)
     _plan_inventory(world, institution, plan, forced_portfolio)
     return plan
+
+
+def _own_copy(draft: POLineDraft) -> POLineDraft:
+    """A shallow copy, as copy.copy makes one, without copy's generic reduce protocol (a third of the cost)."""
+    own = object.__new__(type(draft))
+    own.__dict__.update(draft.__dict__)
+    return own
 
 
 def _plan_bib(world: World, institution: Institution, plan: _Plan) -> None:

@@ -23,6 +23,8 @@ XML conventions, JSON on the left:
 Inbound XML is parsed with defusedxml and any DTD or entity declaration is refused outright.
 JSON is written by orjson (the same bytes as the standard library's compact, non-ASCII-kept output), with the
 standard library as the fallback for what orjson does not take (integers over 64 bits, non-string keys).
+JSON bodies are read by orjson too, the standard library reading what orjson refuses and any body with a run of 19
+digits (`_parse_json`): the same values and the same refusals either way.
 Imports only the standard library, defusedxml, orjson and `simulator.errors`.
 """
 
@@ -259,7 +261,26 @@ def _refuse_constant(name: str) -> Any:
 _JSON_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)  # one decoder, not one per request
 
 
+#: A run of 19 digits (found as 19 zeros once every digit is made a zero: a byte translation, many times cheaper
+#: than a regular expression): a number orjson may not read as the standard library does (integers beyond 64 bits
+#: become floats there), so such a body is read by the standard library alone.
+_DIGITS_AS_ZEROS = bytes.maketrans(b"123456789", b"000000000")
+_LONG_DIGITS = b"0" * 19
+
+
 def _parse_json(text: str) -> dict[str, Any]:
+    # orjson reads what it accepts exactly as the standard library does (numbers of up to 18 digits included), in
+    # well under half the time; whatever it refuses (NaN, a lone surrogate escape, an error) goes to the standard
+    # library, whose answer and message stay the ones Alma's envelope carries.
+    if _LONG_DIGITS not in text.encode("utf-8", "surrogatepass").translate(_DIGITS_AS_ZEROS):
+        try:
+            value = orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass
+        else:
+            if not isinstance(value, dict):
+                raise GeneralError("General error. The request body must be a JSON object.")
+            return value
     try:
         value = _JSON_DECODER.decode(text)
     except json.JSONDecodeError as exc:

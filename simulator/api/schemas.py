@@ -39,6 +39,8 @@ SOURCE_TYPES = {"API": "API", "MANUALENTRY": "Manual Entry"}
 
 
 def text_of(value: Any) -> str:
+    if type(value) is str:  # the common case first
+        return value.strip()
     if value is None or isinstance(value, (dict, list)):
         return ""
     return str(value).strip()
@@ -221,6 +223,8 @@ _PO_LINE_STRINGS = ("reporting_code", "secondary_reporting_code", "tertiary_repo
                     "fifth_reporting_code", "vendor_note", "receiving_note", "renewal_note",
                     "additional_order_reference", "invoice_reference", "base_status")
 _PO_LINE_INTERVALS = ("reclaim_interval", "expected_receipt_interval", "claiming_interval")
+_PO_LINE_EMPTY_STRINGS = dict.fromkeys(_PO_LINE_STRINGS, "")  # built once, spread into every answer
+_PO_LINE_NO_INTERVALS = dict.fromkeys(_PO_LINE_INTERVALS, "0")
 
 
 def _kept_fields(d: POLineDraft) -> dict[str, Any]:
@@ -286,8 +290,8 @@ def po_line_to_json(line: POLine, institution: Institution, *, base: str = ALMA_
         "created_date": line.created_date,
         "status_date": line.status_date,
         "note": [],
-        **{name: "" for name in _PO_LINE_STRINGS},
-        **{name: "0" for name in _PO_LINE_INTERVALS},
+        **_PO_LINE_EMPTY_STRINGS,
+        **_PO_LINE_NO_INTERVALS,
         "renewal_cycle": {},
         "renewal_period": 0,
         "material_type": coded(line_type.material_type, MATERIAL_TYPES.get(line_type.material_type, ""))

@@ -597,3 +597,23 @@ def test_json_answers_are_the_standard_librarys_compact_bytes() -> None:
     for extra in ({}, {"big": 2**70}, {"1": {2: "int key"}}):  # orjson, then what only the fallback writes
         expected = json.dumps(value | extra, ensure_ascii=False, separators=(",", ":"), default=str).encode()
         assert codec.dumps_json(value | extra) == expected
+
+
+@pytest.mark.parametrize("text", [
+    '{"quantity": 123456789012345678901234567890, "b": -9223372036854775809}',  # beyond 64 bits: stays an integer
+    '{"n": [0, -0, -0.0, 1.0, 1E2, 5e-324, 0.1e-400, 9223372036854775807, 123456789012345678]}',
+    '{"a": 1, "b": 2, "a": 3}',  # a repeated key: the last value, in the first one's place
+    '{"t": "\\ud83d\\ude00 \\u2028 caf\\u00e9 \\/ \\"q\\"", "x": [true, false, null, {}, []]}',
+])
+def test_json_bodies_read_as_the_standard_library_reads_them(text: str) -> None:
+    parsed = codec.parse_body(text.encode(), "application/json")
+    expected = json.loads(text)
+    assert parsed == expected and json.dumps(parsed) == json.dumps(expected)  # same types, same key order
+    assert [type(v) for v in parsed.values()] == [type(v) for v in expected.values()]
+
+
+def test_a_lone_surrogate_escape_and_an_infinite_number_are_read_as_before() -> None:
+    with pytest.raises(GeneralError) as caught:  # read by the standard library, then refused as unstorable
+        codec.parse_body(b'{"resource_metadata": {"title": "Half \\ud800 pair"}}', "application/json")
+    assert "resource_metadata.title" in caught.value.message
+    assert codec.parse_body(b'{"a": 1E400}', "application/json") == {"a": float("inf")}

@@ -112,3 +112,19 @@ def test_duplicate_process_name_raises_harness_error():
     """ORDERING-RULES §2.5: registering a taken process name is a HarnessError."""
     with pytest.raises(HarnessError):
         NORMALIZATION_PROCESSES.add("Add vendor local note", lambda record, context: None)
+
+
+@pytest.mark.parametrize(("field", "sent", "kept"), [
+    ("title", "Sea\u00a0and\u2003Shore\u3000", "Sea and Shore"),  # every kind of Unicode space folds, as \s does
+    ("title", "Letters\u00a0/\u00a0", "Letters"),  # trailing ISBD punctuation after a non-breaking space
+    ("title", "Ends in a digit 1", "Ends in a digit 1"),  # untouched: no trailing punctuation
+    ("author", "Doe, Jane\n", "Doe, Jane"),
+    ("isbn", "9781503642225", "9781503642225"),  # already clean: the shortcut
+    ("isbn", "052185296x", "052185296X"),  # clean but for the case of the check digit
+    ("isbn", "\u0669\u0667\u0668", "\u0669\u0667\u0668"),  # non-ASCII digits take the long way, kept as before
+    ("issn", "12345678 9", "12345678"),  # of two identifiers in a row the first stays
+])
+def test_initial_normalization_shortcuts_give_what_the_long_way_gives(field, sent, kept):
+    """The shortcuts for clean values (issue 11, item 6) change nothing: the same values as before."""
+    record = initial_normalization(ResourceMetadata(**{field: sent}))
+    assert getattr(record, field) == kept
