@@ -20,7 +20,7 @@ import pytest
 from pytest_bdd import given, parsers, then, when
 
 from simulator import edifact
-from simulator.testing.steps._alma import attempt, current_line, portfolios_of
+from simulator.testing.steps._alma import attempt, current_line
 from simulator.testing.steps._cart import vendor_for
 from simulator.testing.steps._types import EXTRA_TYPES, Outcome, _choice
 from simulator.testing.steps.institution import institution_of
@@ -133,19 +133,6 @@ def expected_after(continuous_order, days, grace):
 @when("the vendor sends the order to Alma", target_fixture="outcome")
 def send_order(alma, continuous_order) -> Outcome:
     return attempt(alma, lambda: alma.create_po_line(continuous_order["body"]))
-
-
-@when("the PO line's items arrive and are received")
-def items_arrive(alma, outcome):
-    number = outcome.po_line["number"]
-    for item in alma.po_line_items(number)["item"]:
-        alma.receive_item(number, item["pid"])
-
-
-@when("the PO line's portfolio is activated")
-def portfolio_is_activated(alma, outcome):
-    for portfolio in portfolios_of(current_line(alma, outcome)):
-        alma.activate_portfolio(portfolio)
 
 
 # ---------------------------------------------------------------- time and the nightly jobs ----------------------

@@ -59,6 +59,7 @@ def _invoice_date(po_line: dict) -> str:
 
 
 @given("the PO line's items have arrived and are received")
+@when("the PO line's items arrive and are received")
 def items_received(alma, outcome):
     number = outcome.po_line["number"]
     for item in alma.po_line_items(number)["item"]:
@@ -66,6 +67,7 @@ def items_received(alma, outcome):
 
 
 @given("the PO line's portfolio has been activated")
+@when("the PO line's portfolio is activated")
 def portfolio_activated(alma, outcome):
     for portfolio in portfolios_of(current_line(alma, outcome)):
         alma.activate_portfolio(portfolio)
