@@ -1,13 +1,14 @@
 """The librarian's view as an ASGI application: pages and the librarian's actions on one `AlmaService`.
 
 Owns the routes under /almasim/ui/, who may see and do what, and the actions (approve from In Review, cancel
-with a reason, receive an item, activate a portfolio). Every action is one call through the edge every backend
-uses (`wire.serve` → `AlmaService.execute`), made with the signed-in librarian's own API key by an `AlmaClient`
-over the in-process backend — an API call without the bytes. So an action is admitted as an API call is (the
-key's scopes, strict mode, thresholds, injected faults), it is in the request journal, and with
-`almasim serve --state FILE` it is in the durable command log before the page says it is done. A refusal is the
-`AlmaError` Alma answers with, shown on the page as "Not done: …" with Alma's own sentence. Pages read the
-domain through `simulator.ui.pages` (reads never change the world, so they need not take the edge).
+with a reason, receive an item, activate a portfolio, renew a line from the renewals task list). Every action
+is one call through the edge every backend uses (`wire.serve` → `AlmaService.execute`), made with the
+signed-in librarian's own API key by an `AlmaClient` over the in-process backend — an API call without the
+bytes. So an action is admitted as an API call is (the key's scopes, strict mode, thresholds, injected faults),
+it is in the request journal, and with `almasim serve --state FILE` it is in the durable command log before the
+page says it is done. A refusal is the `AlmaError` Alma answers with, shown on the page as "Not done: …" with
+Alma's own sentence. Pages read the domain through `simulator.ui.pages` (reads never change the world, so they
+need not take the edge).
 This is not Alma's API: its answers are pages, not error envelopes.
 
 Access [decision]: the view is scoped to one institution by an API key, as a vendor's integration is. The
@@ -165,6 +166,22 @@ class LibrarianView:
         return self.page(request, "portfolio_map.html", map=found, title=f"Portfolios of {found['title']}")
 
     @_for_signed_in
+    async def renewals(self, request: Request, inst: Institution) -> Response:
+        return self.page(request, "renewals.html", lines=pages.renewals_task_list(inst),
+                         waiting=pages.waiting_for_renewal(inst), today=self.service.clock.now().date().isoformat(),
+                         title="Renewals")
+
+    @_for_signed_in
+    async def claims(self, request: Request, inst: Institution) -> Response:
+        return self.page(request, "claims.html", lines=pages.claims_task_list(inst),
+                         today=self.service.clock.now().date().isoformat(), title="Claims")
+
+    @_for_signed_in
+    async def letters(self, request: Request, inst: Institution) -> Response:
+        return self.page(request, "letters.html", letters=pages.letters_sent(self.service.world, inst),
+                         title="Letters")
+
+    @_for_signed_in
     async def activity(self, request: Request, inst: Institution) -> Response:
         groups = pages.activity(self.service.journal.entries(institution=inst.code), inst)
         return self.page(request, "activity.html", groups=groups, title="Vendor activity")
@@ -253,7 +270,13 @@ class LibrarianView:
             alma.activate_portfolio(portfolio_id)
             return f"Portfolio {portfolio_id} of PO line {number} activated: line {status(alma, number)}"
 
-        return {"approve": approve, "cancel": cancel, "receive": receive, "activate": activate}
+        def renew(alma: AlmaClient, number: str, form: dict[str, str]) -> str:
+            alma.renew_po_line(number, renewal_date=form.get("renewal_date", "").strip() or None)
+            _, line = self._line(number, alma.institution())
+            when = line.draft.renewal_date.rstrip("Z") if line else "?"
+            return f"PO line {number} renewed: it renews next on {when}, now {status(alma, number)}"
+
+        return {"approve": approve, "cancel": cancel, "receive": receive, "activate": activate, "renew": renew}
 
 
 def create_ui(service: AlmaService) -> Starlette:
@@ -267,6 +290,7 @@ def create_ui(service: AlmaService) -> Starlette:
         Route("/funds", view.funds), Route("/funds/{code}", view.fund),
         Route("/portfolios", view.portfolios), Route("/titles/{mms_id}/portfolios", view.title_portfolios),
         Route("/activity", view.activity),
+        Route("/renewals", view.renewals), Route("/claims", view.claims), Route("/letters", view.letters),
     ]
     app = Starlette(routes=routes)
     app.state.view = view

@@ -2,8 +2,11 @@
 
 Owns the view models of the librarian's view: plain dicts and lists built from an `Institution` (and the
 request journal for a vendor key's activity), ready for the templates. Nothing here changes the world; the
-actions are in `simulator.ui.app`, through the API's edge.
-Imports the domain (model, queries, alerts), simulator.money and simulator.admin.journal (to read it).
+actions are in `simulator.ui.app`, through the API's edge. The after-ordering task lists (renewals, claims) and
+the letters sent are read with the domain's own reading functions (`renewals.task_list`, `claims.task_list`,
+`letters.letters` …), never their jobs or `renew`.
+Imports the domain (model, queries, renewals, claims, letters: to read), simulator.money/errors/identifiers
+and simulator.admin.journal (to read it).
 """
 
 from __future__ import annotations
@@ -14,10 +17,11 @@ from decimal import Decimal
 from typing import Any
 
 from simulator.admin.journal import JournalEntry
-from simulator.alma import queries
+from simulator.alma import claims, letters, queries, renewals
 from simulator.alma.model import (
-    FINISHED, STATUS_LABELS, Fund, Institution, Inventory, POLine, POLineStatus, Portfolio, World,
+    FINISHED, STATUS_LABELS, Claim, Fund, Institution, Inventory, POLine, POLineStatus, Portfolio, World,
 )
+from simulator.errors import IllegalValue
 from simulator.identifiers import isbn_key
 from simulator.money import Money, cents
 
@@ -134,7 +138,8 @@ def po_line(world: World, inst: Institution, line: POLine, history: list[dict[st
         "vendor_reference": draft.vendor_reference_number or "—",
         "vendor_reference_type": draft.vendor_reference_number_type,
         "po_number": line.po_number or "not yet (the line is not sent)",
-        "expected_receipt": expected_receipt(line),
+        "expected_label": expected_label(inst, line), "expected_receipt": expected_receipt(inst, line),
+        "renewal": renewal_terms(inst, line), "claims": [claim_row(c) for c in line.claims],
         "type": line_type.label if line_type else draft.type, "physical": physical,
         "owner": inst.libraries[draft.owner].name if draft.owner in inst.libraries else draft.owner,
         "acquisition_method": draft.acquisition_method.replace("_", " ").capitalize(),
@@ -150,6 +155,7 @@ def po_line(world: World, inst: Institution, line: POLine, history: list[dict[st
         "can_cancel": line.status is not POLineStatus.CANCELLED and active,
         "can_receive": active and line.status is not POLineStatus.IN_REVIEW and bool(draft.locations) and physical,
         "can_activate": active and line.status is not POLineStatus.IN_REVIEW,
+        "can_renew": line.status is POLineStatus.WAITING_FOR_MANUAL_RENEWAL,
         "cancellation_reasons": inst.cancellation_reasons,
         "interested": interested_users(inst, line),
     }
@@ -175,20 +181,19 @@ def interested_users(inst: Institution, line: POLine) -> list[dict[str, Any]]:
     return rows
 
 
-def expected_receipt(line: POLine) -> str:
-    """The sent date plus the line's expected receipt interval (days), when it has one [decision]."""
-    raw = line.draft.extra.get("expected_receipt_interval")
-    days = raw.get("value") if isinstance(raw, dict) else raw
-    try:
-        interval = int(str(days))
-    except (TypeError, ValueError):
-        return "not set (the line has no expected receipt interval)"
-    start = line.created_date.rstrip("Z")
-    try:
-        sent = dt.date.fromisoformat(start[:10])
-    except ValueError:
-        return f"{interval} days after the order is sent"
-    return (sent + dt.timedelta(days=interval)).isoformat()
+def expected_label(inst: Institution, line: POLine) -> str:
+    return "Expected activation date" if claims.claim_kind(inst, line) == "activation" else "Expected receipt date"
+
+
+def expected_receipt(inst: Institution, line: POLine) -> str:
+    """The date claiming counts from (claims.expected_day): the expected receipt (physical) or activation
+    (electronic) date sent, else the order date plus the expected interval; a line Alma never claims shows the
+    date it was sent with, if any."""
+    day = claims.expected_day(inst, line)
+    if day is not None:
+        return day.isoformat()
+    sent = line.draft.expected_receipt_date or line.draft.expected_activation_date
+    return sent.rstrip("Z") if sent else "not set (the line has no expected date or interval)"
 
 
 def invoices_of(inst: Institution, line: POLine) -> list[dict[str, str]]:
@@ -211,6 +216,97 @@ def portfolio_row(world: World, inst: Institution, portfolio: Portfolio) -> dict
             "origin": origin, "po_line": portfolio.po_line, "additional": list(portfolio.additional_po_lines),
             "access_model": inst.access_models.get(portfolio.access_model, portfolio.access_model) or "—",
             "mms_id": portfolio.mms_id}
+
+
+# -- after ordering: renewals, claims, letters -------------------------------------------------------------
+def renewal_terms(inst: Institution, line: POLine) -> dict[str, Any] | None:
+    """A continuous line's renewal terms (or any line sent with a renewal date), in the words of Alma's PO line."""
+    line_type = inst.po_line_types.get(line.draft.type)
+    draft = line.draft
+    if not (line_type is not None and line_type.continuous) and not draft.renewal_date:
+        return None
+    due = _reminder_day(line)
+    return {
+        "renewal_date": draft.renewal_date.rstrip("Z") or "not set",
+        "cycle": renewals.cycle_label(draft.renewal_cycle) or "not set",
+        "reminder_period": f"{draft.renewal_period} day{'s' if draft.renewal_period != 1 else ''} before the renewal date",
+        "reminder_day": due.isoformat() if due else "—",
+        "how": "Manual renewal (the librarian renews it)" if draft.manual_renewal else "Renews automatically",
+        "subscription_from": draft.subscription_from.rstrip("Z") or "—",
+        "subscription_to": draft.subscription_to.rstrip("Z") or "—",
+    }
+
+
+def _reminder_day(line: POLine) -> dt.date | None:
+    try:
+        return renewals.reminder_day(line.draft)
+    except IllegalValue:  # a date kept from before the terms were checked; the page shows it as it is
+        return None
+
+
+def _task_row(inst: Institution, line: POLine) -> dict[str, Any]:
+    row = line_row(inst, line)
+    terms = renewal_terms(inst, line) or {}
+    return {**row, **terms, "since": line.status_date.rstrip("Z"),
+            "manual": line.draft.manual_renewal}
+
+
+def renewals_task_list(inst: Institution) -> list[dict[str, Any]]:
+    """Alma's PO Lines to Renew: the lines Waiting for Manual Renewal (renewals.task_list), oldest first."""
+    return [_task_row(inst, line) for line in renewals.task_list(inst)]
+
+
+def waiting_for_renewal(inst: Institution) -> list[dict[str, Any]]:
+    """The continuous lines Waiting for Renewal, the next due first: when each renews and when it is due."""
+    lines = [line for line in inst.po_lines.values() if line.status is POLineStatus.RECURRING_RENEWAL]
+    lines.sort(key=lambda line: (_reminder_day(line) or dt.date.max, line.number))
+    return [_task_row(inst, line) for line in lines]
+
+
+_CHANNELS = {"EDI": "by EDI (an OSTENQ message)", "EMAIL": "by e-mail (a claim letter)"}
+
+
+def claim_row(claim: Claim) -> dict[str, str]:
+    """One claim of a PO line: when the claiming job claimed it, for which expected date, and whether and how the
+    vendor was told (only a line's first claim goes to the vendor)."""
+    if claim.sent_to_vendor:
+        told = f"Sent to the vendor {_CHANNELS.get(claim.channel, claim.channel.lower())}"
+    else:
+        told = "Not sent to the vendor (only the first claim of a line is)"
+    return {"date": claim.date, "expected": claim.expected,
+            "kind": "not received" if claim.kind == "receipt" else "not activated",
+            "told": told, "channel": claim.channel, "letter": claim.letter}
+
+
+def claims_task_list(inst: Institution) -> list[dict[str, Any]]:
+    """The claims task list (claims.task_list): each line in claim, oldest first, with its claims."""
+    rows = []
+    for line in claims.task_list(inst):
+        row = line_row(inst, line)
+        grace = line.draft.claiming_interval or 0
+        rows.append({**row, "expected_label": expected_label(inst, line), "expected": expected_receipt(inst, line),
+                     "grace": f"{grace} day{'s' if grace != 1 else ''}",
+                     "claims": [claim_row(c) for c in line.claims]})
+    return rows
+
+
+_BECAUSE = {
+    "received": "the item was received", "activated": "the electronic resource was activated",
+    "cancelled": "the PO line was cancelled", "renewal": "the subscription was renewed",
+}
+
+
+def letters_sent(world: World, inst: Institution) -> list[dict[str, str]]:
+    """The letters sent to interested users (letters.letters), newest first."""
+    rows = []
+    for letter in reversed(letters.letters(world, inst.code)):
+        user = inst.users.get(letter.primary_id)
+        rows.append({"date": letter.date.rstrip("Z"), "primary_id": letter.primary_id,
+                     "user": user.full_name if user else letter.primary_id, "email": letter.email,
+                     "name": letter.name, "po_line": letter.po_line, "title": letter.title,
+                     "reason": _BECAUSE.get(letter.reason, letter.reason), "text": letter.text,
+                     "known_line": letter.po_line in inst.po_lines})
+    return rows
 
 
 # -- funds -----------------------------------------------------------------------------------------------------

@@ -121,3 +121,33 @@ def screenshot(page, name: str, *, full_page: bool = True) -> None:
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=full_page)
+
+
+# -- continuous orders: subscriptions that renew and claims --------------------------------------------------------
+def subscription(alma: AlmaClient, **changes) -> str:
+    """A print journal subscription from GOBI, renewed by hand each year on 1 December with a 30-day reminder
+    (so due on 1 November); expected 10 days after ordering with 5 days' grace. Returns its PO line number."""
+    from alma_requests import po_line
+    body = po_line(type={"value": "PRINTED_JOURNAL_CO"}, renewal_date="2026-12-01", renewal_period=30,
+                   renewal_cycle={"value": "1"}, manual_renewal=True, subscription_from_date="2026-09-01Z",
+                   subscription_to_date="2027-08-31Z", expected_receipt_interval="10", claiming_interval=5)
+    body.update(changes)
+    line = alma.create_po_line(body)
+    assert line["status"]["value"] == "SENT", line["status"]
+    return str(line["number"])
+
+
+def receive_all(alma: AlmaClient, number: str) -> None:
+    for item in alma.po_line_items(number)["item"]:
+        alma.receive_item(number, item["pid"])
+
+
+def waiting_for_manual_renewal(alma: AlmaClient) -> str:
+    """A subscription received and then, the clock moved on to its reminder day (2026-11-01), Waiting for Manual
+    Renewal: the renewal job put it in the renewals task list."""
+    number = subscription(alma)
+    receive_all(alma, number)
+    assert alma.get_po_line(number)["status"]["value"] == "RECURRING_RENEWAL"
+    alma.advance_clock(days=61)  # 2026-09-01 09:00 → 2026-11-01 09:00; the renewal job ran at 02:00
+    assert alma.get_po_line(number)["status"]["value"] == "WAITING_FOR_MANUAL_RENEWAL"
+    return number
