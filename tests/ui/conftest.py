@@ -142,12 +142,14 @@ def receive_all(alma: AlmaClient, number: str) -> None:
         alma.receive_item(number, item["pid"])
 
 
-def waiting_for_manual_renewal(alma: AlmaClient) -> str:
-    """A subscription received and then, the clock moved on to its reminder day (2026-11-01), Waiting for Manual
-    Renewal: the renewal job put it in the renewals task list."""
-    number = subscription(alma)
-    receive_all(alma, number)
-    assert alma.get_po_line(number)["status"]["value"] == "RECURRING_RENEWAL"
+def waiting_for_manual_renewal(alma: AlmaClient, count: int = 1, **changes) -> list[str]:
+    """`count` subscriptions received and then, the clock moved on to their reminder day (2026-11-01), Waiting for
+    Manual Renewal: the renewal job put them in the renewals task list."""
+    numbers = [subscription(alma, **changes) for _ in range(count)]
+    for number in numbers:
+        receive_all(alma, number)
+        assert alma.get_po_line(number)["status"]["value"] == "RECURRING_RENEWAL"
     alma.advance_clock(days=61)  # 2026-09-01 09:00 → 2026-11-01 09:00; the renewal job ran at 02:00
-    assert alma.get_po_line(number)["status"]["value"] == "WAITING_FOR_MANUAL_RENEWAL"
-    return number
+    for number in numbers:
+        assert alma.get_po_line(number)["status"]["value"] == "WAITING_FOR_MANUAL_RENEWAL"
+    return numbers

@@ -125,3 +125,36 @@ def test_an_answer_lost_after_the_work_says_so_and_the_work_is_done(running, alm
     said = _said(session().post(f"{UI}/po-lines/{number}/approve"))
     assert "refused" in said and "Alma may have done it" in said["refused"], said
     assert alma.get_po_line(number)["status"]["value"] != "INREVIEW"  # it was done; only the answer was lost
+
+
+# -- renewing from the Renewals page -------------------------------------------------------------------------------
+def test_renewing_in_the_view_is_one_librarian_call_in_the_journal_refusals_too(running, alma, session):
+    from tests.ui.conftest import waiting_for_manual_renewal
+    [number] = waiting_for_manual_renewal(alma)
+    path = f"/almasim/v1/librarian/po-lines/{number}/renew"
+    http = session()
+    said = _said(http.post(f"{UI}/po-lines/{number}/renew", data={"back": f"{UI}/renewals",
+                                                                   "renewal_date": "2026-06-01"}))
+    assert "not after the current renewal date 2026-12-01" in said["refused"], said
+    said = _said(http.post(f"{UI}/po-lines/{number}/renew", data={"back": f"{UI}/renewals", "renewal_date": ""}))
+    assert said == {"done": f"PO line {number} renewed: it renews next on 2027-12-01, now Waiting for Renewal"}
+    calls = [e for e in alma.journal(method="POST") if e["path"] == path]
+    assert [(c["status"], c["error_code"] or "") for c in calls] == [(400, "401872"), (200, "")], calls
+    line = alma.get_po_line(number)
+    assert (line["status"]["value"], line["renewal_date"]) == ("RECURRING_RENEWAL", "2027-12-01Z")
+    page = http.get(f"{UI}/renewals?refused=x").text
+    assert "Not done: x" in page  # the flash the page shows for a refusal
+
+
+def test_a_read_only_key_sees_no_renew_button_and_its_post_is_refused_before_alma(running, alma, session):
+    from tests.ui.conftest import READ_ONLY, waiting_for_manual_renewal
+    [number] = waiting_for_manual_renewal(alma)
+    http = session(READ_ONLY)
+    page = http.get(f"{UI}/renewals").text
+    assert f'data-po-line="{number}"' in page and "This key is read-only" in page
+    assert f"{number}/renew" not in page and f"Renew {number}" not in page and 'name="renewal_date"' not in page
+    assert f"{number}/renew" not in http.get(f"{UI}/po-lines/{number}").text
+    answer = http.post(f"{UI}/po-lines/{number}/renew")
+    assert answer.status_code == 403 and "may read but not act" in answer.text
+    assert [e for e in alma.journal(method="POST") if e["path"].endswith("/renew")] == []
+    assert alma.get_po_line(number)["status"]["value"] == "WAITING_FOR_MANUAL_RENEWAL"
