@@ -51,7 +51,7 @@ def test_the_keyboard_reaches_every_action(running, alma, page):
     number = order(alma, review=False)
     order(alma, review=True)
     sign_in(page, running)
-    for path in ("/review", f"/po-lines/{number}", "/funds"):
+    for path in ("/review", f"/po-lines/{number}", "/funds", "/renewals", "/claims", "/letters"):
         page.goto(f"{running.url}{UI}{path}")
         wanted = page.eval_on_selector_all(
             "main button, main a[href], main select, main input:not([type=hidden]), header a[href], header button",
@@ -74,4 +74,28 @@ def test_cancelling_with_a_reason_from_the_po_line_page(running, alma, page):
     page.wait_for_url(re.compile(r".*\?done="))
     assert page.locator("#status").inner_text() == "Cancelled"
     assert "Vendor cannot supply" in page.locator("main").inner_text()
+    assert page.problems == []  # type: ignore[attr-defined]
+
+
+def test_renewing_a_subscription_from_the_renewals_page(running, alma, page):
+    from tests.ui.conftest import waiting_for_manual_renewal
+    by_cycle, by_date = waiting_for_manual_renewal(alma, 2)
+    sign_in(page, running)
+    page.get_by_role("link", name="Renewals").click()
+    page.wait_for_url(re.compile(r".*/renewals$"))
+    assert page.locator(f'#renewals tr[data-po-line="{by_cycle}"]').count() == 1
+    screenshot(page, "ui-renewals")
+    page.get_by_role("button", name=f"Renew {by_cycle}").click()  # no date: one renewal cycle on
+    page.wait_for_url(re.compile(r".*/renewals\?done="))
+    assert f"PO line {by_cycle} renewed: it renews next on 2027-12-01" in page.get_by_role("status").inner_text()
+    assert page.locator(f'#renewals tr[data-po-line="{by_cycle}"]').count() == 0
+    assert "2027-12-01" in page.locator(f'#waiting-for-renewal tr[data-po-line="{by_cycle}"]').inner_text()
+    page.get_by_label(f"New renewal date for {by_date}").fill("2027-06-01")
+    page.get_by_role("button", name=f"Renew {by_date}").click()
+    page.wait_for_url(re.compile(r".*/renewals\?done="))
+    assert "No PO lines are waiting for manual renewal." in page.locator("main").inner_text()
+    assert alma.get_po_line(by_date)["renewal_date"] == "2027-06-01Z"
+    page.get_by_role("link", name=by_date).click()
+    assert page.locator("#status").inner_text() == "Waiting for Renewal"
+    assert page.locator("#renewal-date").inner_text() == "2027-06-01"
     assert page.problems == []  # type: ignore[attr-defined]
