@@ -296,7 +296,7 @@ _BECAUSE = {
 }
 
 
-def letters_sent(world: World, inst: Institution) -> list[dict[str, str]]:
+def letters_sent(world: World, inst: Institution) -> list[dict[str, Any]]:
     """The letters sent to interested users (letters.letters), newest first."""
     rows = []
     for letter in reversed(letters.letters(world, inst.code)):
