@@ -189,7 +189,10 @@ def expected_receipt(inst: Institution, line: POLine) -> str:
     """The date claiming counts from (claims.expected_day): the expected receipt (physical) or activation
     (electronic) date sent, else the order date plus the expected interval; a line Alma never claims shows the
     date it was sent with, if any."""
-    day = claims.expected_day(inst, line)
+    try:
+        day = claims.expected_day(inst, line)
+    except ValueError:  # a date that cannot be read (kept from before the terms were checked): shown as it is
+        day = None
     if day is not None:
         return day.isoformat()
     sent = line.draft.expected_receipt_date or line.draft.expected_activation_date
@@ -229,7 +232,8 @@ def renewal_terms(inst: Institution, line: POLine) -> dict[str, Any] | None:
     return {
         "renewal_date": draft.renewal_date.rstrip("Z") or "not set",
         "cycle": renewals.cycle_label(draft.renewal_cycle) or "not set",
-        "reminder_period": f"{draft.renewal_period} day{'s' if draft.renewal_period != 1 else ''} before the renewal date",
+        "reminder_period": f"{draft.renewal_period} day{'s' if draft.renewal_period != 1 else ''} before the "
+                           "renewal date",
         "reminder_day": due.isoformat() if due else "—",
         "how": "Manual renewal (the librarian renews it)" if draft.manual_renewal else "Renews automatically",
         "subscription_from": draft.subscription_from.rstrip("Z") or "—",

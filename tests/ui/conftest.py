@@ -129,7 +129,8 @@ def subscription(alma: AlmaClient, **changes) -> str:
     (so due on 1 November); expected 10 days after ordering with 5 days' grace. Returns its PO line number."""
     from alma_requests import new_isbn, po_line
     body = po_line(type={"value": "PRINTED_JOURNAL_CO"},
-                   resource_metadata={"title": "Hudson Valley Historical Review", "isbn": new_isbn()}, renewal_date="2026-12-01", renewal_period=30,
+                   resource_metadata={"title": "Hudson Valley Historical Review", "isbn": new_isbn()},
+                   renewal_date="2026-12-01", renewal_period=30,
                    renewal_cycle={"value": "1"}, manual_renewal=True, subscription_from_date="2026-09-01Z",
                    subscription_to_date="2027-08-31Z", expected_receipt_interval="10", claiming_interval=5)
     body.update(changes)

@@ -53,7 +53,8 @@ def test_a_subscription_at_its_reminder_day_is_in_po_lines_to_renew_with_its_ter
     to_renew = table(page, "renewals")
     row = re.search(rf'<tr data-po-line="{number}">.*?</tr>', to_renew, re.S).group(0)
     for words in ("2026-12-01", "Annual", "30 days before the renewal date", "due 2026-11-01",
-                  "2026-09-01</span> to <span class=\"day\">2027-08-31", f'aria-label="Renew {number}"', 'name="renewal_date"'):
+                  '2026-09-01</span> to <span class="day">2027-08-31', f'aria-label="Renew {number}"',
+                  'name="renewal_date"'):
         assert words in row, words
     assert automatic not in to_renew
     waiting = table(page, "waiting-for-renewal")
