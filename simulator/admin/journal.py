@@ -363,6 +363,7 @@ _SUMMARIES: dict[str, Callable[[dict, dict, dict | None], str]] = {
     "order_from_community_portfolio": _po_line_summary("ordered by a librarian from the Community Zone"),
     "update_po_line": _po_line_summary("updated"),
     "approve_po_line": _po_line_summary("approved"),
+    "renew_po_line": _po_line_summary("renewed by hand"),
     "receive_new_item": lambda a, p, r: f"PO line {p.get('po_line_id')}: new item {a.get('pid', '')} received",
     "receive_item": lambda a, p, r: f"PO line {p.get('po_line_id')}: item {p.get('item_id')} received",
     "activate_portfolio": lambda a, p, r: f"Portfolio {p.get('portfolio_id')} activated",

@@ -91,6 +91,9 @@ def test_advancing_the_clock_runs_the_jobs_it_passes_and_the_librarian_reads_the
     renewed = alma.renew_po_line(subscription)
     assert (renewed["status"]["value"], renewed["renewal_date"]) == ("RECURRING_RENEWAL", "2027-12-01Z")
     assert alma.renewals()["total_record_count"] == 0
+    [renewal] = [e for e in alma.journal() if e["path"].endswith("/renew")]
+    assert renewal["summary"].startswith(f"PO line {subscription} renewed by hand ")
+    assert renewal["summary"].endswith("(Waiting for Renewal)")
     with pytest.raises(UpdateFailed):
         alma.renew_po_line(alma.create_po_line(po_line())["number"])
 
