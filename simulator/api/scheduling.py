@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from simulator.admin.journal import JOB, JournalEntry
 from simulator.alma import jobs
-from simulator.alma.model import Institution
+from simulator.alma.model import Institution, POLine
 from simulator.clock import FixedClock
 from simulator.errors import HarnessError
 
@@ -113,18 +113,19 @@ class Scheduler:
         return {"now": now.isoformat(), "jobs": out}
 
 
-# What a job did to a PO line, in library words, by the list of its answer that names the line.
-_MOVES = {
-    "renewed": lambda line, inst: "renewed for another cycle" + (
-        f": it renews next on {line.draft.renewal_date.rstrip('Z')}" if line and line.draft.renewal_date else ""),
-    "waiting_for_manual_renewal": lambda line, inst: "waiting for manual renewal",
-    "closed": lambda line, inst: "closed: its subscription has ended",
-    "claimed": lambda line, inst: "claimed",
-    "sent_to_vendor": lambda line, inst: "claim sent to the vendor" + (
-        f" by {_CHANNELS.get(line.claims[-1].channel, line.claims[-1].channel)}"
-        if line and line.claims and line.claims[-1].channel else ""),
-}
 _CHANNELS = {"EDI": "EDI", "EMAIL": "email"}
+
+
+def _move(key: str, line: POLine | None) -> str:
+    """What a job did to a PO line, in library words, by the list of its answer that names the line."""
+    if key == "renewed":
+        return "renewed for another cycle" + (
+            f": it renews next on {line.draft.renewal_date.rstrip('Z')}" if line and line.draft.renewal_date else "")
+    if key == "sent_to_vendor":
+        channel = line.claims[-1].channel if line and line.claims else ""
+        return "claim sent to the vendor" + (f" by {_CHANNELS.get(channel, channel)}" if channel else "")
+    return {"waiting_for_manual_renewal": "waiting for manual renewal", "closed": "closed: its subscription has ended",
+            "claimed": "claimed"}.get(key, key.replace("_", " "))
 
 
 def _journal(service: AlmaService, daily: jobs.DailyJob, inst: Institution, result: dict,
@@ -133,8 +134,7 @@ def _journal(service: AlmaService, daily: jobs.DailyJob, inst: Institution, resu
     moves: dict[str, list[str]] = {}
     for key in daily.lists:
         for number in result.get(key, []):
-            line = inst.po_lines.get(number)
-            moves.setdefault(number, []).append(_MOVES[key](line, inst) if key in _MOVES else key.replace("_", " "))
+            moves.setdefault(number, []).append(_move(key, inst.po_lines.get(number)))
     for number, said in moves.items():
         service.journal.record(JournalEntry(
             at=moment, request_id="", institution=inst.code, method="JOB", path="", query=(), route="",

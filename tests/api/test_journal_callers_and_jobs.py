@@ -135,3 +135,14 @@ def test_an_unknown_kind_is_a_clear_refusal(alma):
     from simulator.errors import HarnessError
     with pytest.raises(HarnessError, match="kind is one of call, job"):
         alma.journal.count(kind="cron")
+
+
+def test_a_claim_mailed_to_the_vendor_says_so(alma):
+    mailed = alma.create_po_line(po_line(
+        vendor={"value": "HARRASSOWITZ"}, vendor_account="HAR-HVU", expected_receipt_interval="10",
+        claiming_interval=5, resource_metadata={"title": "A Late Festschrift", "isbn": "9780199535569"}))["number"]
+    alma.advance_clock(days=16)
+    [claimed] = alma.journal(po_line=mailed, kind="job")
+    assert claimed["summary"] == f"PO line {mailed}: claimed; claim sent to the vendor by email (claiming job)"
+    alma.advance_clock(days=1)  # the claim is still open: the next run claims nothing new
+    assert len(alma.journal(po_line=mailed, kind="job")) == 1
