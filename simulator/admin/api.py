@@ -214,7 +214,8 @@ def journal(service: AlmaService, request: Request) -> dict:
     status = int(q["status"]) if q.get("status") else None
     limit = int(q["limit"]) if q.get("limit") else None
     found = service.journal.entries(institution=q.get("institution", ""), method=q.get("method", ""),
-                                    path=q.get("path", ""), status=status, limit=limit)
+                                    path=q.get("path", ""), status=status, limit=limit,
+                                    caller=q.get("caller", ""), po_line=q.get("po_line", ""), kind=q.get("kind", ""))
     raw = q.get("raw", "true").lower() != "false"
     entries = []
     for exchange in found:

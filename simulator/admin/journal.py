@@ -6,12 +6,18 @@ answer, each cut at `body_cap` bytes. The journal keeps the newest `cap` exchang
 so a long rehearsal never runs the server out of memory. Summaries are made from the dicts already at hand
 (no re-parsing); bodies are decoded only when someone reads them.
 
+Each entry says who called (`caller`), never the key itself: the key's API Restrictions profile code when it has
+one, "librarian" for the librarian's paths and the librarian's view, else the key's label (`key_label`). What a
+daily job did to a PO line is an entry too (`kind` "job", method "JOB", no exchange); verification (count,
+verify, near misses) counts calls only unless asked for `kind="job"`.
+
 Imports the standard library and simulator.alma_json (coded fields) only.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import json
 import threading
 from collections import deque
@@ -21,7 +27,17 @@ from typing import Any
 
 from simulator.alma_json import code_of, label_of
 
-__all__ = ["CRITERIA", "Journal", "JournalEntry", "criteria_from_query", "summarize"]
+__all__ = ["CALL", "CRITERIA", "JOB", "LIBRARIAN", "Journal", "JournalEntry", "criteria_from_query", "key_label",
+           "summarize"]
+
+CALL, JOB = "call", "job"  # the kinds of entry: an answered call, or what a daily job did to one PO line
+LIBRARIAN = "librarian"  # the caller of the librarian's paths and of the librarian's view's actions
+
+
+def key_label(key: str) -> str:
+    """A name for an API key that does not give the key away [decision]: "key " and the first 8 hex digits of its
+    SHA-256 — the same key always has the same label, and two keys of one institution differ."""
+    return "key " + hashlib.sha256(key.encode("utf-8")).hexdigest()[:8] if key else ""
 
 
 @dataclass(slots=True, kw_only=True)
@@ -49,6 +65,8 @@ class JournalEntry:
     fixed_summary: str = ""  # when the wire already knows what to say (an injected dropped connection)
     stub: int = 0  # the id of the stub that answered (admin/stubs.py), 0 when none did
     line_vendor: str = ""  # the vendor of its PO line as an earlier call named it (filled in by verification)
+    caller: str = ""  # who called: a restriction profile code, "librarian" or a key label (never the key)
+    kind: str = CALL  # CALL, or JOB: what a daily job did to one PO line (params["po_line_id"]), not an exchange
     id: int = 0  # given by the journal
 
     @property
@@ -84,7 +102,10 @@ class JournalEntry:
 
     @property
     def outcome(self) -> str:
-        """answered (2xx/3xx), refused (an Alma error or any status of 400 and up) or dropped (no answer)."""
+        """answered (2xx/3xx), refused (an Alma error or any status of 400 and up) or dropped (no answer); a job's
+        entry is done."""
+        if self.kind == JOB:
+            return "done"
         if self.status == 0:
             return "dropped"
         return "refused" if self.status >= 400 else "answered"
@@ -96,7 +117,7 @@ class JournalEntry:
             "path": self.path, "query": "&".join(f"{k}={v}" for k, v in self.query if k != "apikey"),
             "route": self.route, "status": self.status, "error_code": self.error_code, "summary": self.summary,
             "stubbed": self.stub or None, "vendor": self.vendor, "po_line": self.po_line, "outcome": self.outcome,
-            "milliseconds": round(self.milliseconds, 3),
+            "milliseconds": round(self.milliseconds, 3), "caller": self.caller, "kind": self.kind,
             "request": {"content_type": self.request_content_type, "body": _text(self.request_body)},
             "response": {"content_type": self.response_content_type, "body": _text(self.response_body)},
         }
@@ -163,8 +184,9 @@ class Journal:
             return before - len(self._entries)
 
     def entries(self, *, institution: str = "", method: str = "", path: str = "", status: int | None = None,
-                limit: int | None = None) -> list[JournalEntry]:
-        """Oldest first; `path` matches a substring of the path or the route template."""
+                limit: int | None = None, caller: str = "", po_line: str = "", kind: str = "") -> list[JournalEntry]:
+        """Oldest first (calls and jobs' entries alike unless `kind` says one); `path` matches a substring of the
+        path or the route template."""
         with self._lock:
             found: Iterable[JournalEntry] = list(self._entries)
         method = method.upper()
@@ -172,7 +194,10 @@ class Journal:
                  if (not institution or e.institution == institution)
                  and (not method or e.method == method)
                  and (not path or path in e.path or path == e.route)
-                 and (status is None or e.status == status)]
+                 and (status is None or e.status == status)
+                 and (not caller or e.caller == caller)
+                 and (not po_line or e.po_line == po_line)
+                 and (not kind or e.kind == kind)]
         return found[-limit:] if limit else found
 
     def __len__(self) -> int:
@@ -182,27 +207,28 @@ class Journal:
     def matching(self, **criteria: Any) -> list[JournalEntry]:
         """The exchanges that meet every criterion (see CRITERIA), oldest first."""
         checks = _checks(criteria)
-        return [e for e in self._verifiable() if all(check(e) is None for check in checks.values())]
+        return [e for e in self._verifiable(criteria.get("kind"))
+                if all(check(e) is None for check in checks.values())]
 
-    def _verifiable(self) -> list[JournalEntry]:
-        """The entries, each call on a PO line knowing the vendor an earlier call named for it (work done only
-        when someone verifies, never per request)."""
+    def _verifiable(self, kind: str | None = None) -> list[JournalEntry]:
+        """The entries of one kind (the calls unless a job's entries are asked for), each call on a PO line knowing
+        the vendor an earlier call named for it (work done only when someone verifies, never per request)."""
         entries = self.entries()
         vendors: dict[tuple[str, str], str] = {}
         for e in entries:
             line = e.po_line
-            if not line:
+            if not line or e.kind != CALL:
                 continue
             named = e.vendor
             if named and not e.line_vendor:
                 vendors[(e.institution, line)] = named
             elif not named:
                 e.line_vendor = vendors.get((e.institution, line), "")
-        return entries
+        return [e for e in entries if e.kind == (kind or CALL)]
 
     def count(self, **criteria: Any) -> int:
         """How many exchanges meet every criterion: method, path, query (a dict), institution, vendor, po_line,
-        status, error_code, outcome (answered, refused, dropped, stubbed)."""
+        status, error_code, outcome (answered, refused, dropped, stubbed), caller, kind (call, the default, or job)."""
         return len(self.matching(**criteria))
 
     def verify(self, times: int | None = None, *, at_least: int | None = None, at_most: int | None = None,
@@ -244,7 +270,7 @@ class Journal:
         """The calls that meet most criteria but not all, each with what differs, nearest first."""
         checks = _checks(criteria)
         scored = []
-        for exchange in self._verifiable():
+        for exchange in self._verifiable(criteria.get("kind")):
             differs = [why for why in (check(exchange) for check in checks.values()) if why]
             if differs and len(differs) < len(checks):
                 scored.append((len(differs), -exchange.id, exchange, differs))
@@ -300,8 +326,11 @@ CRITERIA: dict[str, Callable[[Any], Check]] = {
     "status": lambda v: _equal("status", int(v), lambda e: e.status),
     "error_code": lambda v: _equal("error code", v, lambda e: e.error_code),
     "outcome": lambda v: _outcome(str(v)),
+    "caller": lambda v: _equal("caller", v, lambda e: e.caller),
+    "kind": lambda v: _equal("kind", v, lambda e: e.kind),
 }
-_OUTCOMES = ("answered", "refused", "dropped", "stubbed")
+_OUTCOMES = ("answered", "refused", "dropped", "stubbed", "done")
+_KINDS = (CALL, JOB)
 
 
 def _checks(criteria: dict[str, Any]) -> dict[str, Check]:
@@ -310,6 +339,8 @@ def _checks(criteria: dict[str, Any]) -> dict[str, Check]:
         raise ValueError(f"unknown journal criteria {', '.join(sorted(unknown))}; known: {', '.join(CRITERIA)}")
     if criteria.get("outcome") not in (None, "", *_OUTCOMES):
         raise ValueError(f"outcome is one of {', '.join(_OUTCOMES)}")
+    if criteria.get("kind") not in (None, "", *_KINDS):
+        raise ValueError(f"kind is one of {', '.join(_KINDS)}")
     return {name: CRITERIA[name](value) for name, value in criteria.items() if value not in (None, "", {})}
 
 

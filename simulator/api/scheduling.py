@@ -6,7 +6,11 @@ Whatever moves the clock runs the jobs it passed: the admin clock advance (`Alma
 written to the service's log (`--state`) as a "job" entry at its moment, and replaying that entry runs the job
 again on the same world at the same moment, so a restart reproduces what the jobs changed. The jobs never run
 for moments before the scheduler started watching (the service's start, a restart, a new world).
-Imports the domain's jobs module and simulator.clock/errors (the service for typing only).
+Each run (but a replay: the journal holds this process's doings) leaves one journal entry per PO line it changed,
+in library words ("PO line POL-10002: waiting for manual renewal (renewal job)"), of kind "job" with method "JOB"
+and the line's number, so the line's history and the journal's po_line filter find what the job did.
+Imports the domain's jobs module, simulator.admin.journal (to write the entries) and simulator.clock/errors (the
+service for typing only).
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from simulator.admin.journal import JOB, JournalEntry
 from simulator.alma import jobs
-from simulator.alma.model import Institution
+from simulator.alma.model import Institution, POLine
 from simulator.clock import FixedClock
 from simulator.errors import HarnessError
 
@@ -74,15 +79,20 @@ class Scheduler:
         code = entry.get("institution", "")
         if code and code not in service.world.institutions:
             return
-        self._run(service, daily, moment, code)
+        self._run(service, daily, moment, code, journal=False)
         self.watch_from(max(self.watched_from, moment))
 
-    def _run(self, service: AlmaService, daily: jobs.DailyJob, moment: dt.datetime, institution: str) -> dict:
+    def _run(self, service: AlmaService, daily: jobs.DailyJob, moment: dt.datetime, institution: str, *,
+             journal: bool = True) -> dict:
         world = service.world
         targets: list[Institution] = ([world.institution(institution)] if institution
                                       else list(world.institutions.values()))
         clock = FixedClock(moment)
-        answer = jobs.merge(daily, [jobs.run(inst, daily, clock) for inst in targets])
+        results = [jobs.run(inst, daily, clock) for inst in targets]
+        if journal and service.journal.cap:
+            for inst, result in zip(targets, results):
+                _journal(service, daily, inst, result, moment)
+        answer = jobs.merge(daily, results)
         answer["at"] = moment.isoformat()
         answer["institutions"] = [inst.code for inst in targets]
         self.last[daily.name] = answer
@@ -101,3 +111,32 @@ class Scheduler:
                         "next_run": jobs.next_run(daily, now).isoformat(),
                         "last_result": {key: len(last.get(key, [])) for key in daily.lists} if last else None})
         return {"now": now.isoformat(), "jobs": out}
+
+
+_CHANNELS = {"EDI": "EDI", "EMAIL": "email"}
+
+
+def _move(key: str, line: POLine | None) -> str:
+    """What a job did to a PO line, in library words, by the list of its answer that names the line."""
+    if key == "renewed":
+        return "renewed for another cycle" + (
+            f": it renews next on {line.draft.renewal_date.rstrip('Z')}" if line and line.draft.renewal_date else "")
+    if key == "sent_to_vendor":
+        channel = line.claims[-1].channel if line and line.claims else ""
+        return "claim sent to the vendor" + (f" by {_CHANNELS.get(channel, channel)}" if channel else "")
+    return {"waiting_for_manual_renewal": "waiting for manual renewal", "closed": "closed: its subscription has ended",
+            "claimed": "claimed"}.get(key, key.replace("_", " "))
+
+
+def _journal(service: AlmaService, daily: jobs.DailyJob, inst: Institution, result: dict,
+             moment: dt.datetime) -> None:
+    """One journal entry per PO line the job changed in `inst`, its moves joined in one sentence."""
+    moves: dict[str, list[str]] = {}
+    for key in daily.lists:
+        for number in result.get(key, []):
+            moves.setdefault(number, []).append(_move(key, inst.po_lines.get(number)))
+    for number, said in moves.items():
+        service.journal.record(JournalEntry(
+            at=moment, request_id="", institution=inst.code, method="JOB", path="", query=(), route="",
+            handler=daily.name, status=0, params={"po_line_id": number}, caller=f"{daily.name} job", kind=JOB,
+            fixed_summary=f"PO line {number}: {'; '.join(said)} ({daily.name} job)"))

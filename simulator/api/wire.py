@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 from simulator.api import codec
 from simulator.admin import api as admin, strict
 from simulator.api.handlers import Answer, Call, Route, find_route, no_route, verbs_for
-from simulator.admin.journal import JournalEntry
+from simulator.admin.journal import LIBRARIAN, JournalEntry, key_label
 from simulator.admin.stubs import Step
 from simulator.api.schemas import ALMA_BASE
 from simulator.errors import AlmaError, GeneralError, InvalidParameter, Unauthorized
@@ -90,6 +90,7 @@ class Request:
     body: dict | None = None
     content: bytes = b""
     base_url: str = ALMA_BASE
+    caller: str = ""  # who calls, when the caller says so in process ("librarian": the librarian's view); never HTTP
 
 
 @dataclass(slots=True)
@@ -146,13 +147,19 @@ def serve(service: AlmaService, request: Request, *, render: bool = False) -> Ou
     delay = 0.0
     drop = done = False
     stub_id = 0
+    caller = ""
     try:
         api_key = _key(request, query)
         key = world.api_keys.get(api_key) if api_key else None
+        caller = key_label(api_key or "")
         if key is None:
             fmt = codec.XML
             raise Unauthorized(_TWO_KEYS if api_key is None else _UNAUTHORIZED)
         institution = key.institution
+        # who called, for the journal [decision]: the key's restriction profile, the librarian (their paths and
+        # their view), else the key's label — never the key
+        caller = key.restriction_profile or (
+            LIBRARIAN if request.caller == LIBRARIAN or (route is not None and route.area == "librarian") else caller)
         stubbed = service.stubs.pick(method, route.template if route else "", request.path, query, body,
                                      request.content, institution) if len(service.stubs) else None
         if stubbed is not None:
@@ -160,7 +167,7 @@ def serve(service: AlmaService, request: Request, *, render: bool = False) -> Ou
             delay = step.delay
             if step.raw:
                 return _stubbed(service, request, route, params, method, step, institution, request_id, started,
-                                stub_id)
+                                stub_id, caller)
             pinned = step.error()
             if pinned is not None:
                 raise AlmaError(pinned[2], code=pinned[1], status=pinned[0])
@@ -190,7 +197,7 @@ def serve(service: AlmaService, request: Request, *, render: bool = False) -> Ou
                 service.journal.record(JournalEntry(
                     at=service.clock.now(), request_id=request_id, institution=institution, method=method,
                     path=request.path, query=request.query, route=route.template, handler=route.handler.__name__,
-                    params=params, request=body, request_body=request.content,
+                    params=params, request=body, request_body=request.content, caller=caller,
                     fixed_summary=f"{method} {request.path}: connection dropped (injected fault)"))
                 return Outcome(0, [], drop=True, delay=delay)
             drop = fault.drop
@@ -228,7 +235,7 @@ def serve(service: AlmaService, request: Request, *, render: bool = False) -> Ou
         out = out[1:]
     if service.journal.cap:
         _journal(service, request, route, params, method, status, body, answer, error, institution, request_id,
-                 payload, content_type, started, stub_id)
+                 payload, content_type, started, stub_id, caller)
     return Outcome(status, out, answer, error, fmt, payload, content_type, drop=drop, done=done, delay=delay)
 
 
@@ -273,7 +280,7 @@ def _request_id(number: int) -> str:
 
 def _journal(service: AlmaService, raw: Request, route: Route | None, params: dict, method: str, status: int,
              body: dict | None, answer: Answer | None, error: AlmaError | None, institution: str, request_id: str,
-             payload: bytes, content_type: str, started: float, stub_id: int = 0) -> None:
+             payload: bytes, content_type: str, started: float, stub_id: int = 0, caller: str = "") -> None:
     service.journal.record(JournalEntry(
         at=service.clock.now(), request_id=request_id, institution=institution, method=method, path=raw.path,
         query=raw.query, route=route.template if route is not None else "",
@@ -281,16 +288,17 @@ def _journal(service: AlmaService, raw: Request, route: Route | None, params: di
         answer=answer.body if answer is not None else None,
         error=(error.code, error.message) if error is not None else None, request_body=raw.content,
         response_body=payload, request_content_type=raw.headers.get("content-type") or "",
-        response_content_type=content_type, milliseconds=(time.perf_counter() - started) * 1000, stub=stub_id))
+        response_content_type=content_type, milliseconds=(time.perf_counter() - started) * 1000, stub=stub_id,
+        caller=caller))
 
 
 def _stubbed(service: AlmaService, request: Request, route: Route | None, params: dict, method: str, step: Step,
-             institution: str, request_id: str, started: float, stub_id: int) -> Outcome:
+             institution: str, request_id: str, started: float, stub_id: int, caller: str = "") -> Outcome:
     """A stub's raw answer (admin/stubs.py): its status, headers and body exactly as pinned, journalled."""
     payload = (step.body or "").encode("utf-8")
     if service.journal.cap:
         _journal(service, request, route, params, method, step.status or 200, request.body, None, None, institution,
-                 request_id, payload, step.content_type, started, stub_id)
+                 request_id, payload, step.content_type, started, stub_id, caller)
     headers = [("content-type", step.content_type), ("x-request-id", request_id), *step.headers.items()]
     return Outcome(step.status or 200, headers, None, None, codec.JSON, payload, step.content_type,
                    delay=step.delay, raw=True)

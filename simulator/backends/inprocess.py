@@ -35,7 +35,7 @@ class InProcessBackend:
 
     def __init__(self, world: World | None = None, institution: str = "01TRLC_HVU", clock: Clock | None = None,
                  strict: bool = False, *, service: AlmaService | None = None, api_key: str | None = None,
-                 timeout: float = 30.0) -> None:
+                 timeout: float = 30.0, caller: str = "") -> None:
         self.service = service or AlmaService(world, clock=clock)
         if strict:
             self.service.settings.strict = 1  # an unexpected call is refused with its near-miss explanation
@@ -45,6 +45,7 @@ class InProcessBackend:
         self.institution = institution
         self.api_key = api_key or full_key(self.service.world, institution)
         self.timeout = timeout
+        self.caller = caller  # who calls, for the journal ("librarian" from the librarian's view); "" = the key's
         self._headers = {"authorization": f"apikey {self.api_key}", "accept": "application/json"}
 
     @property
@@ -65,11 +66,11 @@ class InProcessBackend:
     def with_api_key(self, api_key: str) -> InProcessBackend:
         """The same service reached with another API key of the institution."""
         return InProcessBackend(service=self.service, institution=self.institution, api_key=api_key,
-                                timeout=self.timeout)
+                                timeout=self.timeout, caller=self.caller)
 
     def send(self, method: str, path: str, query: dict[str, Any] | None = None, body: dict | None = None) -> Any:
         outcome = wire.serve(self.service, wire.Request(method, path, list((query or {}).items()), self._headers,
-                                                        body))
+                                                        body, caller=self.caller))
         if outcome.delay:
             if outcome.delay > self.timeout:
                 raise TimedOut(f"{method} {path}: no answer within {self.timeout:g} s (injected delay of "

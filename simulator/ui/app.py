@@ -35,6 +35,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from simulator.admin.journal import LIBRARIAN
 from simulator.alma.model import ApiKey, Institution, POLine
 from simulator.api.service import AlmaService
 from simulator.backends.base import AlmaClient
@@ -217,7 +218,8 @@ class LibrarianView:
         back = form.get("back") or f"{PREFIX}/po-lines/{quote(number)}"
         if not back.startswith(PREFIX + "/"):
             back = f"{PREFIX}/po-lines/{quote(number)}"
-        alma = AlmaClient(InProcessBackend(service=self.service, institution=inst.code, api_key=key.key))
+        alma = AlmaClient(InProcessBackend(service=self.service, institution=inst.code, api_key=key.key,
+                                           caller=LIBRARIAN))
         try:
             # in a worker thread, as the in-process backend waits out an injected delay by sleeping; the domain
             # takes the institution's lock and a durable service its own, as for every API call

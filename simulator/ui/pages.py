@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from simulator.admin.journal import JournalEntry
+from simulator.admin.journal import CALL, LIBRARIAN, JournalEntry
 from simulator.alma import claims, letters, queries, renewals
 from simulator.alma.model import (
     FINISHED, STATUS_LABELS, Claim, Fund, Institution, Inventory, POLine, POLineStatus, Portfolio, World,
@@ -405,18 +405,35 @@ def titles_with_portfolios(inst: Institution) -> list[dict[str, str]]:
 
 
 # -- a vendor key's activity (the journal) ---------------------------------------------------------------------
+LIBRARIANS_OWN = "The librarian's own actions"
+
+
 def activity(exchanges: Iterable[JournalEntry], inst: Institution) -> list[dict[str, Any]]:
-    """The journal of the institution, one group per vendor whose key placed or read the calls."""
+    """The vendors' calls in the institution, one group per vendor they name, each with who called (a key's
+    restriction profile or its label, never the key); the librarian's own actions (this view's and the librarian's
+    paths) apart, in a last group of their own; the daily jobs' entries not at all (they are in each line's
+    history)."""
     groups: dict[str, list[dict[str, Any]]] = {}
+    own: list[dict[str, Any]] = []
     for exchange in exchanges:
+        if exchange.kind != CALL:
+            continue
+        entry = {
+            "at": exchange.at.strftime("%Y-%m-%d %H:%M:%S") if hasattr(exchange.at, "strftime") else str(exchange.at),
+            "summary": exchange.summary, "refused": bool(exchange.error), "caller": exchange.caller,
+        }
+        if exchange.caller == LIBRARIAN:
+            own.append(entry)
+            continue
         vendor = _vendor_of(exchange)
         name = inst.vendors[vendor].name if vendor in inst.vendors else vendor
-        groups.setdefault(name or "Calls that name no vendor", []).append({
-            "at": exchange.at.strftime("%Y-%m-%d %H:%M:%S") if hasattr(exchange.at, "strftime") else str(exchange.at),
-            "summary": exchange.summary, "refused": bool(exchange.error),
-        })
-    return [{"vendor": name, "entries": list(reversed(entries)), "refused": sum(e["refused"] for e in entries)}
-            for name, entries in sorted(groups.items())]
+        groups.setdefault(name or "Calls that name no vendor", []).append(entry)
+    found = [{"vendor": name, "entries": list(reversed(entries)), "refused": sum(e["refused"] for e in entries),
+              "librarian": False} for name, entries in sorted(groups.items())]
+    if own:
+        found.append({"vendor": LIBRARIANS_OWN, "entries": list(reversed(own)),
+                      "refused": sum(e["refused"] for e in own), "librarian": True})
+    return found
 
 
 def _vendor_of(exchange: JournalEntry) -> str:
@@ -432,7 +449,8 @@ def _vendor_of(exchange: JournalEntry) -> str:
 
 def history(exchanges: Iterable[JournalEntry], line: POLine) -> list[dict[str, str]]:
     """What happened to a PO line: the calls that named it or one of its portfolios, from the request journal —
-    the vendor's and the librarian's alike, as the view's actions are API calls too."""
+    the vendor's and the librarian's alike, as the view's actions are API calls too — and what the daily jobs did
+    to it (the journal's entries of kind job: "PO line …: waiting for manual renewal (renewal job)")."""
     found = []
     for exchange in exchanges:
         if (line.number in exchange.summary or exchange.params.get("po_line_id") == line.number
