@@ -5,7 +5,8 @@
     POST   /almasim/v1/admin/world                  load a world: empty body = default; a TOML/JSON world file
     POST   /almasim/v1/admin/tenants                {"template", "code"?, "name"?} → a new institution + keys
     DELETE /almasim/v1/admin/tenants/{code}         drop a tenant
-    GET    /almasim/v1/admin/journal                ?institution= &method= &path= &status= &limit= &raw=false
+    GET    /almasim/v1/admin/journal                ?institution= &method= &path= &status= &caller= &po_line= &kind=
+                                                    &limit= &raw=false
     DELETE /almasim/v1/admin/journal                ?institution=
     GET    /almasim/v1/admin/faults                 the active fault rules
     POST   /almasim/v1/admin/faults                 add one (see faults.Fault)

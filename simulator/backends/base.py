@@ -399,8 +399,9 @@ class JournalView:
 
     Callable as before (`alma.journal(method="POST")` lists the entries); `count(**criteria)` and
     `assert_called(times=None, at_least=, at_most=, **criteria)` verify, with criteria method, path (a template,
-    a concrete path or a glob), query (a dict; "*" for present), vendor, po_line, status, error_code and
-    outcome (answered, refused, dropped, stubbed). A failed assertion names the nearest calls and what differs."""
+    a concrete path or a glob), query (a dict; "*" for present), vendor, po_line, status, error_code,
+    outcome (answered, refused, dropped, stubbed), caller (a restriction profile, "librarian" or a key label) and
+    kind ("job" counts the daily jobs' entries instead of calls). A failed assertion names the nearest calls and what differs."""
 
     def __init__(self, client: AlmaClient) -> None:
         self.client = client
