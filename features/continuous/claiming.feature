@@ -9,7 +9,8 @@ Feature: Claiming what has not arrived
   date plus "expected receipt after ordering", or the date set on the line) plus the claiming grace period has
   passed and it is not received, and an electronic line when the expected activation date plus grace has passed
   and it is not activated; the claim is sent to the vendor, by e-mail or EDI, only the first time the line is
-  claimed; standing orders and digital lines are not claimed. Source: Ex Libris Developer Network, "EDI: Claims"
+  claimed; standing orders and digital lines are not claimed, save the type Physical - Standing Order Non
+  Monograph, which goes through the claim mechanism. Source: Ex Libris Developer Network, "EDI: Claims"
   — a vendor whose EDI account takes claims is sent one OSTENQ message per claimed PO line.
 
   Decision of the simulator: the claiming job runs at 02:00 (UTC) each day the simulated clock passes.
@@ -88,3 +89,18 @@ Feature: Claiming what has not arrived
       When 40 days pass
       Then the PO line is not in the claims task list
       And Alma has sent the vendor nothing about the PO line
+
+  Rule: A standing order for a non-monographic series is claimed all the same
+
+    @generic
+    Scenario: A non-monographic standing order that has not arrived is claimed
+      Source: Knowledge Center "Processing Claims" (the exception: Physical - Standing Order Non Monograph is
+      processed by the claim mechanism).
+      Given Harrassowitz prepares an order for the print standing order for a non-monographic series "Annual Survey of Hudson Valley Archaeology"
+      And it is expected 10 days after ordering, with 5 days' grace before a claim
+      And the vendor sends the order to Alma
+      When 15 days pass
+      Then the PO line is not in the claims task list
+      When one more day passes
+      Then the PO line is in the claims task list
+      And the vendor was sent a claim letter by e-mail

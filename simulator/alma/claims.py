@@ -13,7 +13,8 @@ expected date (no date and no interval sent) is never overdue [decision: the ven
 would fall back on are not simulated]. The job claims a line when the day after expected date + grace has
 come (the Knowledge Center's example: expected by the end of April 27, claimed on April 28). Lines of a
 standing-order type and lines that order no inventory (digital, services) are never claimed, as Alma does not
-claim them.
+claim them — except a standing-order type whose row says `claimed` (the defaults: PRINT_SO_NONMON, "Physical -
+Standing Order Non Monograph", which the Knowledge Center says Alma does claim).
 
 Only the first claim of a line goes to the vendor: by EDI (an OSTENQ message in the vendor's outbox) when the
 vendor's EDI account takes claims, else as an e-mail claim letter kept on the claim [decision: every vendor is
@@ -44,8 +45,8 @@ def order_day(institution: Institution, line: POLine) -> dt.date:
 def claim_kind(institution: Institution, line: POLine) -> str:
     """receipt (physical), activation (electronic), or "" for a line Alma never claims."""
     line_type = institution.po_line_types.get(line.draft.type)
-    if line_type is None or line_type.continuity is Continuity.STANDING_ORDER:
-        return ""
+    if line_type is None or (line_type.continuity is Continuity.STANDING_ORDER and not line_type.claimed):
+        return ""  # standing orders are not claimed, save a type that says so (Standing Order Non Monograph)
     if line_type.inventory is Inventory.PHYSICAL:
         return "receipt"
     if line_type.inventory in (Inventory.ELECTRONIC, Inventory.COLLECTION):

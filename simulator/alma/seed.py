@@ -144,7 +144,8 @@ def load_institution(world: World, spec: dict, defaults: dict, clock: Clock) -> 
         inst.po_line_types[t["code"]] = POLineType(code=t["code"], label=t["label"], inventory=Inventory(t["inventory"]),
                                                    serial=t.get("serial", False), enabled=t.get("enabled", True),
                                                    continuity=Continuity(t.get("continuity", "one-time")),
-                                                   material_type=t.get("material_type", ""))
+                                                   material_type=t.get("material_type", ""),
+                                                   claimed=t.get("claimed", False))
     if inst.network and inst.network in world.networks:
         world.networks[inst.network].members.append(code)
     elif inst.network:

@@ -632,6 +632,7 @@ def _json_default(value: Any) -> Any:
 
 
 _JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_json_default)
+_ASCII_JSON_ENCODER = json.JSONEncoder(separators=(",", ":"), default=_json_default)
 #: Dates and dataclasses go to `_json_default` (and are refused) as the standard library would.
 _ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
@@ -641,7 +642,11 @@ def dumps_json(obj: Any) -> bytes:
     try:
         return orjson.dumps(obj, default=_json_default, option=_ORJSON_OPTIONS)
     except TypeError:  # orjson.JSONEncodeError: a big integer, a non-string key, a lone surrogate, …
-        return _JSON_ENCODER.encode(obj).encode("utf-8")
+        text = _JSON_ENCODER.encode(obj)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate has no UTF-8 form: sent as a \u escape, as json.dumps does
+        return _ASCII_JSON_ENCODER.encode(obj).encode("ascii")
 
 
 # --------------------------------------------------------------------------- error envelope

@@ -3,8 +3,9 @@
     with ThreadedServer(AlmaService()) as server:
         httpx.get(f"{server.base_url}/acq/test", params={"apikey": key})
 
-Port 0 takes a free port; `port` and `base_url` report the real one once `start` returns. `stop` asks
-uvicorn to finish and joins the thread, so a test never leaves a server behind.
+Port 0 takes a free port; `port` and `base_url` report the real one once `start` returns. The host may be an
+IPv4 or an IPv6 address (`::1`, `::`); an IPv6 one is written in brackets in the URLs (http://[::1]:PORT).
+`stop` asks uvicorn to finish and joins the thread, so a test never leaves a server behind.
 
 Connections are bounded in time: one idle between requests is closed after `keep_alive` seconds (uvicorn's
 keep-alive time-out), and one that has not delivered a whole request (its head and body) `request_timeout`
@@ -14,7 +15,9 @@ Imports uvicorn, simulator.errors and this package's asgi, handlers and service 
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import ipaddress
 import socket
 import threading
 import time
@@ -28,7 +31,7 @@ from simulator.api.handlers import ALMA
 from simulator.api.service import AlmaService
 from simulator.errors import HarnessError
 
-__all__ = ["ThreadedServer", "KEEP_ALIVE_SECONDS", "REQUEST_TIMEOUT_SECONDS"]
+__all__ = ["ThreadedServer", "KEEP_ALIVE_SECONDS", "REQUEST_TIMEOUT_SECONDS", "http_url", "is_ipv6"]
 
 KEEP_ALIVE_SECONDS = 5.0  # an idle keep-alive connection is closed after this long
 REQUEST_TIMEOUT_SECONDS = 10.0  # a request's head and body must have arrived within this long
@@ -92,9 +95,14 @@ def serve_on_thread(server: uvicorn.Server, host: str, port: int, name: str,
     thread and return once it serves: (the thread, the bound port). A server that dies or is not up within
     `timeout` is stopped and refused with HarnessError."""
     # IPPROTO_TCP named: asyncio sets TCP_NODELAY only on sockets whose proto says TCP (else 40 ms stalls)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    host = host.strip("[]")
+    family = socket.AF_INET6 if is_ipv6(host) else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if family == socket.AF_INET6 and host == "::":  # every interface: IPv4 clients too, where the OS allows
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
         sock.bind((host, port))
     except OSError:
         sock.close()
@@ -114,11 +122,25 @@ def serve_on_thread(server: uvicorn.Server, host: str, port: int, name: str,
     return thread, port
 
 
+def is_ipv6(host: str) -> bool:
+    """Whether `host` is an IPv6 address (`::1`, `::`, with or without brackets); names are dialled over IPv4."""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).version == 6
+    except ValueError:
+        return False
+
+
+def http_url(host: str, port: int) -> str:
+    """`http://host:port`, an IPv6 address in brackets as URLs write it (http://[::1]:8765)."""
+    host = host.strip("[]")
+    return f"http://[{host}]:{port}" if is_ipv6(host) else f"http://{host}:{port}"
+
+
 class ThreadedServer:
     def __init__(self, service: AlmaService | None = None, host: str = "127.0.0.1", port: int = 0, *,
                  keep_alive: float = KEEP_ALIVE_SECONDS, request_timeout: float = REQUEST_TIMEOUT_SECONDS) -> None:
         self.service = service or AlmaService()
-        self.host = host
+        self.host = host.strip("[]")  # an IPv6 address is kept bare (::1); `url` brackets it
         config = uvicorn.Config(create_app(self.service), host=host, port=port, log_level="warning",
                                 access_log=False, server_header=False, lifespan="off",
                                 timeout_keep_alive=max(1, round(keep_alive)),
@@ -129,11 +151,11 @@ class ThreadedServer:
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return http_url(self.host, self.port)
 
     @property
     def base_url(self) -> str:
-        """What an Alma client is given as its base URL: http://127.0.0.1:PORT/almaws/v1."""
+        """What an Alma client is given as its base URL: http://127.0.0.1:PORT/almaws/v1 (http://[::1]:PORT/… on IPv6)."""
         return f"{self.url}{ALMA}"
 
     def start(self, timeout: float = 10.0) -> ThreadedServer:

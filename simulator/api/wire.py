@@ -9,7 +9,8 @@ Two layers, one edge:
   path's own methods), a repeated single-valued query parameter, strict mode, the per-second and daily
   thresholds, stubs (pinned answers, admin/stubs.py) and injected faults, the route (through `AlmaService.execute`, the one seam to a handler) and the
   journal. A refusal is the `AlmaError` in `Outcome.error`; `X-Exl-Api-Remaining` and `X-Request-ID` are in
-  `Outcome.headers`. The in-process backend calls `serve` and never makes a byte.
+  `Outcome.headers`. The in-process backend calls `serve` and never makes a byte; its body, a dict, is checked
+  for text Alma cannot store exactly as a parsed body is (402119 naming the field).
 - `handle(service, RawRequest) -> RawResponse` is the thin byte layer the Starlette app (asgi.py) and the respx
   router (backends/mocked.py) use: it hands the raw body to `serve` (parsed only once the call is admitted, so a
   bad body never hides a bad key), renders the answer by content negotiation (`format=`, then `Accept`, XML by
@@ -207,6 +208,8 @@ def serve(service: AlmaService, request: Request, *, render: bool = False) -> Ou
                 raise AlmaError(message, code=code, status=status)
         if body is None and method in _BODY_METHODS and request.content.strip():
             body = codec.parse_body(request.content, headers.get("content-type"))
+        elif body is not None:  # the in-process backend's dict skipped parse_body: the same check, same 402119
+            codec.refuse_unstorable(body)
         call = Call(world=world, institution=world.institutions[institution], clock=service.clock, params=params,
                     query=query, body=body, base=request.base_url, restriction_profile=key.restriction_profile)
         answer = service.execute(route, call)

@@ -9,7 +9,8 @@ activated, invoiced and closed and how the funds' encumbered and spent totals mo
 exactly one JSON object. `--budget` scales the everyday funds with the volume (auto by default). With the
 lifecycle, `--advance DAYS` (365 by default, 0 for none) then moves Alma's clock on, so the daily renewal and
 claiming jobs run on each day passed, and the table counts what became of the serials (subscriptions and
-standing orders): renewed, waiting for manual renewal, late print claimed, late standing orders never claimed.
+standing orders): renewed, waiting for manual renewal, late print claimed, late standing orders not claimed
+(save non-monographic ones, claimed as late print is).
 Exits non-zero only when the harness itself cannot run (bad URL, rejected key, unknown vendor or institution).
 Owns argument parsing, the progress bar and the output formats; the rehearsal itself is
 `simulator.vendors.rehearsal`. Imports simulator.backends, simulator.vendors and, for the embedded Alma, the
@@ -231,7 +232,8 @@ def serials_table(result: Rehearsal) -> list[str]:
             "  claimed: late print not received by its expected date plus the grace period, claimed by the claiming "
             "job; claims: the claims on them (once each); sent: the claims sent to the vendor (the first one only)",
             "  late: late print whose expected date plus grace has not yet passed",
-            "  SO late: standing orders not yet shipped, which Alma never claims",
+            "  SO late: standing orders not yet shipped, which Alma does not claim (save Standing Order Non "
+            "Monograph lines, counted as late print)",
             "  closed: its subscription ended · other: none of these (each serial is in exactly one column "
             "but claims and sent)"]
     return out

@@ -4,8 +4,10 @@ Prints the base URL and each institution's API keys (or, with --json, exactly on
 line of stdout: {"base_url": …, "host": …, "port": …, "institutions": [{"code", "name", "api_key"}]}).
 --host ADDR binds another address (0.0.0.0 for every interface, so a Java or .NET connector on another machine
 or in a container can reach it); [decision] any address that is not a loopback one is served, with a warning on
-stderr, since the API keys are well-known test keys and the admin API has no key at all. IPv4 only. With
-0.0.0.0 the announced base URL names this machine's host name (what another machine dials), not the wildcard.
+stderr, since the API keys are well-known test keys and the admin API has no key at all. IPv6 addresses too:
+`--host ::1` (loopback, no warning) and `--host ::` (every interface, IPv4 clients too where the system allows);
+the URL is written with brackets, http://[::1]:8765/almaws/v1. With 0.0.0.0 or :: the announced base URL names
+this machine's host name (what another machine dials), not the wildcard.
 --state FILE makes the world durable: FILE is a SQLite database (store.py) holding a snapshot and a log of every committed change, each on
 disk before its answer is sent; a start replays it, so a crash (even kill -9) loses nothing acknowledged.
 Imports simulator.api (server, service) and simulator.errors.
@@ -22,7 +24,7 @@ import sys
 import threading
 from pathlib import Path
 
-from simulator.api.server import KEEP_ALIVE_SECONDS, REQUEST_TIMEOUT_SECONDS, ThreadedServer
+from simulator.api.server import KEEP_ALIVE_SECONDS, REQUEST_TIMEOUT_SECONDS, ThreadedServer, http_url
 from simulator.api.service import AlmaService, Settings
 from simulator.clock import RunningClock
 from simulator.errors import HarnessError
@@ -30,8 +32,8 @@ from simulator.errors import HarnessError
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", metavar="ADDR",
-                        help="address to listen on (default 127.0.0.1; 0.0.0.0: every interface — a warning is "
-                             "printed, since the keys are test keys and the admin API is open)")
+                        help="address to listen on (default 127.0.0.1; ::1 for IPv6 loopback; 0.0.0.0 or ::: every "
+                             "interface — a warning is printed, since the keys are test keys and the admin API is open)")
     parser.add_argument("--port", type=int, default=8765, help="port to listen on (0: any free port; default 8765)")
     parser.add_argument("--world", type=Path, default=None, help="a world file (default: fixtures/world.toml)")
     parser.add_argument("--state", type=Path, default=None,
@@ -101,8 +103,6 @@ def exposure(host: str) -> str:
             address = ipaddress.ip_address(socket.gethostbyname(host))
         except OSError:
             raise HarnessError(f"--host {host} is neither an IP address nor a name this machine resolves") from None
-    if address.version == 6:
-        raise HarnessError(f"--host {host}: the server listens on IPv4 addresses only (0.0.0.0 for every interface)")
     if address.is_loopback:
         return ""
     where = "every network interface" if address.is_unspecified else host
@@ -112,8 +112,8 @@ def exposure(host: str) -> str:
 
 def _public_url(server: ThreadedServer) -> str:
     """The server's URL as another machine dials it (the host name instead of a wildcard address)."""
-    host = socket.gethostname() if server.host == "0.0.0.0" else server.host
-    return f"http://{host}:{server.port}"
+    wildcard = server.host in ("0.0.0.0", "::")
+    return http_url(socket.gethostname() if wildcard else server.host, server.port)
 
 
 def _announce(server: ThreadedServer, as_json: bool) -> None:
@@ -127,7 +127,8 @@ def _announce(server: ThreadedServer, as_json: bool) -> None:
         sys.stdout.write(json.dumps(line) + "\n")
         sys.stdout.flush()
         return
-    print(f"Simulated Alma at {base_url} (listening on {server.host}:{server.port})", flush=False)
+    listening = http_url(server.host, server.port).removeprefix("http://")  # [::1]:8765 for IPv6
+    print(f"Simulated Alma at {base_url} (listening on {listening})", flush=False)
     print(f"Admin API at {url}/almasim/v1/admin (docs/http-api.md)")
     print(f"Simulated clock: {server.service.clock.now().isoformat(timespec='seconds')}; daily jobs (renewal, "
           "claiming) run at 02:00 UTC as it passes (GET /almasim/v1/admin/jobs)")

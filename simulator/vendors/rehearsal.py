@@ -462,8 +462,8 @@ def a_year_on(alma: AlmaClient, result: Rehearsal, days: int) -> None:
     """Move Alma's clock on by `days` (the daily renewal and claiming jobs run on each day passed) and count what
     became of every serial line: each lands in exactly one of renewed (Alma moved its renewal date on by itself),
     waiting for manual renewal, claimed (late print: not received by its expected date plus grace; claimed once,
-    the claim sent to the vendor), late but not yet claimed, a late standing order (never claimed), closed, or
-    other. Every count is read back from Alma: the PO lines, the renewals task list and the claims task list."""
+    the claim sent to the vendor), late but not yet claimed, a late standing order Alma does not claim (all but
+    Physical - Standing Order Non Monograph, which is claimed as late print is), closed, or other. Every count is read back from Alma: the PO lines, the renewals task list and the claims task list."""
     numbers = [number for summary in result.vendors.values() for number in summary.serials]
     before = _serial_state(alma, numbers)
     try:

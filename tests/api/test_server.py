@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +15,8 @@ import pytest
 from alma_requests import KEY, po_line, start_almasim_serve, stop_almasim_serve
 
 from simulator.api import codec
+from simulator.api.server import ThreadedServer
+from simulator.api.service import AlmaService
 
 XML_ORDER = (b"<po_line><owner>MAIN</owner><type>PRINTED_BOOK_OT</type><vendor>GOBI</vendor>"
              b"<vendor_account>GOBI-HVU</vendor_account><price><sum>9.00</sum><currency>USD</currency></price>"
@@ -105,3 +110,56 @@ def test_almasim_serve_on_loopback_says_nothing_and_a_bad_host_is_one_line():
     refused = subprocess.run([sys.executable, "-m", "simulator.cli", "serve", "--host", "no-such-host.invalid"],
                              capture_output=True, text=True, timeout=60)
     assert refused.returncode == 1 and refused.stderr.count("\n") == 1 and "--host no-such-host.invalid" in refused.stderr
+
+
+def _has_ipv6_loopback() -> bool:
+    if not socket.has_ipv6:
+        return False
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+needs_ipv6 = pytest.mark.skipif(not _has_ipv6_loopback(), reason="this machine has no IPv6 loopback (::1)")
+
+
+@needs_ipv6
+def test_a_threaded_server_on_ipv6_loopback_answers_at_a_bracketed_url():
+    with ThreadedServer(AlmaService(), host="::1") as server:
+        assert server.base_url == f"http://[::1]:{server.port}/almaws/v1"
+        with httpx.Client(timeout=10) as client:
+            answer = client.post(f"{server.base_url}/acq/po-lines", params={"apikey": KEY, "format": "json"},
+                                 json=po_line())
+            assert answer.status_code == 200, answer.text
+            number = answer.json()["number"]
+            assert answer.json()["link"] == f"{server.base_url}/acq/po-lines/{number}"  # links name the bracketed URL
+            assert client.get(f"{server.base_url}/acq/po-lines/{number}", params={"apikey": KEY}).status_code == 200
+
+
+@needs_ipv6
+def test_almasim_serve_host_ipv6_loopback_prints_a_bracketed_url_and_no_warning():
+    process = start_almasim_serve("--host", "::1")
+    try:
+        first = process.stdout.readline()
+        found = re.fullmatch(r"Simulated Alma at (http://\[::1\]:(\d+)/almaws/v1) \(listening on \[::1\]:(\d+)\)\n",
+                             first)
+        assert found is not None, first
+        base_url, port = found.group(1), found.group(2)
+        assert found.group(3) == port
+        with httpx.Client(timeout=10) as client:
+            assert client.get(f"{base_url}/acq/test", params={"apikey": KEY}).status_code == 200
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+        _, errors = process.communicate(timeout=15)
+    assert process.returncode == 0 and errors == ""  # ::1 is loopback: no warning
+
+
+def test_ipv6_loopback_is_not_warned_about_and_every_ipv6_interface_is():
+    from simulator.commands.serve import exposure
+    assert exposure("::1") == exposure("[::1]") == ""
+    assert "every network interface" in exposure("::")
+    assert "listening on 2001:db8::5:" in exposure("2001:db8::5")

@@ -179,3 +179,27 @@ def test_a_librarian_makes_an_activated_portfolio_available_through_almas_own_ap
         with pytest.raises(AlmaError) as refused:
             alma.update_portfolio(mms_id, portfolio["id"], body)
         assert refused.value.code == code
+
+
+@pytest.mark.parametrize("bad, where", [
+    ("\ud800", "resource_metadata.title"),  # a lone surrogate
+    ("\x00", "note[0].content"),  # NUL, a control character XML forbids
+    ("\ufffe", "vendor_reference_number"),  # a non-character
+], ids=["lone surrogate", "NUL", "non-character"])
+def test_text_alma_cannot_store_is_refused_alike_and_nothing_is_created(alma, bad, where):
+    """In-process bodies skip the bytes, not the edge's check: the same 402119 naming the field, nothing made."""
+    changes: dict = {"note": [{"content": "fine"}]}
+    if where == "resource_metadata.title":
+        changes["resource_metadata"] = {"title": f"Bad{bad}Title", "isbn": isbn()}
+    elif where == "note[0].content":
+        changes["note"] = [{"content": f"a{bad}b"}]
+    else:
+        changes["vendor_reference_number"] = f"G-{bad}"
+    before = alma.institution_state()
+    with pytest.raises(AlmaError) as caught:
+        alma.create_po_line(order(**changes))
+    assert (caught.value.code, caught.value.status) == ("402119", 400)
+    assert f"The field {where} holds a character Alma cannot store" in caught.value.message
+    assert alma.institution_state() == before  # no bib, no PO line, no number used
+    made = alma.create_po_line(order(resource_metadata={"title": "Stored after the refusal", "isbn": isbn()}))
+    assert made["resource_metadata"]["title"] == "Stored after the refusal"

@@ -1,7 +1,8 @@
 """ORDERING-RULES §7 — claims (Knowledge Center "Processing Claims"): the daily claiming job claims a physical line
 not received by its expected receipt date plus the claiming grace period, an electronic line not activated by its
 expected activation date plus grace; only the first claim goes to the vendor (EDI OSTENQ when its EDI account
-takes claims, else an e-mail claim letter); standing orders and lines that order no inventory are never claimed."""
+takes claims, else an e-mail claim letter); standing orders and lines that order no inventory are never claimed,
+save the standing order Alma does claim: Physical - Standing Order Non Monograph (PRINT_SO_NONMON)."""
 
 from __future__ import annotations
 
@@ -120,6 +121,26 @@ def test_what_is_never_claimed(world, hvu, clock):
     for line in (standing, no_date, in_review, cancelled):
         assert line.claims == []
     assert claims.claim_kind(hvu, standing) == "" and claims.expected_day(hvu, no_date) is None
+
+
+def test_a_non_monograph_standing_order_is_claimed_and_the_monograph_ones_are_not(world, hvu, clock):
+    """Knowledge Center "Processing Claims": claims for standing orders are not available, which does not include
+    Physical - Standing Order Non Monograph — it goes through the claim mechanism like a continuous line."""
+    renews = dict(TERMS, renewal_date="2027-09-01", renewal_period=30)  # a standing order without one waits In Review
+    nonmon = sent(world, clock, print_draft(type="PRINT_SO_NONMON", **renews))
+    monograph = sent(world, clock, print_draft(type="PRINT_SO", **renews))
+    classic = sent(world, clock, print_draft(type="PRINTED_BOOK_SO", **renews))
+    assert {line.status.value for line in (nonmon, monograph, classic)} == {"SENT"}
+    assert [hvu.po_line_types[t].continuity.value for t in ("PRINT_SO_NONMON", "PRINT_SO", "PRINTED_BOOK_SO")] == [
+        "standing-order"] * 3  # all three are standing orders; only the row's `claimed` sets the first apart
+    assert claims.claim_kind(hvu, nonmon) == "receipt"
+    assert claims.expected_day(hvu, nonmon) == dt.date(2026, 9, 11)
+    _on(clock, "2026-09-16")
+    assert _claim(hvu, clock)["claimed"] == []  # expected by the end of Sept 11 + 5 days' grace
+    _on(clock, "2026-09-17")
+    assert _claim(hvu, clock)["claimed"] == [nonmon.number]
+    assert len(nonmon.claims) == 1 and monograph.claims == [] and classic.claims == []
+    assert claims.claim_kind(hvu, monograph) == claims.claim_kind(hvu, classic) == ""
 
 
 def test_a_claim_message_round_trips_and_one_without_its_po_line_is_refused():

@@ -272,6 +272,9 @@ class POLineType:
     enabled: bool = True
     continuity: Continuity = Continuity.ONE_TIME
     material_type: str = ""  # the physical material type a line of this type shows unless one is sent
+    # a standing-order type whose lines the claiming job claims all the same (Knowledge Center "Processing Claims":
+    # Physical - Standing Order Non Monograph is claimed; other standing orders are not)
+    claimed: bool = False
 
     @property
     def continuous(self) -> bool:

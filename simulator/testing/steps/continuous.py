@@ -29,6 +29,7 @@ from simulator.testing.steps.institution import institution_of
 CONTINUOUS_KINDS = {"print journal subscription": ("PRINTED_JOURNAL_CO", True),
                     "e-journal subscription": ("E_JOURNAL_CO", False),
                     "print standing order": ("PRINTED_BOOK_SO", True),
+                    "print standing order for a non-monographic series": ("PRINT_SO_NONMON", True),
                     "print book": ("PRINTED_BOOK_OT", True)}
 # Renewal cycles, by the words on the PO line's Renewal section, as Alma's RenewalCycle codes [decision: ours].
 CYCLES = {"year": ("1", 12), "six months": ("2", 6), "three months": ("3", 3), "month": ("4", 1)}
@@ -90,7 +91,7 @@ def prepare_order(request, alma, vendor, kind, title) -> dict[str, Any]:
     if physical:
         location = alma.locations(library)["location"][0]["code"]
         body["location"] = [{"quantity": 1, "library": {"value": library}, "shelving_location": location}]
-    if not line_type.endswith(("_CO", "_SO")):
+    if not line_type.endswith(("_CO", "_SO", "_SO_NONMON")):
         for name in ("renewal_date", "renewal_cycle", "manual_renewal"):
             body.pop(name)
     return {"body": body, "physical": physical, "vendor": setup.vendor_code}
