@@ -12,8 +12,13 @@ go to the simulated Alma.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 from pytest_bdd import given, parsers, then, when
 
+from simulator.backends import make_backend
 from simulator.testing.steps._cart import check_out
 from simulator.testing.steps._trouble import PO_LINES, orders
 from simulator.testing.steps._types import EXTRA_TYPES
@@ -143,3 +148,110 @@ def nearest_call(verification, outcome, why):
     assert nearest["call"].startswith(f"POST {PO_LINES} → 200"), nearest
     assert nearest["differs"] == [why], nearest
     assert why in verification["failure"], verification["failure"]  # the failure message explains it too
+
+
+# -- record and replay -------------------------------------------------------------------------------------------
+# The tools as a vendor in any language runs them: the `almasim record` and `almasim replay` commands, over HTTP.
+# The first Alma is the scenario's (the simulator on the server backend); the second is a fresh copy of its
+# institution on the same simulator (a tenant of the admin API), so no real Alma is needed. These steps need an
+# Alma with an address: the features mark their scenarios `over_http` (simulator.testing.plugin skips them on the
+# in-process and mocked backends, which have none).
+
+CONNECTOR_KEY = "the-connectors-own-key"  # what the vendor's connector sends; the proxy puts the target's key in
+
+
+def _http(alma) -> tuple[str, str]:
+    """The Alma's base URL and API key (an AlmaClient over HTTP)."""
+    backend = alma.backend
+    assert alma.kind == "http", "record and replay need an Alma with an address (the server backend)"
+    return backend.base_url, backend.api_key
+
+
+def _almasim(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "simulator.cli", *args], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+@given("a second simulated Alma, a fresh copy of the institution", target_fixture="second_alma")
+def second_alma(request, alma):
+    base_url, _ = _http(alma)
+    tenant = alma.backend.admin("POST", "/tenants", {"template": alma.institution()})
+    key = next(k["key"] for k in tenant["api_keys"] if k["write"])
+    second = make_backend("server", base_url=base_url, api_key=key)
+
+    def drop() -> None:
+        alma.backend.admin("DELETE", f"/tenants/{tenant['code']}")
+        second.backend.close()  # type: ignore[attr-defined]
+    request.addfinalizer(drop)
+    return second
+
+
+@given("the recording proxy stands between the cart and Alma", target_fixture="recorder")
+def recording_proxy(request, alma, cart, tmp_path):
+    base_url, key = _http(alma)
+    out = tmp_path / "rehearsal.jsonl"
+    process = subprocess.Popen([sys.executable, "-m", "simulator.cli", "record", "--alma-url", base_url,
+                                "--api-key", key, "--out", str(out), "--port", "0", "--json"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def stop() -> None:
+        if process.poll() is None:
+            process.terminate()
+            process.communicate(timeout=30)
+    request.addfinalizer(stop)
+    proxy = json.loads(process.stdout.readline())["base_url"]  # type: ignore[union-attr]
+    through = make_backend("server", base_url=proxy, api_key=CONNECTOR_KEY)
+    request.addfinalizer(through.backend.close)  # type: ignore[attr-defined]
+    cart.alma = through  # the vendor's connector is pointed at the proxy, with its own key
+    return {"process": process, "out": out, "key": key, "before": len(alma.journal())}
+
+
+@when("the recording is stopped")
+def stop_recording(recorder):
+    process = recorder["process"]
+    process.terminate()
+    _, errors = process.communicate(timeout=30)
+    assert "Traceback" not in errors, errors
+
+
+@then("the recording holds every call the cart made to Alma, in order, and no API key")
+def recording_holds(alma, recorder):
+    lines = [json.loads(line) for line in recorder["out"].read_text(encoding="utf-8").splitlines()]
+    journal = alma.journal()[recorder["before"]:]  # what the first Alma received since the proxy stood there
+    assert [(e["method"], e["path"]) for e in lines] == [(e["method"], e["path"]) for e in journal], \
+        f"recorded {[(e['method'], e['path']) for e in lines]}"
+    text = recorder["out"].read_text(encoding="utf-8")
+    assert lines and recorder["key"] not in text and CONNECTOR_KEY not in text
+
+
+@given(parsers.parse('the second simulated Alma answers every Create PO line with Alma\'s error {code} "{message}"'))
+def second_refuses(second_alma, code, message):
+    second_alma.stub(**CREATE_PO_LINE, code=code, message=message)
+
+
+@when("the QA lead replays the recording against the second simulated Alma", target_fixture="replayed")
+def replays(second_alma, recorder):
+    base_url, key = _http(second_alma)
+    done = _almasim("replay", str(recorder["out"]), "--alma-url", base_url, "--api-key", key, "--json")
+    assert done.returncode in (0, 3) and done.stdout, done.stderr  # 3: the replay found differences
+    found = json.loads(done.stdout)
+    assert found["replayed"] == len(recorder["out"].read_text(encoding="utf-8").splitlines()), found
+    return found
+
+
+@then("the replay reports no differences")
+def no_differences(replayed):
+    assert replayed["differences"] == [], replayed["differences"]
+
+
+@then(parsers.parse("the replay reports that the Create PO line differs in its {aspect}: {recorded} recorded, "
+                    "{on_replay} on replay"))
+def differs(replayed, aspect, recorded, on_replay):
+    found = [(d["call"], d["recorded"], d["replayed"]) for d in replayed["differences"] if d["aspect"] == aspect]
+    assert (f"POST {PO_LINES}", recorded, on_replay) in found, replayed["differences"]
+
+
+@then("the replay reports no other difference than the Create PO line's")
+def only_the_order_differs(replayed):
+    calls = {d["call"] for d in replayed["differences"]}
+    assert calls == {f"POST {PO_LINES}"}, replayed["differences"]
