@@ -1,7 +1,7 @@
 """The step library: the librarian's and the vendor's sentences for Gherkin features, shipped with almasim.
 
 One module per area (the institution, carts, orders, funds, profiles, catalogue, portfolios, review, review rules,
-vendor keys, lifecycle, trouble, the simulator's vendor tools); the underscored modules are their shared helpers (`_types`: the parameter types, the one dictionary
+vendor keys, lifecycle, trouble); the underscored modules are their shared helpers (`_types`: the parameter types, the one dictionary
 between the librarian's words and Alma's codes; `_alma`: reads through the client; `_cart`: the scenario's
 vendor cart; `_trouble`: the simulator's fault rules). `GLOSSARY.md` beside them gives every word its one meaning.
 

@@ -181,7 +181,7 @@ def second_alma(request, alma):
 
     def drop() -> None:
         alma.backend.admin("DELETE", f"/tenants/{tenant['code']}")
-        second.backend.close()  # type: ignore[attr-defined]
+        second.backend.close()
     request.addfinalizer(drop)
     return second
 
@@ -199,9 +199,9 @@ def recording_proxy(request, alma, cart, tmp_path):
             process.terminate()
             process.communicate(timeout=30)
     request.addfinalizer(stop)
-    proxy = json.loads(process.stdout.readline())["base_url"]  # type: ignore[union-attr]
+    proxy = json.loads(process.stdout.readline())["base_url"]
     through = make_backend("server", base_url=proxy, api_key=CONNECTOR_KEY)
-    request.addfinalizer(through.backend.close)  # type: ignore[attr-defined]
+    request.addfinalizer(through.backend.close)
     cart.alma = through  # the vendor's connector is pointed at the proxy, with its own key
     return {"process": process, "out": out, "key": key, "before": len(alma.journal())}
 
