@@ -13,7 +13,9 @@ Feature: Pinning Alma's answer for a vendor's call (stubs)
 
   The cart is the simulator's real vendor cart with its real retry policy (docs/vendors.md, "Retries and
   duplicate detection"): an Alma refusal is reported at once; a general error (status 500) is waited out and the
-  order is sent again, after the cart has looked for it in Alma.
+  order is sent again, after the cart has looked for it in Alma; so is an answer without Alma's envelope (a load
+  balancer's page) and an answer that comes later than the cart waits (two seconds here), after which the cart
+  finds the order Alma created and does not send it again.
 
   Decision of the simulator: the general error pinned here is Alma's envelope with the code GENERAL_ERROR and the
   status 500; any code and status can be pinned.
@@ -49,6 +51,27 @@ Feature: Pinning Alma's answer for a vendor's call (stubs)
       And Alma has exactly one PO line with the vendor reference number "OA261409911"
       And the simulator's journal shows 2 Create PO line calls answered by a stub
       And the simulator has no stubs left
+
+  Rule: A raw answer is sent exactly as pinned, and a delay makes the answer come late
+
+    Scenario: A load balancer's HTML page instead of Alma's answer, and the cart tries again
+      Given the librarian has the print book "Mapping the Catskills: Surveyors and the State, 1790-1880" in the GOBI cart
+      And the cart line carries the vendor reference number "88120913"
+      And the simulator answers the next Create PO line with a load balancer's HTML page "502 Bad Gateway" and the status 502
+      When the librarian checks out the GOBI cart
+      Then the cart waited and tried again once
+      And the PO line is Sent
+      And Alma has exactly one PO line with the vendor reference number "88120913"
+      And the simulator's journal shows the first order answered by a stub with the status 502 and no Alma error code
+
+    Scenario: The answer comes later than the cart waits, and the cart finds the order Alma created
+      Given the librarian has the print book "Mapping the Catskills: Surveyors and the State, 1790-1880" in the Harrassowitz cart
+      And the cart line carries the vendor reference number "ORD-2026-041501"
+      And the simulator answers the next Create PO line 6 seconds late, later than the cart waits
+      When the librarian checks out the Harrassowitz cart
+      Then the cart reports a possible duplicate of the PO line with the vendor reference number "ORD-2026-041501"
+      And the cart did not send the order a second time
+      And the simulator's journal shows 1 Create PO line call answered by a stub
 
   Rule: Removing the stubs gives back the simulated Alma
 

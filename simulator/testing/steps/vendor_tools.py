@@ -20,7 +20,7 @@ from pytest_bdd import given, parsers, then, when
 
 from simulator.backends import make_backend
 from simulator.testing.steps._cart import check_out
-from simulator.testing.steps._trouble import PO_LINES, orders
+from simulator.testing.steps._trouble import PATIENCE, PO_LINES, orders
 from simulator.testing.steps._types import EXTRA_TYPES
 
 # One Create PO line call: the method and path a stub and a verification name (the route spec's, via the client).
@@ -46,6 +46,21 @@ def every_order_refused(alma, code, message):
                      'then lets the simulated Alma answer'))
 def general_error_then_real(alma, message):
     alma.stub(**CREATE_PO_LINE, answers=[{**GENERAL_ERROR, "message": message}, {"passthrough": True}])
+
+
+@given(parsers.parse('the simulator answers the next Create PO line with a load balancer\'s HTML page "{title}" '
+                     'and the status {status:d}'))
+def next_order_raw(alma, title, status):
+    alma.stub(**CREATE_PO_LINE, status=status, content_type="text/html",
+              body=f"<html><body><h1>{title}</h1></body></html>", times=1)
+
+
+@given(parsers.parse("the simulator answers the next Create PO line {seconds:d} seconds late, later than the cart "
+                     "waits"))
+def next_order_late(alma, seconds):
+    assert seconds > PATIENCE
+    alma.time_out_after(PATIENCE)  # the cart's client waits two seconds for an answer, as in the trouble steps
+    alma.stub(**CREATE_PO_LINE, delay=seconds, times=1)
 
 
 @when("the QA lead removes the simulator's stubs")
@@ -84,6 +99,13 @@ def journal_shows_real(alma, outcome):
     last = orders(alma)[-1]
     assert not last["stubbed"] and last["status"] == 200 and last["po_line"] == outcome.po_line["number"], \
         f"journal: {last}"
+
+
+@then(parsers.parse("the simulator's journal shows the first order answered by a stub with the status {status:d} "
+                    "and no Alma error code"))
+def journal_shows_raw(alma, status):
+    first = orders(alma)[0]
+    assert first["stubbed"] and first["status"] == status and first["error_code"] == "", f"journal: {first}"
 
 
 @then(parsers.parse("the simulator's journal shows {count:d} Create PO line calls answered by a stub"))
