@@ -1,13 +1,14 @@
-"""Steps about the simulator's own tools for vendors: stubs (Alma's answer pinned for chosen calls) and
-verification (how many calls the vendor's integration made, and the near misses when none matched).
+"""Steps about the simulator's own tools for vendors: stubs (Alma's answer pinned for chosen calls), verification
+(how many calls the vendor's integration made, and the near misses when none matched), and record and replay.
 
 These are not Alma behaviour: they are what the simulator offers a vendor's engineer or QA lead in any language
-(the admin API's /stubs and /journal/count, /journal/verify; README "Stubs" and "Verification"). The steps use
-them through the scenario's client (`AlmaClient.stub`, `clear_stubs`, `journal.count`, `journal.assert_called`,
-`journal.near_misses`), so they run on every backend: in-process, mocked and server alike. The cart is the
-real vendor cart (simulator.testing.steps._cart) and meets the pinned answer exactly as it would meet Alma's.
-Only Create PO line calls of the scenario's institution are stubbed; the cart's reads and the Then steps' reads
-go to the simulated Alma.
+(the admin API's /stubs, /journal/count and /journal/verify, and the `almasim record` and `almasim replay`
+commands; README "For vendors in any language"). Stubs and verification are used through the scenario's client
+(`AlmaClient.stub`, `stubs`, `remove_stub`, `journal.count`, `journal.assert_called`, `journal.near_misses`), so
+they run on every backend: in-process, mocked and server alike. The cart is the real vendor cart
+(simulator.testing.steps._cart) and meets the pinned answer exactly as it would meet Alma's. Only Create PO line
+calls of the scenario's institution are stubbed; the cart's reads and the Then steps' reads go to the simulated
+Alma.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from simulator.testing.steps._types import EXTRA_TYPES
 
 # One Create PO line call: the method and path a stub and a verification name (the route spec's, via the client).
 CREATE_PO_LINE = {"method": "POST", "path": PO_LINES}
-# [decision] The general error pinned in the features: Alma's envelope with the code GENERAL_ERROR and status
-# 500, as a server fault reads in Alma's dialect (simulator.errors); any code and status may be pinned.
+# [decision] The general error pinned in the features: Alma's envelope with the code GENERAL_ERROR (one of the
+# gateway's non-numeric codes, reference alma-api.md) and the status 500; any code and status may be pinned.
 GENERAL_ERROR = {"code": "GENERAL_ERROR", "status": 500}
 
 
