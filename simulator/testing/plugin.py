@@ -74,6 +74,8 @@ def _first_institution(world_file: str | None) -> str:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "seeded: needs the simulator's seed data; skipped against a real Alma")
+    config.addinivalue_line("markers", "over_http: needs an Alma with an address (record and replay); skipped "
+                                       "on the in-process and mocked backends")
     for vendor, tag in (("GOBI", "gobi"), ("Oasis", "oasis"), ("a generic vendor", "generic")):
         config.addinivalue_line("markers", f"{tag}: scenarios placed through {vendor}")  # the features' vendor tags
     from simulator.testing.steps import STEP_MODULES
@@ -85,6 +87,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.config.getoption("--alma-backend") == "real" and item.get_closest_marker("seeded"):
         pytest.skip("needs the simulator's seed data (Hudson Valley University's funds, records and profiles, "
                     "the librarian's set-up actions); a real Alma has its own")
+    if item.config.getoption("--alma-backend") in ("inprocess", "mocked") and item.get_closest_marker("over_http"):
+        pytest.skip("the recording proxy and the replay talk to an Alma over HTTP; the in-process and mocked "
+                    "backends have no address (run with --alma-backend=server)")
 
 
 def _admin(root: str, method: str, path: str, body: dict | None = None) -> dict:

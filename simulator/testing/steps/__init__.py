@@ -34,6 +34,7 @@ STEP_MODULES = [
     "simulator.testing.steps.interested_users",
     "simulator.testing.steps.continuous",
     "simulator.testing.steps.trouble",
+    "simulator.testing.steps.vendor_tools",
 ]
 
 GLOSSARY = Path(__file__).with_name("GLOSSARY.md")
