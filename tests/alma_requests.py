@@ -48,6 +48,21 @@ def po_line(**changes) -> dict:
     return body
 
 
+def print_journal(**changes) -> dict:
+    """A GOBI print journal subscription (GOBI's EDI account takes claims): renewed by hand each 1 December,
+    reminder 30 days before; expected 10 days after ordering, 5 days' grace."""
+    return po_line(**{"type": {"value": "PRINTED_JOURNAL_CO"}, "renewal_date": "2026-12-01", "renewal_period": 30,
+                      "renewal_cycle": {"value": "1"}, "manual_renewal": True,
+                      "subscription_from_date": "2026-09-01Z", "subscription_to_date": "2027-08-31Z",
+                      "expected_receipt_interval": "10", "claiming_interval": 5, **changes})
+
+
+def receive_all(alma, number: str) -> None:
+    """Receive every item of PO line `number` through the client."""
+    for item in alma.po_line_items(number)["item"]:
+        alma.receive_item(number, item["pid"])
+
+
 class Wire:
     """`wire.handle` with a friendly signature: wire("POST", "/almaws/v1/acq/po-lines?x=1", json=…)."""
 

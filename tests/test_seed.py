@@ -99,8 +99,9 @@ def test_seed_001s_ambiguous_matches_are_in_the_catalogue(world):
 
 def test_every_fund_code_the_features_quote_exists_in_the_seed(world):
     quoted = set()
-    for feature in (ROOT / "features").rglob("*.feature"):
-        quoted |= set(re.findall(r'"([A-Z][A-Z0-9]+-[A-Z0-9-]+)"', feature.read_text("utf-8")))
+    for feature in (ROOT / "features").rglob("*.feature"):  # a vendor's reference numbers look alike: not funds
+        text = re.sub(r'reference number "[^"]*"', "", feature.read_text("utf-8"))
+        quoted |= set(re.findall(r'"([A-Z][A-Z0-9]+-[A-Z0-9-]+)"', text))
     known = {code for inst in world.institutions.values() for code in inst.funds}
     assert quoted and quoted <= known, quoted - known
 

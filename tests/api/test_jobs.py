@@ -11,7 +11,7 @@ import signal
 
 import httpx
 import pytest
-from alma_requests import KEY, po_line, start_almasim_serve, stop_almasim_serve
+from alma_requests import KEY, po_line, print_journal, receive_all, start_almasim_serve, stop_almasim_serve
 
 from simulator import edifact
 from simulator.api.routes import ADMIN, LIBRARIAN
@@ -24,28 +24,13 @@ JSON = {"accept": "application/json"}
 HVU = "01TRLC_HVU"
 
 
-def journal(**changes) -> dict:
-    """A print journal subscription: renews each year on 1 December, reminder 30 days before; expected 10 days
-    after ordering, 5 days' grace."""
-    body = po_line(type={"value": "PRINTED_JOURNAL_CO"}, renewal_date="2026-12-01", renewal_period=30,
-                   renewal_cycle={"value": "1"}, manual_renewal=True, subscription_from_date="2026-09-01Z",
-                   subscription_to_date="2027-08-31Z", expected_receipt_interval="10", claiming_interval=5)
-    body.update(changes)
-    return body
-
-
 @pytest.fixture
 def alma(service):
     return make_backend("inprocess", service=service)
 
 
-def _receive(alma, number: str) -> None:
-    for item in alma.po_line_items(number)["item"]:
-        alma.receive_item(number, item["pid"])
-
-
 def test_the_renewal_terms_are_read_and_answered_as_alma_spells_them(alma):
-    line = alma.create_po_line(journal())
+    line = alma.create_po_line(print_journal())
     assert line["status"]["value"] == "SENT" and line["alert"] == []
     assert {k: line[k] for k in ("renewal_date", "renewal_cycle", "renewal_period", "manual_renewal",
                                  "subscription_from_date", "subscription_to_date", "expected_receipt_interval",
@@ -60,18 +45,18 @@ def test_the_renewal_terms_are_read_and_answered_as_alma_spells_them(alma):
 
 
 def test_a_continuous_order_without_renewal_date_waits_in_review_and_bad_terms_are_refused(alma):
-    held = alma.create_po_line(journal(renewal_date=""))
+    held = alma.create_po_line(print_journal(renewal_date=""))
     assert held["status"]["value"] == "INREVIEW"
     assert [a["value"] for a in held["alert"]] == ["RENEWAL_DATE_MISSING"]
     for changes in ({"renewal_date": "1st of December"}, {"renewal_cycle": {"value": "99"}},
                     {"claiming_interval": "a week"}):
         with pytest.raises(Exception) as refusal:
-            alma.create_po_line(journal(**changes))
+            alma.create_po_line(print_journal(**changes))
         assert getattr(refusal.value, "code", "") == "401872"
 
 
 def test_advancing_the_clock_runs_the_jobs_it_passes_and_the_librarian_reads_the_task_lists(alma):
-    subscription = alma.create_po_line(journal())["number"]
+    subscription = alma.create_po_line(print_journal())["number"]
     assert alma.claims() == {"po_line": [], "total_record_count": 0}
     now = alma.advance_clock(days=16)  # 2026-09-17 09:00: the claim date (09-11 + 5 days' grace) has passed
     assert now == "2026-09-17T09:00:00+00:00"
@@ -82,7 +67,7 @@ def test_advancing_the_clock_runs_the_jobs_it_passes_and_the_librarian_reads_the
                      "sent_to_vendor": True, "channel": "EDI", "letter": ""}
     [sent] = edifact.read(alma.edi_outbox("GOBI")[-1]).claims
     assert sent.po_line == subscription
-    _receive(alma, subscription)
+    receive_all(alma, subscription)
     assert alma.claims()["total_record_count"] == 0
     assert alma.get_po_line(subscription)["status"] == {"value": "RECURRING_RENEWAL", "desc": "Waiting for Renewal"}
     alma.advance_clock(days=45)  # 2026-11-01 is the reminder day
@@ -104,8 +89,8 @@ def test_the_admin_api_lists_the_jobs_and_runs_one_now(alma, service):
     assert [(j["name"], j["daily_at"], j["last_run"], j["next_run"]) for j in listed["jobs"]] == [
         ("renewal", "02:00", None, "2026-09-02T02:00:00+00:00"),
         ("claiming", "02:00", None, "2026-09-02T02:00:00+00:00")]
-    automatic = alma.create_po_line(journal(manual_renewal=False, renewal_date="2026-09-15"))["number"]
-    _receive(alma, automatic)
+    automatic = alma.create_po_line(print_journal(manual_renewal=False, renewal_date="2026-09-15"))["number"]
+    receive_all(alma, automatic)
     ran = alma.run_job("renewal")
     assert ran["renewed"] == [automatic] and ran["institutions"] == [HVU]
     assert {k: ran[k] for k in ("job", "waiting_for_manual_renewal", "closed")} == \
@@ -143,10 +128,10 @@ def test_what_the_jobs_changed_is_back_after_a_restart_without_a_clean_stop(tmp_
     first = AlmaService(clock=clock)
     first.open_store(state)
     alma = make_backend("inprocess", service=first)
-    late = alma.create_po_line(journal(expected_receipt_date="2026-08-20"))["number"]
+    late = alma.create_po_line(print_journal(expected_receipt_date="2026-08-20"))["number"]
     claimed = alma.run_job("claiming")["claimed"]  # logged, not compacted
     assert claimed == [late]
-    later = alma.create_po_line(journal(expected_receipt_interval="0", claiming_interval="0"))["number"]
+    later = alma.create_po_line(print_journal(expected_receipt_interval="0", claiming_interval="0"))["number"]
     clock.advance(days=2)  # the running clock of `almasim serve`: the serve loop catches up
     assert [r["claimed"] for r in first.scheduler.catch_up(first) if r["job"] == "claiming"] == [[later], []]
     before = first.export()
@@ -169,7 +154,7 @@ def test_kill_9_after_a_job_keeps_what_it_did(tmp_path):
         base, admin = announced["base_url"], announced["base_url"].removesuffix("/almaws/v1") + ADMIN
         assert announced["clock"].startswith("2026-09-01T09:00")
         with httpx.Client(timeout=30, headers=JSON, params={"apikey": KEY}) as http:
-            made = http.post(f"{base}/acq/po-lines", json=journal(expected_receipt_date="2026-08-20"))
+            made = http.post(f"{base}/acq/po-lines", json=print_journal(expected_receipt_date="2026-08-20"))
             number = made.json()["number"]
             ran = httpx.post(f"{admin}/jobs/claiming", params={"institution": HVU}, timeout=30).json()
             assert ran["claimed"] == [number]

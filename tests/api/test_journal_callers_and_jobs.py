@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from alma_requests import KEY, po_line
+from alma_requests import KEY, po_line, print_journal, receive_all
 
 from simulator.admin.journal import key_label
 from simulator.backends import make_backend
@@ -18,24 +18,9 @@ GOBI_KEY = "l8xx-hvu-0000-gobi"
 ACQ_ONLY = "l8xx-hvu-0000-acq-only"
 
 
-def subscription(**changes) -> dict:
-    """A print journal from GOBI (whose EDI account takes claims): renewed by hand each 1 December, reminder 30
-    days before; expected 10 days after ordering, 5 days' grace."""
-    body = po_line(type={"value": "PRINTED_JOURNAL_CO"}, renewal_date="2026-12-01", renewal_period=30,
-                   renewal_cycle={"value": "1"}, manual_renewal=True, subscription_from_date="2026-09-01Z",
-                   subscription_to_date="2027-08-31Z", expected_receipt_interval="10", claiming_interval=5)
-    body.update(changes)
-    return body
-
-
 @pytest.fixture
 def alma(service):
     return make_backend("inprocess", service=service)
-
-
-def _receive(alma, number: str) -> None:
-    for item in alma.po_line_items(number)["item"]:
-        alma.receive_item(number, item["pid"])
 
 
 def test_each_entry_names_its_caller_and_never_the_key(alma, service):
@@ -77,7 +62,7 @@ def test_a_wrong_key_is_journalled_by_its_label(service, wire):
 
 
 def test_each_job_run_leaves_one_entry_per_po_line_it_moved(alma):
-    number = alma.create_po_line(subscription())["number"]
+    number = alma.create_po_line(print_journal())["number"]
     calls = alma.journal.count(po_line=number)
     alma.advance_clock(days=16)  # 2026-09-17: the claim date (09-11 + 5 days' grace) has passed at 02:00
     [claimed] = alma.journal(po_line=number, kind="job")
@@ -85,7 +70,7 @@ def test_each_job_run_leaves_one_entry_per_po_line_it_moved(alma):
     assert (claimed["method"], claimed["kind"], claimed["caller"], claimed["outcome"], claimed["path"]) == \
         ("JOB", "job", "claiming job", "done", "")
     assert claimed["at"] == "2026-09-17T02:00:00+00:00"
-    _receive(alma, number)
+    receive_all(alma, number)
     calls = alma.journal.count(po_line=number)
     alma.advance_clock(days=45)  # 2026-11-01 is the reminder day
     moves = [e["summary"] for e in alma.journal(po_line=number, kind="job")]
@@ -98,11 +83,11 @@ def test_each_job_run_leaves_one_entry_per_po_line_it_moved(alma):
 
 
 def test_an_automatic_renewal_and_the_end_of_a_subscription_are_journalled(alma):
-    renews = alma.create_po_line(subscription(manual_renewal=False, renewal_date="2026-09-15"))["number"]
-    ended = alma.create_po_line(subscription(manual_renewal=False, subscription_from_date="2025-09-01Z",
+    renews = alma.create_po_line(print_journal(manual_renewal=False, renewal_date="2026-09-15"))["number"]
+    ended = alma.create_po_line(print_journal(manual_renewal=False, subscription_from_date="2025-09-01Z",
                                               subscription_to_date="2026-08-31Z"))["number"]
     for number in (renews, ended):
-        _receive(alma, number)
+        receive_all(alma, number)
     ran = alma.run_job("renewal")
     assert (ran["renewed"], ran["closed"]) == ([renews], [ended])
     [renewed] = alma.journal(po_line=renews, kind="job")
@@ -122,7 +107,7 @@ def test_a_job_that_moves_nothing_and_a_replay_leave_no_entry(tmp_path):
     first.open_store(state)
     alma = make_backend("inprocess", service=first)
     assert alma.run_job("claiming")["claimed"] == [] and alma.journal(kind="job") == []
-    late = alma.create_po_line(subscription(expected_receipt_date="2026-08-20"))["number"]
+    late = alma.create_po_line(print_journal(expected_receipt_date="2026-08-20"))["number"]
     assert alma.run_job("claiming")["claimed"] == [late]
     assert len(alma.journal(kind="job")) == 1
     second = AlmaService(clock=FixedClock())
