@@ -63,9 +63,16 @@ def append(store: Store, kind: str, moment: dt.datetime, entry: dict) -> None:
 
 
 def save_state(path: Path | str, data: dict) -> None:
-    """Write a state (snapshot.dump) to `path` atomically (a temporary file, then os.replace)."""
+    """Write a state (snapshot.dump) to `path` atomically."""
+    write_atomically(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+
+def write_atomically(path: Path | str, text: bytes | str) -> None:
+    """The whole file or nothing, on disk before it returns: a temporary file beside it, flushed and synced, then
+    os.replace (a state file, a cloned world)."""
     target = Path(path)
-    text = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    if isinstance(text, str):
+        text = text.encode("utf-8")
     for leftover in (target.parent or Path(".")).glob(f".{target.name}.*.tmp"):
         leftover.unlink(missing_ok=True)  # a save that was killed mid-write; the state file itself is intact
     with tempfile.NamedTemporaryFile(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp",

@@ -18,7 +18,8 @@ from typing import TextIO
 from urllib.parse import urlsplit, urlunsplit
 
 from simulator.errors import HarnessError
-from simulator.tools.clone import DEFAULT_PER_SECOND, AlmaReader, clone, world_text, write_atomically
+from simulator.api.durability import write_atomically
+from simulator.tools.clone import DEFAULT_PER_SECOND, AlmaReader, clone, world_text
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

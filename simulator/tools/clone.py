@@ -662,21 +662,6 @@ def check(text: str) -> None:
         load_world(path)
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """The whole file or nothing: a temporary file beside it, then a rename."""
-    path = Path(path)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent or ".", prefix=f".{path.name}.",
-                                     suffix=".tmp", delete=False) as handle:
-        handle.write(text)
-        temporary = Path(handle.name)
-    try:
-        temporary.chmod(0o644)
-        temporary.replace(path)
-    except OSError:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
 # ---------------------------------------------------------------- reading Alma's JSON leniently -----------------
 
 
