@@ -23,7 +23,8 @@ def to_decimal(raw: object) -> Decimal | None:
 
 
 def cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    # the rounding passed by position: the same call as rounding=ROUND_HALF_UP, without parsing a keyword
+    return value.quantize(CENT, ROUND_HALF_UP)
 
 
 @dataclass(frozen=True, slots=True, init=False)
@@ -32,8 +33,9 @@ class Money:
     currency: str
 
     def __init__(self, amount: Decimal | int | str, currency: str) -> None:
-        # the amount rounded to the cent as it is set (one step instead of a frozen __init__ and a __post_init__)
-        object.__setattr__(self, "amount", cents(Decimal(amount)))
+        # the amount rounded to the cent as it is set (one step instead of a frozen __init__ and a __post_init__);
+        # a Decimal is rounded as it is (Decimal(d) is d's exact copy)
+        object.__setattr__(self, "amount", cents(amount if type(amount) is Decimal else Decimal(amount)))
         object.__setattr__(self, "currency", currency)
 
     @classmethod

@@ -25,7 +25,10 @@ from simulator.errors import AlmaError, FundCheckFailed, GeneralError, InvalidPa
 from simulator.money import Money, cents, to_decimal
 
 
-@dataclass
+_ZERO = Decimal(0)  # a Decimal never changes: one zero serves every sum that starts from it
+
+
+@dataclass(slots=True)
 class FundPlan:
     """What the distribution asks of each fund, and what is wrong with it."""
 
@@ -57,7 +60,7 @@ def plan_funds(institution: Institution, draft: POLineDraft, owner_library: str,
             if reason:
                 plan.problems.append((CHECK_INVALID_FUND, "fund_code", reason))
         return plan
-    covered = Decimal(0)
+    covered = _ZERO
     for share in draft.funds:
         if share.amount is not None:
             part = institution.convert(share.amount, net.currency).amount
@@ -66,7 +69,7 @@ def plan_funds(institution: Institution, draft: POLineDraft, owner_library: str,
         elif len(draft.funds) == 1:
             part = net.amount
         else:
-            part = Decimal(0)
+            part = _ZERO
         covered += part
         fund = institution.funds.get(share.fund)
         reason = _why_fund_is_invalid(institution, fund, share.fund, owner_library, fiscal_period)
@@ -76,7 +79,7 @@ def plan_funds(institution: Institution, draft: POLineDraft, owner_library: str,
         assert fund is not None
         charge = (cents(part) if fund.currency == net.currency  # what convert gives in the same currency
                   else institution.convert(Money(part, net.currency), fund.currency).amount)
-        plan.charges[fund.code] = plan.charges.get(fund.code, Decimal(0)) + charge
+        plan.charges[fund.code] = plan.charges.get(fund.code, _ZERO) + charge
     if cents(covered) < net.amount:
         plan.problems.append((CHECK_NOT_FULLY_FUNDED, "fund_distribution",
                               f"The fund distribution covers {cents(covered):.2f} {net.currency} of the net "

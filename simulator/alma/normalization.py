@@ -76,6 +76,16 @@ def normalize(record: ResourceMetadata, context: NormalizationContext) -> Resour
     return result
 
 
+def normalize_order(record: ResourceMetadata, vendor: Vendor | None, profile: NewOrderProfile,
+                    institution_code: str) -> ResourceMetadata:
+    """`normalize` for an order: the context is made only when the profile names a process that reads it."""
+    result = initial_normalization(record)
+    if profile.normalization:
+        NORMALIZATION_PROCESSES.get(profile.normalization)(result, NormalizationContext(vendor, profile,
+                                                                                        institution_code))
+    return result
+
+
 @NORMALIZATION_PROCESSES.register("Add vendor local note")
 def add_vendor_local_note(record: ResourceMetadata, context: NormalizationContext) -> None:
     """Adds a local note (590) naming the ordering vendor to every record, so cataloguers can find

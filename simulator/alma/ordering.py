@@ -26,7 +26,7 @@ from simulator.alma.model import (
     NewOrderProfile, NoMatchAction, OrderedLocation, POLine, POLineDraft, POLineStatus, POLineType, Portfolio,
     PurchaseOrder, ResourceMetadata, Vendor, World, Zone,
 )
-from simulator.alma.normalization import NormalizationContext, normalize
+from simulator.alma.normalization import normalize_order
 from simulator.alma.portfolio_search import (
     ActivateFromCommunityZone, CreateLocalPortfolio, PortfolioDecision, PortfolioFound, institution_portfolio,
     search_for,
@@ -44,13 +44,14 @@ ACQUISITION_METHODS = {
 NO_CHARGE_METHODS = frozenset({"GIFT", "EXCHANGE", "DEPOSITORY", "LEGAL_DEPOSIT", "TECHNICAL", "APPROVAL"})
 LICENSE_UPGRADE = "LICENSE_UPGRADE"  # [decision] the code of the "License Upgrade" PO line type
 
+_ZERO, _HUNDRED = Decimal(0), Decimal(100)  # the bounds of a percentage (made once: Decimals never change)
 _PO_LINE_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")  # usable in a path: GET /acq/po-lines/{number}
 
 
 # ---------------------------------------------------------------- the plan --------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Plan:
     draft: POLineDraft
     profile: NewOrderProfile
@@ -67,7 +68,7 @@ class _Plan:
     bib_only: bool = False  # the line links to the bib only (assign inventory manually, portfolio taken)
     collection: ElectronicCollection | None = None  # existing IZ collection, or a CZ one to activate
     locations: list[OrderedLocation] = field(default_factory=list)
-    isbns_sent: list[str] = field(default_factory=list)  # every ISBN in the order's isbn field (a brief record's 020s)
+    isbn_sent: str = ""  # the order's isbn field as sent: every ISBN in it becomes a brief record's 020 (_bring_bib)
 
 
 # ---------------------------------------------------------------- profile selection -----------------------------
@@ -134,12 +135,12 @@ def validate_hard(institution: Institution, draft: POLineDraft) -> tuple[POLineT
         if not institution.knows_currency(draft.price.currency):
             raise IllegalValue(f"Given currency is illegal: {draft.price.currency!r} has no exchange rate in "
                                f"{institution.name}.")
-    if not Decimal(0) <= draft.discount <= Decimal(100):
+    if not _ZERO <= draft.discount <= _HUNDRED:
         raise IllegalValue(f"Given discount is illegal: {draft.discount} is not a percentage.")
     for share in draft.funds:
         if share.amount is not None and (share.amount.amount < 0 or not institution.knows_currency(share.amount.currency)):
             raise IllegalValue(f"Given fund_distribution amount is illegal: {share.amount}.")
-        if share.percent is not None and not Decimal(0) <= share.percent <= Decimal(100):
+        if share.percent is not None and not _ZERO <= share.percent <= _HUNDRED:
             raise IllegalValue(f"Given fund_distribution percent is illegal: {share.percent}.")
     if draft.no_charge and draft.acquisition_method not in NO_CHARGE_METHODS:
         raise NoChargeNotAllowed(
@@ -187,7 +188,7 @@ def _plan(world: World, institution: Institution, draft: POLineDraft, profile_co
     line_type, vendor = validate_hard(institution, draft)
     profile = select_profile(institution, profile_code, vendor)
     draft_isbn = draft.resource.isbn
-    record = normalize(draft.resource, NormalizationContext(vendor, profile, institution.code))
+    record = normalize_order(draft.resource, vendor, profile, institution.code)
     draft = _own_copy(draft)  # the plan's own draft: the caller's is never changed
     draft.resource = record
     found_alerts: list[Alert] = []
@@ -204,21 +205,23 @@ def _plan(world: World, institution: Institution, draft: POLineDraft, profile_co
     found_alerts += alerts.missing_parts(draft, vendor)
     found_alerts += renewals.order_alerts(line_type, draft)  # continuous orders: renewal terms (renewals.py)
     net = net_price(institution, draft, vendor)
-    funds = plan_funds(institution, draft, owning_library(institution, draft), net)
+    owner = owning_library(institution, draft)
+    funds = plan_funds(institution, draft, owner, net)
     found_alerts += refuse_or_alert(profile, funds)
-    found_alerts += review_rules.review(institution, draft, owning_library(institution, draft), net)
+    found_alerts += review_rules.review(institution, draft, owner, net)
 
     plan = _Plan(draft=draft, profile=profile, line_type=line_type, vendor=vendor, alerts=found_alerts,
-                 funds=funds, isbns_sent=records.identifiers_in(draft_isbn))
+                 funds=funds, isbn_sent=draft_isbn)
     _plan_bib(world, institution, plan)
     _plan_inventory(world, institution, plan, forced_portfolio)
     return plan
 
 
 def _own_copy(draft: POLineDraft) -> POLineDraft:
-    """A shallow copy, as copy.copy makes one, without copy's generic reduce protocol (a third of the cost)."""
+    """A shallow copy, as copy.copy makes one (a new instance whose dict is a copy of the draft's), without
+    copy's generic reduce protocol; the dict copied whole rather than key by key into an empty one."""
     own = object.__new__(type(draft))
-    own.__dict__.update(draft.__dict__)
+    own.__dict__ = draft.__dict__.copy()
     return own
 
 
@@ -402,7 +405,7 @@ def _bring_bib(world: World, institution: Institution, plan: _Plan, number: str,
         return _link_network_record(institution, plan.network_bib, plan.profile)
     record = plan.draft.resource
     brief = Bib(mms_id="", zone=Zone.INSTITUTION, title=record.title, author=record.author,
-                isbns=_every_isbn(record.isbn, plan.isbns_sent), issns=[record.issn] if record.issn else [],
+                isbns=_every_isbn(record.isbn, records.identifiers_in(plan.isbn_sent)), issns=[record.issn] if record.issn else [],
                 publisher=record.publisher, publication_place=record.publication_place,
                 publication_year=record.publication_year, system_numbers=list(record.system_control_numbers),
                 vendor_title_numbers=[record.vendor_title_number] if record.vendor_title_number else [],

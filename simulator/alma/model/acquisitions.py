@@ -77,6 +77,24 @@ class FundTransaction:
     related_fund: str = ""
     note: str = ""
 
+    def __init__(self, *, id: str, type: TransactionType, amount: Decimal, date: str = "", po_line: str = "",
+                 invoice_number: str = "", invoice_line: str = "", related_fund: str = "", note: str = "") -> None:
+        # the generated __init__ of a frozen class sets each field through object.__setattr__; filling the new
+        # instance's dict (in field order) is the same object at half the cost (every encumbrance makes one)
+        fields = self.__dict__
+        fields["id"] = id
+        fields["type"] = type
+        fields["amount"] = amount
+        fields["date"] = date
+        fields["po_line"] = po_line
+        fields["invoice_number"] = invoice_number
+        fields["invoice_line"] = invoice_line
+        fields["related_fund"] = related_fund
+        fields["note"] = note
+
+
+_NO_ALLOWANCE = Decimal("0.00")  # what a fund without over-encumbrance may stretch by (Decimals never change)
+
 
 @dataclass(kw_only=True)
 class Fund:
@@ -122,7 +140,7 @@ class Fund:
     @property
     def allowance(self) -> Decimal:
         if not self.overencumbrance_allowed:
-            return Decimal("0.00")
+            return _NO_ALLOWANCE
         return cents(self.allocated * self.overencumbrance_limit_percent / 100)
 
     def can_cover(self, amount: Decimal) -> bool:
