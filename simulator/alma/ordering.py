@@ -155,7 +155,8 @@ def validate_hard(institution: Institution, draft: POLineDraft) -> tuple[POLineT
                                f"{location.location!r}.")
         if location.quantity < 1:
             raise IllegalValue(f"Given quantity is illegal: {location.quantity}.")
-    check_interested_users(institution, draft.interested_users)
+    if draft.interested_users:  # (no one named: nothing to check)
+        check_interested_users(institution, draft.interested_users)
     if draft.resource.mms_id:
         bib = institution.catalogue.bibs.get(draft.resource.mms_id)
         if bib is None or bib.suppressed:
@@ -247,15 +248,19 @@ def _plan_bib(world: World, institution: Institution, plan: _Plan) -> None:
         wants_network = profile.upon_no_match is NoMatchAction.ADD_TO_NETWORK_ZONE and network is not None
         plan.new_bib_zone = Zone.NETWORK if wants_network else Zone.INSTITUTION
         return
-    wanted = order_inventory(profile.inventory_operations, plan.line_type.inventory)
-    choice = choose(candidates, wanted, lambda b: institution.inventory_of(b.mms_id) if b.zone is Zone.INSTITUTION
-                    else Inventory.NONE, profile.prefer_same_inventory_type)
-    if choice.passed_over and not choice.by_preference:
-        plan.alerts.append(alerts.several_matches(choice.winner, choice.passed_over))
-    if choice.winner.zone is Zone.NETWORK:
-        plan.network_bib = choice.winner
+    if len(candidates) == 1:
+        winner = candidates[0]  # what choose gives one candidate: it wins, passing over none
     else:
-        plan.bib = choice.winner
+        wanted = order_inventory(profile.inventory_operations, plan.line_type.inventory)
+        choice = choose(candidates, wanted, lambda b: institution.inventory_of(b.mms_id)
+                        if b.zone is Zone.INSTITUTION else Inventory.NONE, profile.prefer_same_inventory_type)
+        if choice.passed_over and not choice.by_preference:
+            plan.alerts.append(alerts.several_matches(choice.winner, choice.passed_over))
+        winner = choice.winner
+    if winner.zone is Zone.NETWORK:
+        plan.network_bib = winner
+    else:
+        plan.bib = winner
 
 
 def _linked_record(institution: Institution, network_mms_id: str) -> Bib | None:
@@ -384,8 +389,9 @@ def _describe(resource: ResourceMetadata, bib: Bib) -> None:
 
 def release_for_processing(institution: Institution, line: POLine, funds: FundPlan, clock: Clock) -> None:
     """The line leaves In Review: its funds are encumbered, then it is packaged (ORDERING-RULES §2.13–14)."""
-    encumber(institution, line, funds.charges, alma_date(clock.now()))
-    line.status_date = alma_date(clock.now())
+    today = alma_date(clock.now())  # one reading of the clock for the encumbrances and the status date
+    encumber(institution, line, funds.charges, today)
+    line.status_date = today
     if line.draft.acquisition_method == "VENDOR_SYSTEM":
         po_number = f"PO-{institution.po_numbers.take()}"
         institution.purchase_orders[po_number] = PurchaseOrder(
