@@ -25,7 +25,8 @@ from simulator.errors import AlmaError, FundCheckFailed, GeneralError, InvalidPa
 from simulator.money import Money, cents, to_decimal
 
 
-_ZERO = Decimal(0)  # a Decimal never changes: one zero serves every sum that starts from it
+# Decimal constants (a Decimal never changes): the same values the integers 0, 1 and 100 convert to in arithmetic
+_ZERO, _ONE, _HUNDRED = Decimal(0), Decimal(1), Decimal(100)
 
 
 @dataclass(slots=True)
@@ -44,7 +45,7 @@ def net_price(institution: Institution, draft: POLineDraft, vendor: Vendor | Non
     discount = draft.discount
     if not discount and vendor and draft.vendor_account in vendor.accounts:
         discount = vendor.accounts[draft.vendor_account].discount_percent
-    return Money(draft.price.amount * draft.copies * (1 - discount / 100), draft.price.currency)
+    return Money(draft.price.amount * draft.copies * (_ONE - discount / _HUNDRED), draft.price.currency)
 
 
 def plan_funds(institution: Institution, draft: POLineDraft, owner_library: str, net: Money | None) -> FundPlan:
@@ -65,7 +66,7 @@ def plan_funds(institution: Institution, draft: POLineDraft, owner_library: str,
         if share.amount is not None:
             part = institution.convert(share.amount, net.currency).amount
         elif share.percent is not None:
-            part = cents(net.amount * share.percent / 100)
+            part = cents(net.amount * share.percent / _HUNDRED)
         elif len(draft.funds) == 1:
             part = net.amount
         else:
@@ -77,8 +78,10 @@ def plan_funds(institution: Institution, draft: POLineDraft, owner_library: str,
             plan.problems.append((CHECK_INVALID_FUND, "fund_code", reason))
             continue
         assert fund is not None
-        charge = (cents(part) if fund.currency == net.currency  # what convert gives in the same currency
-                  else institution.convert(Money(part, net.currency), fund.currency).amount)
+        if fund.currency != net.currency:
+            charge = institution.convert(Money(part, net.currency), fund.currency).amount
+        else:  # what convert gives in the same currency: the part to the cent, which every part but a zero already is
+            charge = cents(part) if part is _ZERO else part  # (a Money's amount, or rounded above)
         plan.charges[fund.code] = plan.charges.get(fund.code, _ZERO) + charge
     if cents(covered) < net.amount:
         plan.problems.append((CHECK_NOT_FULLY_FUNDED, "fund_distribution",

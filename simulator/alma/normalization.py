@@ -68,9 +68,10 @@ def initial_normalization(record: ResourceMetadata) -> ResourceMetadata:
         publication_place=_strip_isbd(" ".join(place.split())) if place else "",
         publication_year=" ".join(year.split()) if year else "",
         vendor_title_number=" ".join(vendor_title_number.split()) if vendor_title_number else "",
-        system_control_numbers=[_fold(n) for n in record.system_control_numbers if _fold(n)],
+        system_control_numbers=([_fold(n) for n in record.system_control_numbers if _fold(n)]
+                                if record.system_control_numbers else []),
         mms_id=" ".join(mms_id.split()) if mms_id else "",
-        local_notes=list(record.local_notes),
+        local_notes=list(record.local_notes) if record.local_notes else [],
     )
 
 

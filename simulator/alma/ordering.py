@@ -44,6 +44,12 @@ ACQUISITION_METHODS = {
 NO_CHARGE_METHODS = frozenset({"GIFT", "EXCHANGE", "DEPOSITORY", "LEGAL_DEPOSIT", "TECHNICAL", "APPROVAL"})
 LICENSE_UPGRADE = "LICENSE_UPGRADE"  # [decision] the code of the "License Upgrade" PO line type
 
+# Enum members the create path reads for every order, as plain module names: in Python 3.11 reading a member through
+# its class (POLineStatus.IN_REVIEW) goes through EnumType's Python-level attribute hook; these are the same members.
+_IN_REVIEW, _SENT, _AUTO_PACKAGING, _CANCELLED = (POLineStatus.IN_REVIEW, POLineStatus.SENT,
+                                                  POLineStatus.AUTO_PACKAGING, POLineStatus.CANCELLED)
+_PHYSICAL, _ELECTRONIC, _COLLECTION = Inventory.PHYSICAL, Inventory.ELECTRONIC, Inventory.COLLECTION
+_NETWORK = Zone.NETWORK
 _ZERO, _HUNDRED = Decimal(0), Decimal(100)  # the bounds of a percentage (made once: Decimals never change)
 _PO_LINE_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")  # usable in a path: GET /acq/po-lines/{number}
 
@@ -257,7 +263,7 @@ def _plan_bib(world: World, institution: Institution, plan: _Plan) -> None:
         if choice.passed_over and not choice.by_preference:
             plan.alerts.append(alerts.several_matches(choice.winner, choice.passed_over))
         winner = choice.winner
-    if winner.zone is Zone.NETWORK:
+    if winner.zone is _NETWORK:
         plan.network_bib = winner
     else:
         plan.bib = winner
@@ -275,16 +281,16 @@ def _plan_inventory(world: World, institution: Institution, plan: _Plan,
         target = _portfolio_to_upgrade(institution, plan, mms_id)
         plan.upgrade_portfolio = target
         return
-    if kind is Inventory.PHYSICAL:
+    if kind is _PHYSICAL:
         plan.locations = _plan_locations(institution, draft)
         if mms_id and institution.holdings_by_bib.get(mms_id):
             plan.alerts.append(alerts.inventory_exists_physical(institution, mms_id))
         return
-    if kind is not Inventory.COLLECTION and kind is not Inventory.ELECTRONIC:
+    if kind is not _COLLECTION and kind is not _ELECTRONIC:
         return
     # [decision] the platform is the order's access_provider, else the vendor's default interface (§3)
     plan.platform = draft.access_provider or (plan.vendor.default_platform if plan.vendor else "")
-    if kind is Inventory.COLLECTION:
+    if kind is _COLLECTION:
         plan.collection = _find_collection(world, institution, plan.platform, draft.resource.title)
         return
     if draft.assign_inventory_manually:
@@ -303,7 +309,7 @@ def _plan_inventory(world: World, institution: Institution, plan: _Plan,
         decision = search_for(system)(institution, world.community_zone, mms_id, plan.platform, draft.resource)
     if isinstance(decision, PortfolioFound) and decision.portfolio.po_line:
         other = institution.po_lines.get(decision.portfolio.po_line)
-        if other is not None and other.status is not POLineStatus.CANCELLED:
+        if other is not None and other.status is not _CANCELLED:
             plan.bib_only = True
             plan.alerts.append(alerts.portfolio_has_po_line(decision.portfolio, other.number))
     plan.portfolio = decision
@@ -352,16 +358,20 @@ def _commit(world: World, institution: Institution, plan: _Plan, clock: Clock) -
     number = draft.number or _next_po_line_number(institution)
     today = alma_date(clock.now())
     bib = plan.bib or _bring_bib(world, institution, plan, number, today)
-    line = POLine(number=number, status=POLineStatus.IN_REVIEW, draft=draft, mms_id=bib.mms_id,
+    line = POLine(number=number, status=_IN_REVIEW, draft=draft, mms_id=bib.mms_id,
                   profile=plan.profile.code, created_date=today, status_date=today, alerts=list(plan.alerts),
                   net_price=plan.funds.net_price)
     _describe(draft.resource, bib)
     _create_inventory(world, institution, plan, line, bib)
-    review = draft.requires_manual_review or any(a.review for a in line.alerts)
+    review = draft.requires_manual_review
+    for alert in line.alerts if not review else ():  # any review alert (a loop: cheaper than any() over a generator)
+        if alert.review:
+            review = True
+            break
     if draft.requires_manual_review:
         line.alerts.append(alerts.MANUAL_REVIEW)
     if not review:
-        release_for_processing(institution, line, plan.funds, clock)
+        release_for_processing(institution, line, plan.funds, clock, today)
     if institution.asynchronous_processing_seconds:
         line.visible_after = clock.now().timestamp() + institution.asynchronous_processing_seconds
     institution.add_po_line(line)
@@ -387,9 +397,11 @@ def _describe(resource: ResourceMetadata, bib: Bib) -> None:
     resource.publication_year = resource.publication_year or bib.publication_year
 
 
-def release_for_processing(institution: Institution, line: POLine, funds: FundPlan, clock: Clock) -> None:
-    """The line leaves In Review: its funds are encumbered, then it is packaged (ORDERING-RULES §2.13–14)."""
-    today = alma_date(clock.now())  # one reading of the clock for the encumbrances and the status date
+def release_for_processing(institution: Institution, line: POLine, funds: FundPlan, clock: Clock,
+                           today: str = "") -> None:
+    """The line leaves In Review: its funds are encumbered, then it is packaged (ORDERING-RULES §2.13–14).
+    `today` is the clock's day when the caller has just read it (a new line: the day it was created)."""
+    today = today or alma_date(clock.now())  # one reading of the clock for the encumbrances and the status date
     encumber(institution, line, funds.charges, today)
     line.status_date = today
     if line.draft.acquisition_method == "VENDOR_SYSTEM":
@@ -397,9 +409,9 @@ def release_for_processing(institution: Institution, line: POLine, funds: FundPl
         institution.purchase_orders[po_number] = PurchaseOrder(
             number=po_number, vendor=line.draft.vendor, po_lines=[line.number], sent_date=line.status_date)
         line.po_number = po_number
-        line.status = POLineStatus.SENT
+        line.status = _SENT
     else:
-        line.status = POLineStatus.AUTO_PACKAGING
+        line.status = _AUTO_PACKAGING
 
 
 def _bring_bib(world: World, institution: Institution, plan: _Plan, number: str, today: str) -> Bib:
@@ -459,10 +471,10 @@ def _create_inventory(world: World, institution: Institution, plan: _Plan, line:
     if plan.locations:
         line.draft.locations = [order_copies(institution, bib.mms_id, loc, line.number) for loc in plan.locations]
         return
-    if plan.line_type.inventory is Inventory.COLLECTION:
+    if plan.line_type.inventory is _COLLECTION:
         line.collection_id = _activate_collection(institution, plan, line).id
         return
-    if plan.line_type.inventory is not Inventory.ELECTRONIC:
+    if plan.line_type.inventory is not _ELECTRONIC:
         return
     if plan.bib_only:
         line.portfolio_outcome = "bib-only"
@@ -516,10 +528,13 @@ def order_copies(institution: Institution, mms_id: str, location: OrderedLocatio
                  count: int | None = None) -> OrderedLocation:
     """The holding for the location's library and shelving location (reused, or created), and `count` more items
     on order for the PO line (default: the location's quantity). The location is filled in and returned."""
-    holding = institution.holdings.get(location.holding_id) or next(
-        (institution.holdings[h] for h in institution.holdings_by_bib.get(mms_id, ())
-         if institution.holdings[h].library == location.library
-         and institution.holdings[h].location == location.location), None)
+    holding = institution.holdings.get(location.holding_id) if location.holding_id else None
+    if holding is None:  # the bib's first holding at the location's library and shelving location
+        for holding_id in institution.holdings_by_bib.get(mms_id, ()):
+            candidate = institution.holdings[holding_id]
+            if candidate.library == location.library and candidate.location == location.location:
+                holding = candidate
+                break
     if holding is None:
         holding = Holding(id=institution.new_id("22"), mms_id=mms_id, library=location.library,
                           location=location.location)
