@@ -45,6 +45,10 @@ def net_price(institution: Institution, draft: POLineDraft, vendor: Vendor | Non
     discount = draft.discount
     if not discount and vendor and draft.vendor_account in vendor.accounts:
         discount = vendor.accounts[draft.vendor_account].discount_percent
+    if not discount and discount.same_quantum(_ZERO):
+        # no discount, written without decimals ("0", every seeded account's): the factor 1 - 0/100 is exactly 1
+        # (exponent 0), and multiplying by it changes neither the digits nor the exponent
+        return Money(draft.price.amount * draft.copies, draft.price.currency)
     return Money(draft.price.amount * draft.copies * (_ONE - discount / _HUNDRED), draft.price.currency)
 
 
