@@ -50,6 +50,13 @@ def _strip_isbd(text: str) -> str:
     return _TRAILING_ISBD.sub("", text)
 
 
+def _fold_and_strip(text: str) -> str:
+    """_strip_isbd(_fold(text)) in one step: a folded text never ends in a space, so only its last character's
+    being ISBD punctuation sends it to the regular expression."""
+    folded = " ".join(text.split())
+    return _TRAILING_ISBD.sub("", folded) if folded and folded[-1] in _ISBD_ENDS else folded
+
+
 def initial_normalization(record: ResourceMetadata) -> ResourceMetadata:
     """MARC 21 Bib Initial Normalization, as far as an order's metadata needs it. Returns a new record."""
     # every field is folded as _fold does it, written out here (ten calls an order saved); an empty field,
@@ -61,11 +68,11 @@ def initial_normalization(record: ResourceMetadata) -> ResourceMetadata:
     vendor_title_number, mms_id = record.vendor_title_number, record.mms_id
     return ResourceMetadata(
         title=stripped or title,
-        author=_strip_isbd(" ".join(author.split())) if author.strip() else "",
+        author=_fold_and_strip(author) if author.strip() else "",
         isbn=clean_identifier(isbn) if isbn.strip() else "",
         issn=clean_identifier(issn) if issn.strip() else "",
-        publisher=_strip_isbd(" ".join(publisher.split())) if publisher else "",
-        publication_place=_strip_isbd(" ".join(place.split())) if place else "",
+        publisher=_fold_and_strip(publisher) if publisher else "",
+        publication_place=_fold_and_strip(place) if place else "",
         publication_year=" ".join(year.split()) if year else "",
         vendor_title_number=" ".join(vendor_title_number.split()) if vendor_title_number else "",
         system_control_numbers=([_fold(n) for n in record.system_control_numbers if _fold(n)]

@@ -136,7 +136,7 @@ def validate_hard(institution: Institution, draft: POLineDraft) -> tuple[POLineT
     if draft.price is None and draft.price_text:
         raise IllegalValue(f"Given price is illegal: {draft.price_text!r} is not an amount.")
     if draft.price is not None:
-        if draft.price.amount < 0:
+        if draft.price.amount < _ZERO:
             raise IllegalValue(f"Given price is illegal: {draft.price} is negative.")
         if not institution.knows_currency(draft.price.currency):
             raise IllegalValue(f"Given currency is illegal: {draft.price.currency!r} has no exchange rate in "
@@ -144,7 +144,7 @@ def validate_hard(institution: Institution, draft: POLineDraft) -> tuple[POLineT
     if not _ZERO <= draft.discount <= _HUNDRED:
         raise IllegalValue(f"Given discount is illegal: {draft.discount} is not a percentage.")
     for share in draft.funds:
-        if share.amount is not None and (share.amount.amount < 0 or not institution.knows_currency(share.amount.currency)):
+        if share.amount is not None and (share.amount.amount < _ZERO or not institution.knows_currency(share.amount.currency)):
             raise IllegalValue(f"Given fund_distribution amount is illegal: {share.amount}.")
         if share.percent is not None and not _ZERO <= share.percent <= _HUNDRED:
             raise IllegalValue(f"Given fund_distribution percent is illegal: {share.percent}.")
