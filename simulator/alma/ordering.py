@@ -74,6 +74,7 @@ class _Plan:
     bib_only: bool = False  # the line links to the bib only (assign inventory manually, portfolio taken)
     collection: ElectronicCollection | None = None  # existing IZ collection, or a CZ one to activate
     locations: list[OrderedLocation] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # what metadata_problems found in the normalized record
     isbn_sent: str = ""  # the order's isbn field as sent: every ISBN in it becomes a brief record's 020 (_bring_bib)
 
 
@@ -214,11 +215,12 @@ def _plan(world: World, institution: Institution, draft: POLineDraft, profile_co
     net = net_price(institution, draft, vendor)
     owner = owning_library(institution, draft)
     funds = plan_funds(institution, draft, owner, net)
-    found_alerts += refuse_or_alert(profile, funds)
+    if funds.problems:  # (refuse_or_alert has nothing to say about a plan without problems)
+        found_alerts += refuse_or_alert(profile, funds)
     found_alerts += review_rules.review(institution, draft, owner, net)
 
     plan = _Plan(draft=draft, profile=profile, line_type=line_type, vendor=vendor, alerts=found_alerts,
-                 funds=funds, isbn_sent=draft_isbn)
+                 funds=funds, problems=problems, isbn_sent=draft_isbn)
     _plan_bib(world, institution, plan)
     _plan_inventory(world, institution, plan, forced_portfolio)
     return plan
@@ -358,8 +360,9 @@ def _commit(world: World, institution: Institution, plan: _Plan, clock: Clock) -
     number = draft.number or _next_po_line_number(institution)
     today = alma_date(clock.now())
     bib = plan.bib or _bring_bib(world, institution, plan, number, today)
+    # the line takes the plan's list of alerts as its own: the plan ends with this commit
     line = POLine(number=number, status=_IN_REVIEW, draft=draft, mms_id=bib.mms_id,
-                  profile=plan.profile.code, created_date=today, status_date=today, alerts=list(plan.alerts),
+                  profile=plan.profile.code, created_date=today, status_date=today, alerts=plan.alerts,
                   net_price=plan.funds.net_price)
     _describe(draft.resource, bib)
     _create_inventory(world, institution, plan, line, bib)
@@ -423,13 +426,14 @@ def _bring_bib(world: World, institution: Institution, plan: _Plan, number: str,
         return _link_network_record(institution, plan.network_bib, plan.profile)
     record = plan.draft.resource
     brief = Bib(mms_id="", zone=Zone.INSTITUTION, title=record.title, author=record.author,
-                isbns=_every_isbn(record.isbn, records.identifiers_in(plan.isbn_sent)), issns=[record.issn] if record.issn else [],
+                isbns=_every_isbn(record.isbn, records.identifiers_in(plan.isbn_sent)),
+                issns=[record.issn] if record.issn else [],
                 publisher=record.publisher, publication_place=record.publication_place,
                 publication_year=record.publication_year, system_numbers=list(record.system_control_numbers),
                 vendor_title_numbers=[record.vendor_title_number] if record.vendor_title_number else [],
                 brief=True, local_notes=list(record.local_notes),
                 publish_to_external_catalog=plan.profile.sync_with_external_catalog.value,
-                created_by_order=number, validation_problems=metadata_problems(record),
+                created_by_order=number, validation_problems=plan.problems,  # (found in this record when planned)
                 metadata_template=institution.metadata_template.name,
                 language=institution.metadata_template.language,
                 encoding_level=institution.metadata_template.encoding_level, created=today, modified=today)
