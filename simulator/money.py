@@ -35,8 +35,9 @@ class Money:
     def __init__(self, amount: Decimal | int | str, currency: str) -> None:
         # the amount rounded to the cent as it is set (one step instead of a frozen __init__ and a __post_init__);
         # a Decimal is rounded as it is (Decimal(d) is d's exact copy)
-        object.__setattr__(self, "amount", cents(amount if type(amount) is Decimal else Decimal(amount)))
-        object.__setattr__(self, "currency", currency)
+        # (frozen: each slot is written through its descriptor, what object.__setattr__ finds and calls, directly)
+        _SET_AMOUNT(self, cents(amount if type(amount) is Decimal else Decimal(amount)))
+        _SET_CURRENCY(self, currency)
 
     @classmethod
     def parse(cls, text: str) -> Money:
@@ -68,3 +69,7 @@ class Money:
 
     def __str__(self) -> str:
         return f"{self.amount:.2f} {self.currency}"
+
+
+# The slots' own setters, which Money.__init__ writes through (a frozen class refuses plain assignment).
+_SET_AMOUNT, _SET_CURRENCY = Money.amount.__set__, Money.currency.__set__  # type: ignore[attr-defined]
