@@ -72,4 +72,4 @@ class Money:
 
 
 # The slots' own setters, which Money.__init__ writes through (a frozen class refuses plain assignment).
-_SET_AMOUNT, _SET_CURRENCY = Money.amount.__set__, Money.currency.__set__  # type: ignore[attr-defined]
+_SET_AMOUNT, _SET_CURRENCY = Money.__dict__["amount"].__set__, Money.__dict__["currency"].__set__
