@@ -58,7 +58,7 @@ DEFAULT_SEARCH = "OTHER"
 
 
 def search_for(system: str) -> PortfolioSearch:
-    return PORTFOLIO_SEARCHES.get(system if system in PORTFOLIO_SEARCHES else DEFAULT_SEARCH)
+    return PORTFOLIO_SEARCHES.get_or(system, DEFAULT_SEARCH)
 
 
 def community_keys(record: ResourceMetadata) -> list[tuple[str, str]]:
