@@ -73,15 +73,20 @@ def money_of(value: Any, name: str) -> tuple[Money | None, str]:
         return None, ""
     raw_sum, currency = sent[0], sent[1].upper() or "USD"
     amount = to_decimal(raw_sum)
-    if amount is None or abs(amount) > Decimal("1e12"):
+    if amount is None or abs(amount) > _LARGEST_SUM:
         return None, str(raw_sum)
     if not currency.isalpha() or len(currency) != 3:
         raise IllegalValue(f"Given {name} currency is illegal: {currency!r}.")
     return Money(amount, currency), ""
 
 
+_LARGEST_SUM = Decimal("1e12")
+
+
 def _quantity(value: Any) -> int:
     """A whole number of copies; absent means one. 2.5, [3] or {"value": 2} are refused, never guessed."""
+    if value is None:  # the common case: no quantity sent (what the lines below make of it)
+        return 1
     if isinstance(value, (dict, list, bool)):
         raise IllegalValue(f"Given quantity is illegal: {value!r} is not a number of copies.")
     text = text_of(value) or "1"
@@ -94,25 +99,59 @@ def _quantity(value: Any) -> int:
     return quantity
 
 
+def _text_or_code(value: Any) -> str:
+    return text_of(value) or code_of(value)
+
+
+def _acquisition_method(value: Any) -> str:
+    return code_of(value) or "PURCHASE"
+
+
+# The draft's plain fields: each read from the body field of the same name by a reader that never refuses. A body
+# usually sends a dozen of the fields a PO line has, so draft_from_json walks the body's own keys against this
+# table rather than looking up every field; a field not sent gets what its reader makes of nothing (an absent
+# field reads as None), computed once here.
+_PLAIN_FIELDS = {"owner": code_of, "type": code_of, "vendor": code_of, "vendor_account": _text_or_code,
+                 "acquisition_method": _acquisition_method, "number": text_of, "vendor_reference_number": text_of,
+                 "vendor_reference_number_type": code_of, "access_provider": _text_or_code, "access_model": code_of,
+                 "license": code_of, "url": text_of}
+_PLAIN_FIELDS_ABSENT = {name: read(None) for name, read in _PLAIN_FIELDS.items()}
+# resource_metadata's text fields, read the same way (text_of(None) is "")
+_RESOURCE_TEXTS = frozenset(("title", "author", "isbn", "issn", "publisher", "publication_place",
+                             "publication_year", "vendor_title_number"))
+_RESOURCE_TEXTS_ABSENT = dict.fromkeys(_RESOURCE_TEXTS, "")
+_NO_DISCOUNT = to_decimal("0")  # an absent discount, as the discount reader reads it
+
+
 def draft_from_json(body: dict) -> POLineDraft:
-    """A PO line body (POST or PUT) as a draft. Unknown fields are ignored, as Alma ignores them."""
+    """A PO line body (POST or PUT) as a draft. Unknown fields are ignored, as Alma ignores them.
+
+    The fields that can be refused are read in a fixed order (price, discount, fund_distribution, location,
+    interested_user, no_charge, rush, the renewal terms), so a body with two bad fields is always refused for the
+    same one; a field that is absent (or null) is never read, since every reader makes the default of it."""
     if not isinstance(body, dict):
         raise IllegalValue("Given po_line is illegal: the body is not a PO line object.")
     meta = body.get("resource_metadata") or {}
     if not isinstance(meta, dict):
         meta = {}
     price, price_text = money_of(body.get("price"), "price")
-    discount = to_decimal(text_of(body.get("discount")) or "0")
-    if discount is None:
-        raise IllegalValue(f"Given discount is illegal: {body.get('discount')!r}.")
+    sent_discount = body.get("discount")
+    if sent_discount is None:
+        discount = _NO_DISCOUNT
+    else:
+        discount = to_decimal(text_of(sent_discount) or "0")
+        if discount is None:
+            raise IllegalValue(f"Given discount is illegal: {sent_discount!r}.")
     funds = []
     for share in list_of(body.get("fund_distribution")):
         if not isinstance(share, dict):
             raise IllegalValue("Given fund_distribution is illegal.")
-        amount, amount_text = money_of(share.get("amount"), "fund_distribution amount")
+        sent_amount = share.get("amount")
+        amount, amount_text = (None, "") if sent_amount is None else money_of(sent_amount, "fund_distribution amount")
         if amount_text:
             raise IllegalValue(f"Given fund_distribution amount is illegal: {amount_text!r}.")
-        percent = to_decimal(text_of(share.get("percent"))) if text_of(share.get("percent")) else None
+        percent_text = text_of(share.get("percent"))
+        percent = to_decimal(percent_text) if percent_text else None
         if percent is not None and percent == 0 and amount is not None:
             percent = None
         funds.append(FundShare(fund=code_of(share.get("fund_code")), amount=amount, percent=percent))
@@ -125,34 +164,38 @@ def draft_from_json(body: dict) -> POLineDraft:
         locations.append(OrderedLocation(library=code_of(loc.get("library")),
                                          location=text_of(loc.get("shelving_location")) or code_of(loc.get("shelving_location")),
                                          quantity=_quantity(loc.get("quantity")), item_policy=policy))
+    texts = dict(_RESOURCE_TEXTS_ABSENT)
+    for name, value in meta.items():
+        if name in _RESOURCE_TEXTS:
+            texts[name] = text_of(value)
     mms = meta.get("mms_id")
+    numbers = meta.get("system_control_number")
     resource = ResourceMetadata(
-        title=text_of(meta.get("title")), author=text_of(meta.get("author")), isbn=text_of(meta.get("isbn")),
-        issn=text_of(meta.get("issn")), publisher=text_of(meta.get("publisher")),
-        publication_place=text_of(meta.get("publication_place")),
-        publication_year=text_of(meta.get("publication_year")),
-        vendor_title_number=text_of(meta.get("vendor_title_number")),
-        system_control_numbers=[text_of(n) for n in list_of(meta.get("system_control_number")) if text_of(n)],
-        mms_id=code_of(mms) if mms else "")
-    extra = {k: body[k] for k in _KEPT if k in body}
-    interested = interested_users_from_json(body.get("interested_user"))
-    return POLineDraft(
-        owner=code_of(body.get("owner")), type=code_of(body.get("type")), vendor=code_of(body.get("vendor")),
-        vendor_account=text_of(body.get("vendor_account")) or code_of(body.get("vendor_account")),
-        acquisition_method=code_of(body.get("acquisition_method")) or "PURCHASE",
-        price=price, price_text=price_text, discount=discount, no_charge=flag_of(body.get("no_charge"), "no_charge"),
-        rush=flag_of(body.get("rush"), "rush"), number=text_of(body.get("number")), resource=resource, funds=funds,
-        locations=locations, vendor_reference_number=text_of(body.get("vendor_reference_number")),
-        vendor_reference_number_type=code_of(body.get("vendor_reference_number_type")),
-        access_provider=text_of(body.get("access_provider")) or code_of(body.get("access_provider")),
-        access_model=code_of(body.get("access_model")), license=code_of(body.get("license")),
-        url=text_of(body.get("url")), interested_users=interested, extra=extra, **_continuous_terms(body))
+        **texts, system_control_numbers=[] if numbers is None else
+        [text_of(n) for n in list_of(numbers) if text_of(n)], mms_id=code_of(mms) if mms else "")
+    extra = {} if _KEPT_SET.isdisjoint(body) else {k: body[k] for k in _KEPT if k in body}
+    sent_users = body.get("interested_user")
+    interested = [] if sent_users is None else interested_users_from_json(sent_users)
+    no_charge = body.get("no_charge")
+    no_charge = False if no_charge is None else flag_of(no_charge, "no_charge")
+    rush = body.get("rush")
+    rush = False if rush is None else flag_of(rush, "rush")
+    terms = {} if _TERM_FIELDS.isdisjoint(body) else _continuous_terms(body)
+    plain = dict(_PLAIN_FIELDS_ABSENT)
+    for name, value in body.items():
+        read = _PLAIN_FIELDS.get(name)
+        if read is not None:
+            plain[name] = read(value)
+    return POLineDraft(**plain, price=price, price_text=price_text, discount=discount, no_charge=no_charge,
+                       rush=rush, resource=resource, funds=funds, locations=locations, interested_users=interested,
+                       extra=extra, **terms)
 
 
 # Fields Alma keeps on the line as sent (and a PUT replaces): notes, reporting codes …
 _KEPT = ("note", "reporting_code", "secondary_reporting_code", "tertiary_reporting_code", "fourth_reporting_code",
          "fifth_reporting_code", "vendor_note", "receiving_note", "additional_order_reference",
          "invoice_reference", "material_type")
+_KEPT_SET = frozenset(_KEPT)
 
 
 # --- renewals: a continuous order's renewal terms and the intervals claiming counts with (renewals.py, claims.py)
@@ -160,6 +203,8 @@ _DAY_FIELDS = {"renewal_date": "renewal_date", "subscription_from_date": "subscr
                "subscription_to_date": "subscription_to", "expected_receipt_date": "expected_receipt_date",
                "expected_activation_date": "expected_activation_date"}
 _DAY_INTERVALS = ("expected_receipt_interval", "expected_activation_interval", "claiming_interval")
+# every body field _continuous_terms reads: a body with none of them has no terms (each reads None as unset)
+_TERM_FIELDS = frozenset((*_DAY_FIELDS, *_DAY_INTERVALS, "manual_renewal", "renewal_cycle", "renewal_period"))
 
 
 def _days(value: Any, name: str) -> int | None:
