@@ -55,9 +55,10 @@ def money_json(money: Amount | None, currency_names: Mapping[str, str] | None = 
     with its description, as Alma answers; without, it is its code alone, as a vendor sends it. No money: an empty
     money object."""
     if money is None:
-        return {"sum": "", "currency": coded("", "")}
-    currency = ({"value": money.currency} if currency_names is None
-                else coded(money.currency, currency_names.get(money.currency, money.currency)))
+        return {"sum": "", "currency": {"value": "", "desc": ""}}
+    code = money.currency
+    # the currency as `coded` writes it (every PO line's answer has a few of these, so no call each)
+    currency = {"value": code} if currency_names is None else {"value": code, "desc": currency_names.get(code, code)}
     return {"sum": f"{money.amount:.2f}", "currency": currency}
 
 

@@ -28,7 +28,7 @@ from simulator.alma.ordering import ACQUISITION_METHODS
 from simulator.alma_json import code_of, coded, sum_and_currency
 from simulator import alma_json
 from simulator.errors import IllegalValue
-from simulator.money import Money, to_decimal
+from simulator.money import Money, cents, to_decimal
 
 ALMA_BASE = "https://api-na.hosted.exlibrisgroup.com/almaws/v1"
 CURRENCY_NAMES = {"USD": "US Dollar", "GBP": "Pound Sterling", "EUR": "Euro", "CAD": "Canadian Dollar",
@@ -233,24 +233,39 @@ def _continuous_terms(body: dict) -> dict[str, Any]:
     return terms
 
 
-def _continuous_json(line: POLine, inst: Institution) -> dict[str, Any]:
-    """The renewal terms and claiming dates as Alma answers them: dates as 2027-01-01Z, the cycle coded, the
-    period a number, the intervals digit strings; the expected date a line is claimed against, once known."""
+def _put_continuous(result: dict[str, Any], line: POLine, inst: Institution) -> None:
+    """The renewal terms and claiming dates as Alma answers them, written into the line's answer in this order
+    (a field already there keeps its place): dates as 2027-01-01Z, the cycle coded, the period a number, the
+    intervals digit strings; the expected date a line is claimed against, once known."""
     d = line.draft
-    out: dict[str, Any] = {"manual_renewal": d.manual_renewal, "renewal_period": d.renewal_period,
-                           "renewal_cycle": coded(d.renewal_cycle, renewals.cycle_label(d.renewal_cycle))
-                           if d.renewal_cycle else {}}
-    for name, target in _DAY_FIELDS.items():
-        if getattr(d, target):
-            out[name] = f"{getattr(d, target)}Z"
-    for name in _DAY_INTERVALS:
-        if getattr(d, name) is not None:
-            out[name] = str(getattr(d, name))
-    kind = claims.claim_kind(inst, line)
-    expected = claims.expected_day(inst, line) if kind else None
-    if expected is not None:
-        out[f"expected_{kind}_date"] = f"{expected.isoformat()}Z"
-    return out
+    result["manual_renewal"] = d.manual_renewal
+    result["renewal_period"] = d.renewal_period
+    result["renewal_cycle"] = ({"value": d.renewal_cycle, "desc": renewals.cycle_label(d.renewal_cycle)}
+                               if d.renewal_cycle else {})
+    if d.renewal_date:
+        result["renewal_date"] = f"{d.renewal_date}Z"
+    if d.subscription_from:
+        result["subscription_from_date"] = f"{d.subscription_from}Z"
+    if d.subscription_to:
+        result["subscription_to_date"] = f"{d.subscription_to}Z"
+    if d.expected_receipt_date:
+        result["expected_receipt_date"] = f"{d.expected_receipt_date}Z"
+    if d.expected_activation_date:
+        result["expected_activation_date"] = f"{d.expected_activation_date}Z"
+    if d.expected_receipt_interval is not None:
+        result["expected_receipt_interval"] = str(d.expected_receipt_interval)
+    if d.expected_activation_interval is not None:
+        result["expected_activation_interval"] = str(d.expected_activation_interval)
+    if d.claiming_interval is not None:
+        result["claiming_interval"] = str(d.claiming_interval)
+    # claims.expected_day is None unless the line has an expected date or interval of its own (a sent date, else
+    # the order date plus an interval): a line with neither has no expected date, whatever its kind
+    if (d.expected_receipt_date or d.expected_activation_date or d.expected_receipt_interval is not None
+            or d.expected_activation_interval is not None):
+        kind = claims.claim_kind(inst, line)
+        expected = claims.expected_day(inst, line) if kind else None
+        if expected is not None:
+            result[f"expected_{kind}_date"] = f"{expected.isoformat()}Z"
 
 # ---------------------------------------------------------------- writing --------------------------------------
 
@@ -295,43 +310,49 @@ def po_line_to_json(line: POLine, institution: Institution, *, base: str = ALMA_
 
     Every field real captures always carry is present (empty strings, `[]`, `{}`, false), and fields that are
     unset and carry no default (discount, vendor_reference_number_type, subscription dates …) are left out,
-    as real GETs leave them out (docs/conformance.md)."""
+    as real GETs leave them out (docs/conformance.md).
+
+    Every answer goes through here, so the coded fields are written as dict literals ({"value", "desc"}, what
+    alma_json.coded makes) rather than through a call each; the order of the keys is the answer's."""
     d, inst = line.draft, institution
     library = inst.libraries.get(d.owner)
     line_type = inst.po_line_types.get(d.type)
     vendor = inst.vendors.get(d.vendor)
     meta = d.resource
+    mms_id = line.mms_id
     result: dict[str, Any] = {
         "link": f"{base}/acq/po-lines/{line.number}",
         "number": line.number,
-        "owner": coded(d.owner, library.name if library else inst.name),
-        "type": coded(d.type, line_type.label if line_type else d.type),
-        "vendor": coded(d.vendor, vendor.name if vendor else ""),
+        "owner": {"value": d.owner, "desc": library.name if library else inst.name},
+        "type": {"value": d.type, "desc": line_type.label if line_type else d.type},
+        "vendor": {"value": d.vendor, "desc": vendor.name if vendor else ""},
         "vendor_account": d.vendor_account,
-        "acquisition_method": coded(d.acquisition_method, ACQUISITION_METHODS.get(d.acquisition_method, "")),
+        "acquisition_method": {"value": d.acquisition_method,
+                               "desc": ACQUISITION_METHODS.get(d.acquisition_method, "")},
         "no_charge": d.no_charge,
         "rush": d.rush,
         "cancellation_restriction": False,
         "manual_renewal": False,
         "price": money_json(d.price),
         "vendor_reference_number": d.vendor_reference_number,
-        "source_type": coded(d.source_type, SOURCE_TYPES.get(d.source_type, d.source_type)),
+        "source_type": {"value": d.source_type, "desc": SOURCE_TYPES.get(d.source_type, d.source_type)},
         "po_number": line.po_number,
         "resource_metadata": {
-            "mms_id": {"value": line.mms_id, "link": f"{base}/bibs/{line.mms_id}"},
+            "mms_id": {"value": mms_id, "link": f"{base}/bibs/{mms_id}"},
             "title": meta.title, "author": meta.author, "isbn": meta.isbn, "issn": meta.issn,
             "publisher": meta.publisher, "publication_place": meta.publication_place,
             "publication_year": meta.publication_year, "vendor_title_number": meta.vendor_title_number,
             "system_control_number": list(meta.system_control_numbers),
         },
-        "fund_distribution": [_share_json(s, inst, line) for s in d.funds],
-        "location": [_location_json(loc, inst, base) for loc in d.locations],
+        "fund_distribution": [_share_json(s, inst, line) for s in d.funds] if d.funds else [],
+        "location": [_location_json(loc, inst, base) for loc in d.locations] if d.locations else [],
         "access_provider": d.access_provider,
         "access_model": d.access_model or "Null",
-        "license": coded(d.license, d.license),
+        "license": {"value": d.license, "desc": d.license},
         "url": d.url,
-        "portfolios": {"portfolio": [{"id": pid, "link": f"{base}/bibs/{line.mms_id}/portfolios/{pid}"}
-                                     for pid in line.portfolio_ids], "total_record_count": len(line.portfolio_ids)},
+        "portfolios": {"portfolio": [{"id": pid, "link": f"{base}/bibs/{mms_id}/portfolios/{pid}"}
+                                     for pid in line.portfolio_ids] if line.portfolio_ids else [],
+                       "total_record_count": len(line.portfolio_ids)},
         "created_date": line.created_date,
         "status_date": line.status_date,
         "note": [],
@@ -339,13 +360,15 @@ def po_line_to_json(line: POLine, institution: Institution, *, base: str = ALMA_
         **_PO_LINE_NO_INTERVALS,
         "renewal_cycle": {},
         "renewal_period": 0,
-        "material_type": coded(line_type.material_type, MATERIAL_TYPES.get(line_type.material_type, ""))
-        if line_type and line_type.material_type else coded("", ""),
+        "material_type": {"value": line_type.material_type,
+                          "desc": MATERIAL_TYPES.get(line_type.material_type, "")}
+        if line_type and line_type.material_type else {"value": "", "desc": ""},
     }
     if d.discount:
         result["discount"] = f"{d.discount:g}"
     if d.vendor_reference_number_type:
-        result["vendor_reference_number_type"] = coded(d.vendor_reference_number_type, d.vendor_reference_number_type)
+        result["vendor_reference_number_type"] = {"value": d.vendor_reference_number_type,
+                                                  "desc": d.vendor_reference_number_type}
     if line.collection_id:
         result["e_collection"] = {"value": line.collection_id, "link": f"{base}/electronic/e-collections/{line.collection_id}"}
     if line.net_price is not None:
@@ -357,16 +380,17 @@ def po_line_to_json(line: POLine, institution: Institution, *, base: str = ALMA_
         result["inform_vendor"] = line.vendor_informed
     if d.interested_users:
         result["interested_user"] = [interested_user_json(u) for u in d.interested_users]
-    result.update(_kept_fields(d))
-    result.update(_continuous_json(line, inst))
+    if d.extra:
+        result.update(_kept_fields(d))
+    _put_continuous(result, line, inst)
     if expand is not None:
         if "locations" not in expand:
             result.pop("location", None)
         if "notes" not in expand:
             result.pop("note", None)
     if not (line.visible_after and now < line.visible_after):
-        result["status"] = coded(line.status.value, STATUS_LABELS[line.status])
-        result["alert"] = [{"value": a.code, "desc": a.text} for a in line.alerts]
+        result["status"] = {"value": line.status.value, "desc": STATUS_LABELS[line.status]}
+        result["alert"] = [{"value": a.code, "desc": a.text} for a in line.alerts] if line.alerts else []
     return result
 
 
@@ -381,19 +405,27 @@ def claimed_line_json(line_json: dict, line: POLine) -> dict:
 
 def _share_json(share: FundShare, inst: Institution, line: POLine) -> dict:
     fund = inst.funds.get(share.fund)
-    amount = share.amount
-    if amount is None and line.net_price is not None:
-        percent = share.percent if share.percent is not None else (Decimal(100) if len(line.draft.funds) == 1 else Decimal(0))
-        amount = Money(line.net_price.amount * percent / 100, line.net_price.currency)
     # A share sent as a percent reads back as its amount only: no real PO line shows `percent` (the percent form
     # belongs to request bodies and invoice lines; docs/conformance.md).
-    return {"fund_code": coded(share.fund, fund.name if fund else ""), "amount": money_json(amount)}
+    amount = share.amount
+    if amount is None and line.net_price is not None:
+        percent = share.percent if share.percent is not None else (_HUNDRED if len(line.draft.funds) == 1 else _ZERO)
+        # the share of the net price rounded to the cent, as Money(…) rounds it, written as money_json writes it
+        net = line.net_price
+        return {"fund_code": {"value": share.fund, "desc": fund.name if fund else ""},
+                "amount": {"sum": f"{cents(net.amount * percent / 100):.2f}",
+                           "currency": {"value": net.currency, "desc": CURRENCY_NAMES.get(net.currency, net.currency)}}}
+    return {"fund_code": {"value": share.fund, "desc": fund.name if fund else ""}, "amount": money_json(amount)}
+
+
+_HUNDRED, _ZERO = Decimal(100), Decimal(0)
 
 
 def _location_json(loc: OrderedLocation, inst: Institution, base: str) -> dict:
     library = inst.libraries.get(loc.library)
-    copies = [_copy_json(inst.items[item_id], base) for item_id in loc.item_ids if item_id in inst.items]
-    return {"quantity": loc.quantity, "library": coded(loc.library, library.name if library else ""),
+    items = inst.items
+    copies = [_copy_json(items[item_id], base) for item_id in loc.item_ids if item_id in items]
+    return {"quantity": loc.quantity, "library": {"value": loc.library, "desc": library.name if library else ""},
             "shelving_location": loc.location,
             "holding": [{"id": loc.holding_id, "link": _holding_link(inst, loc.holding_id, base)}]
             if loc.holding_id else [],
@@ -405,7 +437,7 @@ def _copy_json(item: Item, base: str) -> dict:
     real Alma leaves it out (it is never "")."""
     out: dict[str, Any] = {"pid": item.id, "barcode": item.barcode,
                            "link": f"{base}/bibs/{item.mms_id}/holdings/{item.holding_id}/items/{item.id}",
-                           "item_policy": coded(item.item_policy, item.item_policy)}
+                           "item_policy": {"value": item.item_policy, "desc": item.item_policy}}
     if item.received and item.receive_date:
         out["receive_date"] = item.receive_date
     return out
