@@ -31,10 +31,12 @@ class Amount(Protocol):
 
 def code_of(value: Any) -> str:
     """A coded field's code, whether sent as {"value": "X", "desc": …} or as a bare "X" (absent: "")."""
-    if type(value) is str:  # the common case first: a bare code
+    if type(value) is str:  # the common cases first: a bare code, and a coded field whose value is text
         return value.strip()
     if isinstance(value, dict):
         value = value.get("value", "")
+        if type(value) is str:
+            return value.strip()
     return "" if value is None else str(value).strip()
 
 

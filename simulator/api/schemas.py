@@ -85,8 +85,13 @@ _LARGEST_SUM = Decimal("1e12")
 
 def _quantity(value: Any) -> int:
     """A whole number of copies; absent means one. 2.5, [3] or {"value": 2} are refused, never guessed."""
-    if value is None:  # the common case: no quantity sent (what the lines below make of it)
+    if value is None:  # the common cases first: no quantity sent, and plain digits (what the lines below make of them)
         return 1
+    if type(value) is str and value.isascii() and value.isdigit():
+        quantity = int(value)
+        if quantity > 10_000:
+            raise IllegalValue(f"Given quantity is illegal: {quantity} copies.")
+        return quantity
     if isinstance(value, (dict, list, bool)):
         raise IllegalValue(f"Given quantity is illegal: {value!r} is not a number of copies.")
     text = text_of(value) or "1"
@@ -103,47 +108,73 @@ def _text_or_code(value: Any) -> str:
     return text_of(value) or code_of(value)
 
 
-def _acquisition_method(value: Any) -> str:
-    return code_of(value) or "PURCHASE"
-
-
-# The draft's plain fields: each read from the body field of the same name by a reader that never refuses. A body
-# usually sends a dozen of the fields a PO line has, so draft_from_json walks the body's own keys against this
-# table rather than looking up every field; a field not sent gets what its reader makes of nothing (an absent
-# field reads as None), computed once here.
+# The draft's plain fields: each read from the body field of the same name by a reader that never refuses, and
+# that reads a bare string as the string stripped. A body usually sends a dozen of the fields a PO line has, so
+# draft_from_json walks the body's own keys against this table rather than looking up every field.
 _PLAIN_FIELDS = {"owner": code_of, "type": code_of, "vendor": code_of, "vendor_account": _text_or_code,
-                 "acquisition_method": _acquisition_method, "number": text_of, "vendor_reference_number": text_of,
-                 "vendor_reference_number_type": code_of, "access_provider": _text_or_code, "access_model": code_of,
-                 "license": code_of, "url": text_of}
-_PLAIN_FIELDS_ABSENT = {name: read(None) for name, read in _PLAIN_FIELDS.items()}
-# resource_metadata's text fields, read the same way (text_of(None) is "")
+                 "number": text_of, "vendor_reference_number": text_of, "vendor_reference_number_type": code_of,
+                 "access_provider": _text_or_code, "access_model": code_of, "license": code_of, "url": text_of}
+# resource_metadata's text fields, read the same way
 _RESOURCE_TEXTS = frozenset(("title", "author", "isbn", "issn", "publisher", "publication_place",
                              "publication_year", "vendor_title_number"))
-_RESOURCE_TEXTS_ABSENT = dict.fromkeys(_RESOURCE_TEXTS, "")
-_NO_DISCOUNT = to_decimal("0")  # an absent discount, as the discount reader reads it
 
 
 def draft_from_json(body: dict) -> POLineDraft:
     """A PO line body (POST or PUT) as a draft. Unknown fields are ignored, as Alma ignores them.
 
-    The fields that can be refused are read in a fixed order (price, discount, fund_distribution, location,
-    interested_user, no_charge, rush, the renewal terms), so a body with two bad fields is always refused for the
-    same one; a field that is absent (or null) is never read, since every reader makes the default of it."""
+    Only the fields the body sends are read: a field that is absent (or null) is left to POLineDraft's default,
+    which is what its reader makes of nothing ("", false, no price, no discount, no terms — tests/api/
+    test_schemas_draft.py holds the two equal). The fields that can be refused are read in a fixed order (price,
+    discount, fund_distribution, location, interested_user, no_charge, rush, the renewal terms), so a body with
+    two bad fields is always refused for the same one."""
     if not isinstance(body, dict):
         raise IllegalValue("Given po_line is illegal: the body is not a PO line object.")
     meta = body.get("resource_metadata") or {}
     if not isinstance(meta, dict):
         meta = {}
-    price, price_text = money_of(body.get("price"), "price")
-    sent_discount = body.get("discount")
-    if sent_discount is None:
-        discount = _NO_DISCOUNT
-    else:
-        discount = to_decimal(text_of(sent_discount) or "0")
+    fields: dict[str, Any] = {}
+    if (sent := body.get("price")) is not None:
+        fields["price"], fields["price_text"] = money_of(sent, "price")
+    if (sent := body.get("discount")) is not None:
+        discount = to_decimal(text_of(sent) or "0")
         if discount is None:
-            raise IllegalValue(f"Given discount is illegal: {sent_discount!r}.")
+            raise IllegalValue(f"Given discount is illegal: {sent!r}.")
+        fields["discount"] = discount
+    if (sent := body.get("fund_distribution")) is not None:
+        fields["funds"] = _fund_shares(sent)
+    if (sent := body.get("location")) is not None:
+        fields["locations"] = _ordered_locations(sent)
+    texts = {}
+    for name, value in meta.items():
+        if name in _RESOURCE_TEXTS:
+            texts[name] = value.strip() if type(value) is str else text_of(value)  # a bare string: no call
+    mms = meta.get("mms_id")
+    numbers = meta.get("system_control_number")
+    fields["resource"] = ResourceMetadata(
+        **texts, system_control_numbers=[] if numbers is None else
+        [text_of(n) for n in list_of(numbers) if text_of(n)], mms_id=code_of(mms) if mms else "")
+    if not _KEPT_SET.isdisjoint(body):
+        fields["extra"] = {k: body[k] for k in _KEPT if k in body}
+    if (sent := body.get("interested_user")) is not None:
+        fields["interested_users"] = interested_users_from_json(sent)
+    if (sent := body.get("no_charge")) is not None:
+        fields["no_charge"] = flag_of(sent, "no_charge")
+    if (sent := body.get("rush")) is not None:
+        fields["rush"] = flag_of(sent, "rush")
+    if not _TERM_FIELDS.isdisjoint(body):
+        fields.update(_continuous_terms(body))
+    for name, value in body.items():
+        read = _PLAIN_FIELDS.get(name)
+        if read is not None:
+            fields[name] = value.strip() if type(value) is str else read(value)  # a bare string: no call
+    if (sent := body.get("acquisition_method")) is not None:
+        fields["acquisition_method"] = code_of(sent) or "PURCHASE"
+    return POLineDraft(**fields)
+
+
+def _fund_shares(sent: Any) -> list[FundShare]:
     funds = []
-    for share in list_of(body.get("fund_distribution")):
+    for share in list_of(sent):
         if not isinstance(share, dict):
             raise IllegalValue("Given fund_distribution is illegal.")
         sent_amount = share.get("amount")
@@ -155,8 +186,12 @@ def draft_from_json(body: dict) -> POLineDraft:
         if percent is not None and percent == 0 and amount is not None:
             percent = None
         funds.append(FundShare(fund=code_of(share.get("fund_code")), amount=amount, percent=percent))
+    return funds
+
+
+def _ordered_locations(sent: Any) -> list[OrderedLocation]:
     locations = []
-    for loc in list_of(body.get("location")):
+    for loc in list_of(sent):
         if not isinstance(loc, dict):
             raise IllegalValue("Given location is illegal.")
         copies = list_of(loc.get("copy"))
@@ -164,31 +199,7 @@ def draft_from_json(body: dict) -> POLineDraft:
         locations.append(OrderedLocation(library=code_of(loc.get("library")),
                                          location=text_of(loc.get("shelving_location")) or code_of(loc.get("shelving_location")),
                                          quantity=_quantity(loc.get("quantity")), item_policy=policy))
-    texts = dict(_RESOURCE_TEXTS_ABSENT)
-    for name, value in meta.items():
-        if name in _RESOURCE_TEXTS:
-            texts[name] = text_of(value)
-    mms = meta.get("mms_id")
-    numbers = meta.get("system_control_number")
-    resource = ResourceMetadata(
-        **texts, system_control_numbers=[] if numbers is None else
-        [text_of(n) for n in list_of(numbers) if text_of(n)], mms_id=code_of(mms) if mms else "")
-    extra = {} if _KEPT_SET.isdisjoint(body) else {k: body[k] for k in _KEPT if k in body}
-    sent_users = body.get("interested_user")
-    interested = [] if sent_users is None else interested_users_from_json(sent_users)
-    no_charge = body.get("no_charge")
-    no_charge = False if no_charge is None else flag_of(no_charge, "no_charge")
-    rush = body.get("rush")
-    rush = False if rush is None else flag_of(rush, "rush")
-    terms = {} if _TERM_FIELDS.isdisjoint(body) else _continuous_terms(body)
-    plain = dict(_PLAIN_FIELDS_ABSENT)
-    for name, value in body.items():
-        read = _PLAIN_FIELDS.get(name)
-        if read is not None:
-            plain[name] = read(value)
-    return POLineDraft(**plain, price=price, price_text=price_text, discount=discount, no_charge=no_charge,
-                       rush=rush, resource=resource, funds=funds, locations=locations, interested_users=interested,
-                       extra=extra, **terms)
+    return locations
 
 
 # Fields Alma keeps on the line as sent (and a PUT replaces): notes, reporting codes …
