@@ -25,7 +25,7 @@ from simulator.alma.model import (
     API_RESTRICTIONS, FUND_VIEWS, ApiRestrictionProfile, InterestedUser, Letter, PurchasingReview, UserRequest,
 )
 from simulator.alma.ordering import ACQUISITION_METHODS
-from simulator.alma_json import code_of, coded, sum_and_currency
+from simulator.alma_json import code_of, coded, sum_and_currency, sum_text
 from simulator import alma_json
 from simulator.errors import IllegalValue
 from simulator.money import Money, cents, to_decimal
@@ -296,6 +296,19 @@ _PO_LINE_STRINGS = ("reporting_code", "secondary_reporting_code", "tertiary_repo
 _PO_LINE_INTERVALS = ("reclaim_interval", "expected_receipt_interval", "claiming_interval")
 _PO_LINE_EMPTY_STRINGS = dict.fromkeys(_PO_LINE_STRINGS, "")  # built once, spread into every answer
 _PO_LINE_NO_INTERVALS = dict.fromkeys(_PO_LINE_INTERVALS, "0")
+# The keys every PO line answer has, in the answer's order (orjson and the XML rendering keep it). The values that
+# never change are here (immutable ones only: an answer's dicts and lists are its own); None marks a value
+# po_line_to_json fills in for every answer. Copying this dict and filling it in costs about a third of what
+# building the fifty-key dict literal for each answer did.
+_PO_LINE_SKELETON: dict[str, Any] = {
+    "link": None, "number": None, "owner": None, "type": None, "vendor": None, "vendor_account": None,
+    "acquisition_method": None, "no_charge": None, "rush": None, "cancellation_restriction": False,
+    "manual_renewal": False, "price": None, "vendor_reference_number": None, "source_type": None, "po_number": None,
+    "resource_metadata": None, "fund_distribution": None, "location": None, "access_provider": None,
+    "access_model": None, "license": None, "url": None, "portfolios": None, "created_date": None,
+    "status_date": None, "note": None, **_PO_LINE_EMPTY_STRINGS, **_PO_LINE_NO_INTERVALS, "renewal_cycle": None,
+    "renewal_period": 0, "material_type": None,
+}
 
 
 def _kept_fields(d: POLineDraft) -> dict[str, Any]:
@@ -331,50 +344,44 @@ def po_line_to_json(line: POLine, institution: Institution, *, base: str = ALMA_
     vendor = inst.vendors.get(d.vendor)
     meta = d.resource
     mms_id = line.mms_id
-    result: dict[str, Any] = {
-        "link": f"{base}/acq/po-lines/{line.number}",
-        "number": line.number,
-        "owner": {"value": d.owner, "desc": library.name if library else inst.name},
-        "type": {"value": d.type, "desc": line_type.label if line_type else d.type},
-        "vendor": {"value": d.vendor, "desc": vendor.name if vendor else ""},
-        "vendor_account": d.vendor_account,
-        "acquisition_method": {"value": d.acquisition_method,
-                               "desc": ACQUISITION_METHODS.get(d.acquisition_method, "")},
-        "no_charge": d.no_charge,
-        "rush": d.rush,
-        "cancellation_restriction": False,
-        "manual_renewal": False,
-        "price": money_json(d.price),
-        "vendor_reference_number": d.vendor_reference_number,
-        "source_type": {"value": d.source_type, "desc": SOURCE_TYPES.get(d.source_type, d.source_type)},
-        "po_number": line.po_number,
-        "resource_metadata": {
-            "mms_id": {"value": mms_id, "link": f"{base}/bibs/{mms_id}"},
-            "title": meta.title, "author": meta.author, "isbn": meta.isbn, "issn": meta.issn,
-            "publisher": meta.publisher, "publication_place": meta.publication_place,
-            "publication_year": meta.publication_year, "vendor_title_number": meta.vendor_title_number,
-            "system_control_number": list(meta.system_control_numbers),
-        },
-        "fund_distribution": [_share_json(s, inst, line) for s in d.funds] if d.funds else [],
-        "location": [_location_json(loc, inst, base) for loc in d.locations] if d.locations else [],
-        "access_provider": d.access_provider,
-        "access_model": d.access_model or "Null",
-        "license": {"value": d.license, "desc": d.license},
-        "url": d.url,
-        "portfolios": {"portfolio": [{"id": pid, "link": f"{base}/bibs/{mms_id}/portfolios/{pid}"}
-                                     for pid in line.portfolio_ids] if line.portfolio_ids else [],
-                       "total_record_count": len(line.portfolio_ids)},
-        "created_date": line.created_date,
-        "status_date": line.status_date,
-        "note": [],
-        **_PO_LINE_EMPTY_STRINGS,
-        **_PO_LINE_NO_INTERVALS,
-        "renewal_cycle": {},
-        "renewal_period": 0,
-        "material_type": {"value": line_type.material_type,
-                          "desc": MATERIAL_TYPES.get(line_type.material_type, "")}
-        if line_type and line_type.material_type else {"value": "", "desc": ""},
+    result = _PO_LINE_SKELETON.copy()  # every key in the answer's order; each None below is filled in here
+    result["link"] = f"{base}/acq/po-lines/{line.number}"
+    result["number"] = line.number
+    result["owner"] = {"value": d.owner, "desc": library.name if library else inst.name}
+    result["type"] = {"value": d.type, "desc": line_type.label if line_type else d.type}
+    result["vendor"] = {"value": d.vendor, "desc": vendor.name if vendor else ""}
+    result["vendor_account"] = d.vendor_account
+    result["acquisition_method"] = {"value": d.acquisition_method,
+                                    "desc": ACQUISITION_METHODS.get(d.acquisition_method, "")}
+    result["no_charge"] = d.no_charge
+    result["rush"] = d.rush
+    result["price"] = money_json(d.price)
+    result["vendor_reference_number"] = d.vendor_reference_number
+    result["source_type"] = {"value": d.source_type, "desc": SOURCE_TYPES.get(d.source_type, d.source_type)}
+    result["po_number"] = line.po_number
+    result["resource_metadata"] = {
+        "mms_id": {"value": mms_id, "link": f"{base}/bibs/{mms_id}"},
+        "title": meta.title, "author": meta.author, "isbn": meta.isbn, "issn": meta.issn,
+        "publisher": meta.publisher, "publication_place": meta.publication_place,
+        "publication_year": meta.publication_year, "vendor_title_number": meta.vendor_title_number,
+        "system_control_number": list(meta.system_control_numbers),
     }
+    result["fund_distribution"] = [_share_json(s, inst, line) for s in d.funds] if d.funds else []
+    result["location"] = [_location_json(loc, inst, base) for loc in d.locations] if d.locations else []
+    result["access_provider"] = d.access_provider
+    result["access_model"] = d.access_model or "Null"
+    result["license"] = {"value": d.license, "desc": d.license}
+    result["url"] = d.url
+    result["portfolios"] = {"portfolio": [{"id": pid, "link": f"{base}/bibs/{mms_id}/portfolios/{pid}"}
+                                          for pid in line.portfolio_ids] if line.portfolio_ids else [],
+                            "total_record_count": len(line.portfolio_ids)}
+    result["created_date"] = line.created_date
+    result["status_date"] = line.status_date
+    result["note"] = []
+    result["renewal_cycle"] = {}
+    result["material_type"] = ({"value": line_type.material_type,
+                                "desc": MATERIAL_TYPES.get(line_type.material_type, "")}
+                               if line_type and line_type.material_type else {"value": "", "desc": ""})
     if d.discount:
         result["discount"] = f"{d.discount:g}"
     if d.vendor_reference_number_type:
@@ -424,7 +431,7 @@ def _share_json(share: FundShare, inst: Institution, line: POLine) -> dict:
         # the share of the net price rounded to the cent, as Money(…) rounds it, written as money_json writes it
         net = line.net_price
         return {"fund_code": {"value": share.fund, "desc": fund.name if fund else ""},
-                "amount": {"sum": f"{cents(net.amount * percent / 100):.2f}",
+                "amount": {"sum": sum_text(cents(net.amount * percent / 100)),
                            "currency": {"value": net.currency, "desc": CURRENCY_NAMES.get(net.currency, net.currency)}}}
     return {"fund_code": {"value": share.fund, "desc": fund.name if fund else ""}, "amount": money_json(amount)}
 
