@@ -133,9 +133,10 @@ def draft_from_json(body: dict) -> POLineDraft:
     if not isinstance(meta, dict):
         meta = {}
     fields: dict[str, Any] = {}
+    rare = not _RARE_FIELDS.isdisjoint(body)  # most bodies send none of these: one look for all of them
     if (sent := body.get("price")) is not None:
         fields["price"], fields["price_text"] = money_of(sent, "price")
-    if (sent := body.get("discount")) is not None:
+    if rare and (sent := body.get("discount")) is not None:
         discount = to_decimal(text_of(sent) or "0")
         if discount is None:
             raise IllegalValue(f"Given discount is illegal: {sent!r}.")
@@ -153,16 +154,17 @@ def draft_from_json(body: dict) -> POLineDraft:
     fields["resource"] = ResourceMetadata(
         **texts, system_control_numbers=[] if numbers is None else
         [text_of(n) for n in list_of(numbers) if text_of(n)], mms_id=code_of(mms) if mms else "")
-    if not _KEPT_SET.isdisjoint(body):
-        fields["extra"] = {k: body[k] for k in _KEPT if k in body}
-    if (sent := body.get("interested_user")) is not None:
-        fields["interested_users"] = interested_users_from_json(sent)
-    if (sent := body.get("no_charge")) is not None:
-        fields["no_charge"] = flag_of(sent, "no_charge")
-    if (sent := body.get("rush")) is not None:
-        fields["rush"] = flag_of(sent, "rush")
-    if not _TERM_FIELDS.isdisjoint(body):
-        fields.update(_continuous_terms(body))
+    if rare:
+        if not _KEPT_SET.isdisjoint(body):
+            fields["extra"] = {k: body[k] for k in _KEPT if k in body}
+        if (sent := body.get("interested_user")) is not None:
+            fields["interested_users"] = interested_users_from_json(sent)
+        if (sent := body.get("no_charge")) is not None:
+            fields["no_charge"] = flag_of(sent, "no_charge")
+        if (sent := body.get("rush")) is not None:
+            fields["rush"] = flag_of(sent, "rush")
+        if not _TERM_FIELDS.isdisjoint(body):
+            fields.update(_continuous_terms(body))
     for name, value in body.items():
         read = _PLAIN_FIELDS.get(name)
         if read is not None:
@@ -216,6 +218,8 @@ _DAY_FIELDS = {"renewal_date": "renewal_date", "subscription_from_date": "subscr
 _DAY_INTERVALS = ("expected_receipt_interval", "expected_activation_interval", "claiming_interval")
 # every body field _continuous_terms reads: a body with none of them has no terms (each reads None as unset)
 _TERM_FIELDS = frozenset((*_DAY_FIELDS, *_DAY_INTERVALS, "manual_renewal", "renewal_cycle", "renewal_period"))
+# the fields draft_from_json reads only when the body sends one of them
+_RARE_FIELDS = _KEPT_SET | _TERM_FIELDS | {"discount", "interested_user", "no_charge", "rush"}
 
 
 def _days(value: Any, name: str) -> int | None:
@@ -355,7 +359,7 @@ def po_line_to_json(line: POLine, institution: Institution, *, base: str = ALMA_
                                     "desc": ACQUISITION_METHODS.get(d.acquisition_method, "")}
     result["no_charge"] = d.no_charge
     result["rush"] = d.rush
-    result["price"] = money_json(d.price)
+    result["price"] = alma_json.money_json(d.price, CURRENCY_NAMES)
     result["vendor_reference_number"] = d.vendor_reference_number
     result["source_type"] = {"value": d.source_type, "desc": SOURCE_TYPES.get(d.source_type, d.source_type)}
     result["po_number"] = line.po_number
@@ -390,7 +394,7 @@ def po_line_to_json(line: POLine, institution: Institution, *, base: str = ALMA_
     if line.collection_id:
         result["e_collection"] = {"value": line.collection_id, "link": f"{base}/electronic/e-collections/{line.collection_id}"}
     if line.net_price is not None:
-        result["net_price"] = money_json(line.net_price)
+        result["net_price"] = alma_json.money_json(line.net_price, CURRENCY_NAMES)
     if line.cancellation_reason:
         result["cancellation_reason"] = coded(line.cancellation_reason,
                                               inst.cancellation_reasons.get(line.cancellation_reason, ""))
@@ -407,7 +411,9 @@ def po_line_to_json(line: POLine, institution: Institution, *, base: str = ALMA_
         if "notes" not in expand:
             result.pop("note", None)
     if not (line.visible_after and now < line.visible_after):
-        result["status"] = {"value": line.status.value, "desc": STATUS_LABELS[line.status]}
+        status = line.status
+        # _value_ is the member's value (`.value` reads it through a property, a Python call per answer)
+        result["status"] = {"value": status._value_, "desc": STATUS_LABELS[status]}
         result["alert"] = [{"value": a.code, "desc": a.text} for a in line.alerts] if line.alerts else []
     return result
 
