@@ -302,8 +302,8 @@ _PO_LINE_EMPTY_STRINGS = dict.fromkeys(_PO_LINE_STRINGS, "")  # built once, spre
 _PO_LINE_NO_INTERVALS = dict.fromkeys(_PO_LINE_INTERVALS, "0")
 # The keys every PO line answer has, in the answer's order (orjson and the XML rendering keep it). The values that
 # never change are here (immutable ones only: an answer's dicts and lists are its own); None marks a value
-# po_line_to_json fills in for every answer. Copying this dict and filling it in costs about a third of what
-# building the fifty-key dict literal for each answer did.
+# po_line_to_json fills in for every answer. Copying this dict and filling it in costs about two thirds of
+# building the fifty-key dict literal for each answer.
 _PO_LINE_SKELETON: dict[str, Any] = {
     "link": None, "number": None, "owner": None, "type": None, "vendor": None, "vendor_account": None,
     "acquisition_method": None, "no_charge": None, "rush": None, "cancellation_restriction": False,
