@@ -145,7 +145,7 @@ def draft_from_json(body: dict) -> POLineDraft:
         fields["funds"] = _fund_shares(sent)
     if (sent := body.get("location")) is not None:
         fields["locations"] = _ordered_locations(sent)
-    texts = {}
+    texts: dict[str, Any] = {}
     for name, value in meta.items():
         if name in _RESOURCE_TEXTS:
             texts[name] = value.strip() if type(value) is str else text_of(value)  # a bare string: no call
