@@ -183,9 +183,10 @@ def _fund_shares(sent: Any) -> list[FundShare]:
         amount, amount_text = (None, "") if sent_amount is None else money_of(sent_amount, "fund_distribution amount")
         if amount_text:
             raise IllegalValue(f"Given fund_distribution amount is illegal: {amount_text!r}.")
-        percent_text = text_of(share.get("percent"))
+        sent_percent = share.get("percent")
+        percent_text = sent_percent.strip() if type(sent_percent) is str else text_of(sent_percent)  # no call
         percent = to_decimal(percent_text) if percent_text else None
-        if percent is not None and percent == 0 and amount is not None:
+        if amount is not None and percent is not None and percent == 0:
             percent = None
         funds.append(FundShare(fund=code_of(share.get("fund_code")), amount=amount, percent=percent))
     return funds
