@@ -23,6 +23,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from simulator.alma_json import code_of, label_of
@@ -34,6 +35,7 @@ CALL, JOB = "call", "job"  # the kinds of entry: an answered call, or what a dai
 LIBRARIAN = "librarian"  # the caller of the librarian's paths and of the librarian's view's actions
 
 
+@lru_cache(maxsize=1024)  # a pure function of the key, asked on every call: hashed once per key
 def key_label(key: str) -> str:
     """A name for an API key that does not give the key away [decision]: "key " and the first 8 hex digits of its
     SHA-256 — the same key always has the same label, and two keys of one institution differ."""

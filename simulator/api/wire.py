@@ -272,13 +272,18 @@ def _key(request: Request, query: dict[str, str]) -> str | None:
 
 
 def _request_id(number: int) -> str:
-    """Ten characters, like Alma's gateway's; distinct for every request of a run."""
+    """Ten characters, like Alma's gateway's; distinct for every request of a run: the scrambled number's ten
+    base-36 digits, least significant first, written two at a time (`_DIGIT_PAIRS`)."""
     n = (number * 2_251_799_813_685_251 + 1_234_567_891) % 36**10
-    chars = []
-    for _ in range(10):
-        n, digit = divmod(n, 36)
-        chars.append(_ALPHABET[digit])
-    return "".join(chars)
+    n, p1 = divmod(n, 1296)
+    n, p2 = divmod(n, 1296)
+    n, p3 = divmod(n, 1296)
+    p5, p4 = divmod(n, 1296)
+    return _DIGIT_PAIRS[p1] + _DIGIT_PAIRS[p2] + _DIGIT_PAIRS[p3] + _DIGIT_PAIRS[p4] + _DIGIT_PAIRS[p5]
+
+
+#: Two base-36 digits of a number below 36**2 = 1296, least significant first (as `_request_id` writes them).
+_DIGIT_PAIRS = tuple(_ALPHABET[pair % 36] + _ALPHABET[pair // 36] for pair in range(1296))
 
 
 def _journal(service: AlmaService, raw: Request, route: Route | None, params: dict, method: str, status: int,
