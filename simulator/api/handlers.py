@@ -73,6 +73,8 @@ class Call:
 
     @property
     def restriction(self) -> ApiRestrictionProfile | None:
+        if not self.restriction_profile:  # an unrestricted key: what profile_for answers, without the call
+            return None
         return restrictions.profile_for(self.institution, self.restriction_profile)
 
 
