@@ -17,7 +17,6 @@ call `create_app(service)`.
 from __future__ import annotations
 
 import logging
-from operator import itemgetter
 from urllib.parse import parse_qsl
 
 from types import SimpleNamespace
@@ -83,20 +82,24 @@ class _Endpoint:
         await send({"type": "http.response.body", "body": response.body})
 
 
+#: A header's name as the server hands it over -> the name lower-cased, as text: the few names clients send,
+#: decoded once (at most 256 kept, so odd names cost memory no more than that).
+_HEADER_NAMES: dict[bytes, str] = {}
+
+
 def _decoded(raw_headers) -> dict[str, str]:
     """The request's headers as text (latin-1, as HTTP/1.1 carries them), names lower-cased; a repeated name keeps
-    its last value (where it came first).
-
-    All names are decoded in one go, and all values: joined with NUL, decoded and split again, which is the
-    per-header decoding in a few calls. A NUL inside a name or value (HTTP/1.1 servers refuse one, an in-process
-    caller may not) would split wrongly; then the counts differ and the headers are decoded one by one."""
-    if not isinstance(raw_headers, (list, tuple)):  # ASGI allows any iterable
-        raw_headers = list(raw_headers)
-    names = b"\0".join(map(itemgetter(0), raw_headers)).decode("latin-1").lower().split("\0")
-    values = b"\0".join(map(itemgetter(1), raw_headers)).decode("latin-1").split("\0")
-    if len(names) == len(values) == len(raw_headers):
-        return dict(zip(names, values))
-    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in raw_headers}
+    its last value (where it came first)."""
+    names = _HEADER_NAMES
+    headers: dict[str, str] = {}
+    for raw_name, raw_value in raw_headers:
+        name = names.get(raw_name)
+        if name is None:
+            name = raw_name.decode("latin-1").lower()
+            if len(names) < 256:
+                names[raw_name] = name
+        headers[name] = raw_value.decode("latin-1")
+    return headers
 
 
 async def _read_body(method: str, headers: dict[str, str], receive) -> tuple[bytes | None, bool]:
