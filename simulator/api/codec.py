@@ -115,6 +115,7 @@ _CODED_KEYS = frozenset({"value", "desc", "link"})
 # --------------------------------------------------------------------------- negotiation
 
 
+@lru_cache(maxsize=256)  # a pure function of two header-like strings, asked on every call with the same few
 def negotiate(accept: str | None, format_param: str | None) -> str:
     """The response format, "json" or "xml": `format=` wins, then Accept, then Alma's default XML."""
     if format_param:
@@ -126,7 +127,6 @@ def negotiate(accept: str | None, format_param: str | None) -> str:
     return _from_accept(accept)
 
 
-@lru_cache(maxsize=256)
 def _from_accept(accept: str) -> str:
     # For each format keep the most specific matching media range (RFC 9110 §12.5.1):
     # score = (q, specificity, -position); the higher score wins, ties go to XML.
