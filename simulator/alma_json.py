@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Protocol
 
-__all__ = ["Amount", "code_of", "coded", "label_of", "money_json", "sum_and_currency"]
+__all__ = ["Amount", "code_of", "coded", "label_of", "money_json", "sum_and_currency", "sum_text"]
 
 
 class Amount(Protocol):
@@ -31,10 +31,12 @@ class Amount(Protocol):
 
 def code_of(value: Any) -> str:
     """A coded field's code, whether sent as {"value": "X", "desc": …} or as a bare "X" (absent: "")."""
-    if type(value) is str:  # the common case first: a bare code
+    if type(value) is str:  # the common cases first: a bare code, and a coded field whose value is text
         return value.strip()
     if isinstance(value, dict):
         value = value.get("value", "")
+        if type(value) is str:
+            return value.strip()
     return "" if value is None else str(value).strip()
 
 
@@ -55,10 +57,18 @@ def money_json(money: Amount | None, currency_names: Mapping[str, str] | None = 
     with its description, as Alma answers; without, it is its code alone, as a vendor sends it. No money: an empty
     money object."""
     if money is None:
-        return {"sum": "", "currency": coded("", "")}
-    currency = ({"value": money.currency} if currency_names is None
-                else coded(money.currency, currency_names.get(money.currency, money.currency)))
-    return {"sum": f"{money.amount:.2f}", "currency": currency}
+        return {"sum": "", "currency": {"value": "", "desc": ""}}
+    code = money.currency
+    # the currency as `coded` writes it (every PO line's answer has a few of these, so no call each)
+    currency = {"value": code} if currency_names is None else {"value": code, "desc": currency_names.get(code, code)}
+    return {"sum": sum_text(money.amount), "currency": currency}
+
+
+def sum_text(amount: Decimal) -> str:
+    """A sum with two decimals ("12.50"). A Money amount is already rounded to the cent, and then its str() is that
+    text, at a third of the cost of formatting it; any other amount is formatted."""
+    text = str(amount)
+    return text if text[-3:-2] == "." else f"{amount:.2f}"
 
 
 def sum_and_currency(value: Any) -> tuple[Any, str] | None:

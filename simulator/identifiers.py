@@ -22,6 +22,12 @@ def clean_identifier(raw: str) -> str:
     # ISBN several times: normalizing, validating, matching, indexing), answered without a regular expression
     if raw and raw.isascii() and (raw.isdigit() or (raw[-1] in "Xx" and raw[:-1].isdigit())):
         return raw.upper()
+    # ASCII digits in hyphenated groups ("978-0-8203-4752-3"), beginning with a digit, perhaps ending in an X: the
+    # long way matches the whole text as one group and strips its hyphens; so does this, without a regex
+    if raw and raw[0].isdigit() and raw.isascii():
+        digits = raw.replace("-", "")
+        if digits.isdigit() or (digits[-1] in "Xx" and digits[:-1].isdigit()):
+            return digits.upper()
     return _clean(raw)
 
 

@@ -23,7 +23,8 @@ def to_decimal(raw: object) -> Decimal | None:
 
 
 def cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    # the rounding passed by position: the same call as rounding=ROUND_HALF_UP, without parsing a keyword
+    return value.quantize(CENT, ROUND_HALF_UP)
 
 
 @dataclass(frozen=True, slots=True, init=False)
@@ -32,9 +33,11 @@ class Money:
     currency: str
 
     def __init__(self, amount: Decimal | int | str, currency: str) -> None:
-        # the amount rounded to the cent as it is set (one step instead of a frozen __init__ and a __post_init__)
-        object.__setattr__(self, "amount", cents(Decimal(amount)))
-        object.__setattr__(self, "currency", currency)
+        # the amount rounded to the cent as it is set (one step instead of a frozen __init__ and a __post_init__);
+        # a Decimal is rounded as it is (Decimal(d) is d's exact copy)
+        # (frozen: each slot is written through its descriptor, what object.__setattr__ finds and calls, directly)
+        _SET_AMOUNT(self, cents(amount if type(amount) is Decimal else Decimal(amount)))
+        _SET_CURRENCY(self, currency)
 
     @classmethod
     def parse(cls, text: str) -> Money:
@@ -66,3 +69,7 @@ class Money:
 
     def __str__(self) -> str:
         return f"{self.amount:.2f} {self.currency}"
+
+
+# The slots' own setters, which Money.__init__ writes through (a frozen class refuses plain assignment).
+_SET_AMOUNT, _SET_CURRENCY = Money.__dict__["amount"].__set__, Money.__dict__["currency"].__set__

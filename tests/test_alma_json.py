@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from simulator.alma_json import code_of, coded, label_of, money_json, sum_and_currency
+from simulator.alma_json import code_of, coded, label_of, money_json, sum_and_currency, sum_text
 from simulator.money import Money
 
 
@@ -36,6 +36,12 @@ def test_money_is_written_as_alma_answers_and_as_a_vendor_sends():
     assert money_json(price, {}) == {"sum": "12.50", "currency": {"value": "GBP", "desc": "GBP"}}
     assert money_json(price) == {"sum": "12.50", "currency": {"value": "GBP"}}
     assert money_json(None) == {"sum": "", "currency": {"value": "", "desc": ""}}
+
+
+@pytest.mark.parametrize("amount", ["12.50", "12.5", "0.00", "-0.00", "-3.10", "100", "1.234", "1E+3", "0E-7",
+                                    "12345678901234567890.12", "NaN"])
+def test_a_sum_is_written_with_two_decimals_whatever_form_its_amount_has(amount):
+    assert sum_text(Decimal(amount)) == f"{Decimal(amount):.2f}"
 
 
 @pytest.mark.parametrize("value, read", [

@@ -23,6 +23,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from simulator.alma_json import code_of, label_of
@@ -34,6 +35,7 @@ CALL, JOB = "call", "job"  # the kinds of entry: an answered call, or what a dai
 LIBRARIAN = "librarian"  # the caller of the librarian's paths and of the librarian's view's actions
 
 
+@lru_cache(maxsize=1024)  # a pure function of the key, asked on every call: hashed once per key
 def key_label(key: str) -> str:
     """A name for an API key that does not give the key away [decision]: "key " and the first 8 hex digits of its
     SHA-256 — the same key always has the same label, and two keys of one institution differ."""
@@ -137,14 +139,36 @@ def _text(body: bytes) -> str:
     return body.decode("utf-8", errors="replace")
 
 
+#: What `Journal.record_call` keeps of a call, in this order (after the entry's id): JournalEntry's fields.
+_CALL_FIELDS = ("at", "request_id", "institution", "method", "path", "query", "route", "handler", "status", "params",
+                "request", "answer", "error", "request_body", "response_body", "request_content_type",
+                "response_content_type", "milliseconds", "stub", "caller")
+
+
+def _entry(kept: JournalEntry | tuple) -> JournalEntry:
+    """A kept exchange as its entry: a call `record_call` kept as a tuple becomes the JournalEntry that
+    `record(JournalEntry(...))` would have kept."""
+    if isinstance(kept, JournalEntry):
+        return kept
+    entry = JournalEntry(**dict(zip(_CALL_FIELDS, kept[1:])))
+    entry.id = kept[0]
+    return entry
+
+
 class Journal:
-    """The newest `cap` exchanges; `cap=0` keeps none (the journal is off)."""
+    """The newest `cap` exchanges; `cap=0` keeps none (the journal is off).
+
+    The wire keeps each call with `record_call`, as a tuple of what the entry holds: making a JournalEntry (a
+    score of fields) costs a call more than the rest of its journalling, and most entries are never read. The
+    tuples become entries, once and for good, the first time the journal is read (`_read`), so every reader sees
+    JournalEntry objects exactly as if each call had been recorded as one."""
 
     def __init__(self, cap: int = 1000, body_cap: int = 4096) -> None:
         self._lock = threading.Lock()
-        self._entries: deque[JournalEntry] = deque(maxlen=max(cap, 0))
+        self._entries: deque[JournalEntry | tuple] = deque(maxlen=max(cap, 0))
         self.body_cap = body_cap
         self._counter = 0
+        self._unmade = False  # whether _entries may hold a call kept as a tuple
 
     @property
     def cap(self) -> int:
@@ -172,12 +196,40 @@ class Journal:
             exchange.id = self._counter
             self._entries.append(exchange)
 
+    def record_call(self, at: object, request_id: str, institution: str, method: str, path: str,
+                    query: Sequence[tuple[str, str]], route: str, handler: str, status: int, params: dict,
+                    request: dict | None, answer: dict | None, error: tuple[str, str] | None, request_body: bytes,
+                    response_body: bytes, request_content_type: str, response_content_type: str,
+                    milliseconds: float, stub: int, caller: str) -> None:
+        """`record(JournalEntry(at=at, request_id=request_id, …, caller=caller))` for one answered call, the entry
+        made only when the journal is read (see the class)."""
+        if not self._entries.maxlen:
+            return
+        cap = self.body_cap
+        if len(request_body) > cap:
+            request_body = request_body[:cap]
+        if len(response_body) > cap:
+            response_body = response_body[:cap]
+        with self._lock:
+            self._counter += 1
+            self._entries.append((self._counter, at, request_id, institution, method, path, query, route, handler,
+                                  status, params, request, answer, error, request_body, response_body,
+                                  request_content_type, response_content_type, milliseconds, stub, caller))
+            self._unmade = True
+
+    def _read(self) -> deque[JournalEntry]:
+        """The kept exchanges, every one a JournalEntry from now on (call with the lock held)."""
+        if self._unmade:
+            self._entries = deque(map(_entry, self._entries), maxlen=self._entries.maxlen)
+            self._unmade = False
+        return self._entries  # type: ignore[return-value]  # no tuple is left in it
+
     def clear(self, institution: str = "") -> int:
         """Forget every exchange (or one institution's); returns how many were forgotten."""
         with self._lock:
             before = len(self._entries)
             if institution:
-                kept = [e for e in self._entries if e.institution != institution]
+                kept = [e for e in self._read() if e.institution != institution]
                 self._entries = deque(kept, maxlen=self._entries.maxlen)
             else:
                 self._entries.clear()
@@ -188,7 +240,7 @@ class Journal:
         """Oldest first (calls and jobs' entries alike unless `kind` says one); `path` matches a substring of the
         path or the route template."""
         with self._lock:
-            found: Iterable[JournalEntry] = list(self._entries)
+            found: Iterable[JournalEntry] = list(self._read())
         method = method.upper()
         found = [e for e in found
                  if (not institution or e.institution == institution)

@@ -100,11 +100,12 @@ def several_matches(winner: Bib, others: list[Bib]) -> Alert:
 
 def inventory_exists_physical(institution: Institution, mms_id: str) -> Alert:
     copies: dict[str, int] = {}
+    libraries, holdings = institution.libraries, institution.holdings
     for holding_id in institution.holdings_by_bib.get(mms_id, ()):
-        holding = institution.holdings[holding_id]
-        name = institution.libraries[holding.library].name if holding.library in institution.libraries else holding.library
+        library = holdings[holding_id].library
+        name = libraries[library].name if library in libraries else library
         copies[name] = copies.get(name, 0) + 1
-    where = "; ".join(f"{n} holdings in library: {name}" for name, n in copies.items())
+    where = "; ".join([f"{n} holdings in library: {name}" for name, n in copies.items()])
     return Alert(code="INVENTORY_EXISTS", review=False,
                  text=f"The ordered resource already exists in the Inventory: {where}.")
 

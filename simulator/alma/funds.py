@@ -25,7 +25,11 @@ from simulator.errors import AlmaError, FundCheckFailed, GeneralError, InvalidPa
 from simulator.money import Money, cents, to_decimal
 
 
-@dataclass
+# Decimal constants (a Decimal never changes): the same values the integers 0, 1 and 100 convert to in arithmetic
+_ZERO, _ONE, _HUNDRED = Decimal(0), Decimal(1), Decimal(100)
+
+
+@dataclass(slots=True)
 class FundPlan:
     """What the distribution asks of each fund, and what is wrong with it."""
 
@@ -41,7 +45,11 @@ def net_price(institution: Institution, draft: POLineDraft, vendor: Vendor | Non
     discount = draft.discount
     if not discount and vendor and draft.vendor_account in vendor.accounts:
         discount = vendor.accounts[draft.vendor_account].discount_percent
-    return Money(draft.price.amount * draft.copies * (1 - discount / 100), draft.price.currency)
+    if not discount and discount.same_quantum(_ZERO):
+        # no discount, written without decimals ("0", every seeded account's): the factor 1 - 0/100 is exactly 1
+        # (exponent 0), and multiplying by it changes neither the digits nor the exponent
+        return Money(draft.price.amount * draft.copies, draft.price.currency)
+    return Money(draft.price.amount * draft.copies * (_ONE - discount / _HUNDRED), draft.price.currency)
 
 
 def plan_funds(institution: Institution, draft: POLineDraft, owner_library: str, net: Money | None) -> FundPlan:
@@ -57,16 +65,16 @@ def plan_funds(institution: Institution, draft: POLineDraft, owner_library: str,
             if reason:
                 plan.problems.append((CHECK_INVALID_FUND, "fund_code", reason))
         return plan
-    covered = Decimal(0)
+    covered = _ZERO
     for share in draft.funds:
         if share.amount is not None:
             part = institution.convert(share.amount, net.currency).amount
         elif share.percent is not None:
-            part = cents(net.amount * share.percent / 100)
+            part = cents(net.amount * share.percent / _HUNDRED)
         elif len(draft.funds) == 1:
             part = net.amount
         else:
-            part = Decimal(0)
+            part = _ZERO
         covered += part
         fund = institution.funds.get(share.fund)
         reason = _why_fund_is_invalid(institution, fund, share.fund, owner_library, fiscal_period)
@@ -74,9 +82,11 @@ def plan_funds(institution: Institution, draft: POLineDraft, owner_library: str,
             plan.problems.append((CHECK_INVALID_FUND, "fund_code", reason))
             continue
         assert fund is not None
-        charge = (cents(part) if fund.currency == net.currency  # what convert gives in the same currency
-                  else institution.convert(Money(part, net.currency), fund.currency).amount)
-        plan.charges[fund.code] = plan.charges.get(fund.code, Decimal(0)) + charge
+        if fund.currency != net.currency:
+            charge = institution.convert(Money(part, net.currency), fund.currency).amount
+        else:  # what convert gives in the same currency: the part to the cent, which every part but a zero already is
+            charge = cents(part) if part is _ZERO else part  # (a Money's amount, or rounded above)
+        plan.charges[fund.code] = plan.charges.get(fund.code, _ZERO) + charge
     if cents(covered) < net.amount:
         plan.problems.append((CHECK_NOT_FULLY_FUNDED, "fund_distribution",
                               f"The fund distribution covers {cents(covered):.2f} {net.currency} of the net "

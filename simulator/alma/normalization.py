@@ -50,22 +50,35 @@ def _strip_isbd(text: str) -> str:
     return _TRAILING_ISBD.sub("", text)
 
 
+def _fold_and_strip(text: str) -> str:
+    """_strip_isbd(_fold(text)) in one step: a folded text never ends in a space, so only its last character's
+    being ISBD punctuation sends it to the regular expression."""
+    folded = " ".join(text.split())
+    return _TRAILING_ISBD.sub("", folded) if folded and folded[-1] in _ISBD_ENDS else folded
+
+
 def initial_normalization(record: ResourceMetadata) -> ResourceMetadata:
     """MARC 21 Bib Initial Normalization, as far as an order's metadata needs it. Returns a new record."""
-    title = _fold(record.title)
+    # every field is folded as _fold does it, written out here (ten calls an order saved); an empty field,
+    # the common case for most of them, stays empty
+    title = " ".join(record.title.split()) if record.title else ""
     stripped = _strip_isbd(title)
+    author, isbn, issn = record.author, record.isbn, record.issn
+    publisher, place, year = record.publisher, record.publication_place, record.publication_year
+    vendor_title_number, mms_id = record.vendor_title_number, record.mms_id
     return ResourceMetadata(
         title=stripped or title,
-        author=_strip_isbd(_fold(record.author)) if record.author.strip() else "",
-        isbn=clean_identifier(record.isbn) if record.isbn.strip() else "",
-        issn=clean_identifier(record.issn) if record.issn.strip() else "",
-        publisher=_strip_isbd(_fold(record.publisher)),
-        publication_place=_strip_isbd(_fold(record.publication_place)),
-        publication_year=_fold(record.publication_year),
-        vendor_title_number=_fold(record.vendor_title_number),
-        system_control_numbers=[_fold(n) for n in record.system_control_numbers if _fold(n)],
-        mms_id=_fold(record.mms_id),
-        local_notes=list(record.local_notes),
+        author=_fold_and_strip(author) if author.strip() else "",
+        isbn=clean_identifier(isbn) if isbn.strip() else "",
+        issn=clean_identifier(issn) if issn.strip() else "",
+        publisher=_fold_and_strip(publisher) if publisher else "",
+        publication_place=_fold_and_strip(place) if place else "",
+        publication_year=" ".join(year.split()) if year else "",
+        vendor_title_number=" ".join(vendor_title_number.split()) if vendor_title_number else "",
+        system_control_numbers=([_fold(n) for n in record.system_control_numbers if _fold(n)]
+                                if record.system_control_numbers else []),
+        mms_id=" ".join(mms_id.split()) if mms_id else "",
+        local_notes=list(record.local_notes) if record.local_notes else [],
     )
 
 
@@ -73,6 +86,16 @@ def normalize(record: ResourceMetadata, context: NormalizationContext) -> Resour
     result = initial_normalization(record)
     if context.profile.normalization:
         NORMALIZATION_PROCESSES.get(context.profile.normalization)(result, context)
+    return result
+
+
+def normalize_order(record: ResourceMetadata, vendor: Vendor | None, profile: NewOrderProfile,
+                    institution_code: str) -> ResourceMetadata:
+    """`normalize` for an order: the context is made only when the profile names a process that reads it."""
+    result = initial_normalization(record)
+    if profile.normalization:
+        NORMALIZATION_PROCESSES.get(profile.normalization)(result, NormalizationContext(vendor, profile,
+                                                                                        institution_code))
     return result
 
 

@@ -26,7 +26,7 @@ from simulator.alma.model import (
     NewOrderProfile, NoMatchAction, OrderedLocation, POLine, POLineDraft, POLineStatus, POLineType, Portfolio,
     PurchaseOrder, ResourceMetadata, Vendor, World, Zone,
 )
-from simulator.alma.normalization import NormalizationContext, normalize
+from simulator.alma.normalization import normalize_order
 from simulator.alma.portfolio_search import (
     ActivateFromCommunityZone, CreateLocalPortfolio, PortfolioDecision, PortfolioFound, institution_portfolio,
     search_for,
@@ -44,13 +44,20 @@ ACQUISITION_METHODS = {
 NO_CHARGE_METHODS = frozenset({"GIFT", "EXCHANGE", "DEPOSITORY", "LEGAL_DEPOSIT", "TECHNICAL", "APPROVAL"})
 LICENSE_UPGRADE = "LICENSE_UPGRADE"  # [decision] the code of the "License Upgrade" PO line type
 
+# Enum members the create path reads for every order, as plain module names: in Python 3.11 reading a member through
+# its class (POLineStatus.IN_REVIEW) goes through EnumType's Python-level attribute hook; these are the same members.
+_IN_REVIEW, _SENT, _AUTO_PACKAGING, _CANCELLED = (POLineStatus.IN_REVIEW, POLineStatus.SENT,
+                                                  POLineStatus.AUTO_PACKAGING, POLineStatus.CANCELLED)
+_PHYSICAL, _ELECTRONIC, _COLLECTION = Inventory.PHYSICAL, Inventory.ELECTRONIC, Inventory.COLLECTION
+_NETWORK = Zone.NETWORK
+_ZERO, _HUNDRED = Decimal(0), Decimal(100)  # the bounds of a percentage (made once: Decimals never change)
 _PO_LINE_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")  # usable in a path: GET /acq/po-lines/{number}
 
 
 # ---------------------------------------------------------------- the plan --------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Plan:
     draft: POLineDraft
     profile: NewOrderProfile
@@ -67,7 +74,8 @@ class _Plan:
     bib_only: bool = False  # the line links to the bib only (assign inventory manually, portfolio taken)
     collection: ElectronicCollection | None = None  # existing IZ collection, or a CZ one to activate
     locations: list[OrderedLocation] = field(default_factory=list)
-    isbns_sent: list[str] = field(default_factory=list)  # every ISBN in the order's isbn field (a brief record's 020s)
+    problems: list[str] = field(default_factory=list)  # what metadata_problems found in the normalized record
+    isbn_sent: str = ""  # the order's isbn field as sent: every ISBN in it becomes a brief record's 020 (_bring_bib)
 
 
 # ---------------------------------------------------------------- profile selection -----------------------------
@@ -129,17 +137,18 @@ def validate_hard(institution: Institution, draft: POLineDraft) -> tuple[POLineT
     if draft.price is None and draft.price_text:
         raise IllegalValue(f"Given price is illegal: {draft.price_text!r} is not an amount.")
     if draft.price is not None:
-        if draft.price.amount < 0:
+        if draft.price.amount < _ZERO:
             raise IllegalValue(f"Given price is illegal: {draft.price} is negative.")
         if not institution.knows_currency(draft.price.currency):
             raise IllegalValue(f"Given currency is illegal: {draft.price.currency!r} has no exchange rate in "
                                f"{institution.name}.")
-    if not Decimal(0) <= draft.discount <= Decimal(100):
+    if not _ZERO <= draft.discount <= _HUNDRED:
         raise IllegalValue(f"Given discount is illegal: {draft.discount} is not a percentage.")
     for share in draft.funds:
-        if share.amount is not None and (share.amount.amount < 0 or not institution.knows_currency(share.amount.currency)):
+        if share.amount is not None and (share.amount.amount < _ZERO
+                                         or not institution.knows_currency(share.amount.currency)):
             raise IllegalValue(f"Given fund_distribution amount is illegal: {share.amount}.")
-        if share.percent is not None and not Decimal(0) <= share.percent <= Decimal(100):
+        if share.percent is not None and not _ZERO <= share.percent <= _HUNDRED:
             raise IllegalValue(f"Given fund_distribution percent is illegal: {share.percent}.")
     if draft.no_charge and draft.acquisition_method not in NO_CHARGE_METHODS:
         raise NoChargeNotAllowed(
@@ -154,7 +163,8 @@ def validate_hard(institution: Institution, draft: POLineDraft) -> tuple[POLineT
                                f"{location.location!r}.")
         if location.quantity < 1:
             raise IllegalValue(f"Given quantity is illegal: {location.quantity}.")
-    check_interested_users(institution, draft.interested_users)
+    if draft.interested_users:  # (no one named: nothing to check)
+        check_interested_users(institution, draft.interested_users)
     if draft.resource.mms_id:
         bib = institution.catalogue.bibs.get(draft.resource.mms_id)
         if bib is None or bib.suppressed:
@@ -187,7 +197,7 @@ def _plan(world: World, institution: Institution, draft: POLineDraft, profile_co
     line_type, vendor = validate_hard(institution, draft)
     profile = select_profile(institution, profile_code, vendor)
     draft_isbn = draft.resource.isbn
-    record = normalize(draft.resource, NormalizationContext(vendor, profile, institution.code))
+    record = normalize_order(draft.resource, vendor, profile, institution.code)
     draft = _own_copy(draft)  # the plan's own draft: the caller's is never changed
     draft.resource = record
     found_alerts: list[Alert] = []
@@ -204,21 +214,24 @@ def _plan(world: World, institution: Institution, draft: POLineDraft, profile_co
     found_alerts += alerts.missing_parts(draft, vendor)
     found_alerts += renewals.order_alerts(line_type, draft)  # continuous orders: renewal terms (renewals.py)
     net = net_price(institution, draft, vendor)
-    funds = plan_funds(institution, draft, owning_library(institution, draft), net)
-    found_alerts += refuse_or_alert(profile, funds)
-    found_alerts += review_rules.review(institution, draft, owning_library(institution, draft), net)
+    owner = owning_library(institution, draft)
+    funds = plan_funds(institution, draft, owner, net)
+    if funds.problems:  # (refuse_or_alert has nothing to say about a plan without problems)
+        found_alerts += refuse_or_alert(profile, funds)
+    found_alerts += review_rules.review(institution, draft, owner, net)
 
     plan = _Plan(draft=draft, profile=profile, line_type=line_type, vendor=vendor, alerts=found_alerts,
-                 funds=funds, isbns_sent=records.identifiers_in(draft_isbn))
+                 funds=funds, problems=problems, isbn_sent=draft_isbn)
     _plan_bib(world, institution, plan)
     _plan_inventory(world, institution, plan, forced_portfolio)
     return plan
 
 
 def _own_copy(draft: POLineDraft) -> POLineDraft:
-    """A shallow copy, as copy.copy makes one, without copy's generic reduce protocol (a third of the cost)."""
+    """A shallow copy, as copy.copy makes one (a new instance whose dict is a copy of the draft's), without
+    copy's generic reduce protocol; the dict copied whole rather than key by key into an empty one."""
     own = object.__new__(type(draft))
-    own.__dict__.update(draft.__dict__)
+    own.__dict__ = draft.__dict__.copy()
     return own
 
 
@@ -244,15 +257,19 @@ def _plan_bib(world: World, institution: Institution, plan: _Plan) -> None:
         wants_network = profile.upon_no_match is NoMatchAction.ADD_TO_NETWORK_ZONE and network is not None
         plan.new_bib_zone = Zone.NETWORK if wants_network else Zone.INSTITUTION
         return
-    wanted = order_inventory(profile.inventory_operations, plan.line_type.inventory)
-    choice = choose(candidates, wanted, lambda b: institution.inventory_of(b.mms_id) if b.zone is Zone.INSTITUTION
-                    else Inventory.NONE, profile.prefer_same_inventory_type)
-    if choice.passed_over and not choice.by_preference:
-        plan.alerts.append(alerts.several_matches(choice.winner, choice.passed_over))
-    if choice.winner.zone is Zone.NETWORK:
-        plan.network_bib = choice.winner
+    if len(candidates) == 1:
+        winner = candidates[0]  # what choose gives one candidate: it wins, passing over none
     else:
-        plan.bib = choice.winner
+        wanted = order_inventory(profile.inventory_operations, plan.line_type.inventory)
+        choice = choose(candidates, wanted, lambda b: institution.inventory_of(b.mms_id)
+                        if b.zone is Zone.INSTITUTION else Inventory.NONE, profile.prefer_same_inventory_type)
+        if choice.passed_over and not choice.by_preference:
+            plan.alerts.append(alerts.several_matches(choice.winner, choice.passed_over))
+        winner = choice.winner
+    if winner.zone is _NETWORK:
+        plan.network_bib = winner
+    else:
+        plan.bib = winner
 
 
 def _linked_record(institution: Institution, network_mms_id: str) -> Bib | None:
@@ -267,16 +284,16 @@ def _plan_inventory(world: World, institution: Institution, plan: _Plan,
         target = _portfolio_to_upgrade(institution, plan, mms_id)
         plan.upgrade_portfolio = target
         return
-    if kind is Inventory.PHYSICAL:
+    if kind is _PHYSICAL:
         plan.locations = _plan_locations(institution, draft)
         if mms_id and institution.holdings_by_bib.get(mms_id):
             plan.alerts.append(alerts.inventory_exists_physical(institution, mms_id))
         return
-    if kind is not Inventory.COLLECTION and kind is not Inventory.ELECTRONIC:
+    if kind is not _COLLECTION and kind is not _ELECTRONIC:
         return
     # [decision] the platform is the order's access_provider, else the vendor's default interface (§3)
     plan.platform = draft.access_provider or (plan.vendor.default_platform if plan.vendor else "")
-    if kind is Inventory.COLLECTION:
+    if kind is _COLLECTION:
         plan.collection = _find_collection(world, institution, plan.platform, draft.resource.title)
         return
     if draft.assign_inventory_manually:
@@ -295,7 +312,7 @@ def _plan_inventory(world: World, institution: Institution, plan: _Plan,
         decision = search_for(system)(institution, world.community_zone, mms_id, plan.platform, draft.resource)
     if isinstance(decision, PortfolioFound) and decision.portfolio.po_line:
         other = institution.po_lines.get(decision.portfolio.po_line)
-        if other is not None and other.status is not POLineStatus.CANCELLED:
+        if other is not None and other.status is not _CANCELLED:
             plan.bib_only = True
             plan.alerts.append(alerts.portfolio_has_po_line(decision.portfolio, other.number))
     plan.portfolio = decision
@@ -344,20 +361,29 @@ def _commit(world: World, institution: Institution, plan: _Plan, clock: Clock) -
     number = draft.number or _next_po_line_number(institution)
     today = alma_date(clock.now())
     bib = plan.bib or _bring_bib(world, institution, plan, number, today)
-    line = POLine(number=number, status=POLineStatus.IN_REVIEW, draft=draft, mms_id=bib.mms_id,
-                  profile=plan.profile.code, created_date=today, status_date=today, alerts=list(plan.alerts),
+    # the line takes the plan's list of alerts as its own: the plan ends with this commit
+    line = POLine(number=number, status=_IN_REVIEW, draft=draft, mms_id=bib.mms_id,
+                  profile=plan.profile.code, created_date=today, status_date=today, alerts=plan.alerts,
                   net_price=plan.funds.net_price)
     _describe(draft.resource, bib)
     _create_inventory(world, institution, plan, line, bib)
-    review = draft.requires_manual_review or any(a.review for a in line.alerts)
+    review = draft.requires_manual_review or _any_review(line.alerts)
     if draft.requires_manual_review:
         line.alerts.append(alerts.MANUAL_REVIEW)
     if not review:
-        release_for_processing(institution, line, plan.funds, clock)
+        release_for_processing(institution, line, plan.funds, clock, today)
     if institution.asynchronous_processing_seconds:
         line.visible_after = clock.now().timestamp() + institution.asynchronous_processing_seconds
     institution.add_po_line(line)
     return line
+
+
+def _any_review(found: list[Alert]) -> bool:
+    """any(alert.review for alert in found), as a plain loop (cheaper than any() over a generator)."""
+    for alert in found:
+        if alert.review:
+            return True
+    return False
 
 
 def _next_po_line_number(institution: Institution) -> str:
@@ -379,18 +405,21 @@ def _describe(resource: ResourceMetadata, bib: Bib) -> None:
     resource.publication_year = resource.publication_year or bib.publication_year
 
 
-def release_for_processing(institution: Institution, line: POLine, funds: FundPlan, clock: Clock) -> None:
-    """The line leaves In Review: its funds are encumbered, then it is packaged (ORDERING-RULES §2.13–14)."""
-    encumber(institution, line, funds.charges, alma_date(clock.now()))
-    line.status_date = alma_date(clock.now())
+def release_for_processing(institution: Institution, line: POLine, funds: FundPlan, clock: Clock,
+                           today: str = "") -> None:
+    """The line leaves In Review: its funds are encumbered, then it is packaged (ORDERING-RULES §2.13–14).
+    `today` is the clock's day when the caller has just read it (a new line: the day it was created)."""
+    today = today or alma_date(clock.now())  # one reading of the clock for the encumbrances and the status date
+    encumber(institution, line, funds.charges, today)
+    line.status_date = today
     if line.draft.acquisition_method == "VENDOR_SYSTEM":
         po_number = f"PO-{institution.po_numbers.take()}"
         institution.purchase_orders[po_number] = PurchaseOrder(
             number=po_number, vendor=line.draft.vendor, po_lines=[line.number], sent_date=line.status_date)
         line.po_number = po_number
-        line.status = POLineStatus.SENT
+        line.status = _SENT
     else:
-        line.status = POLineStatus.AUTO_PACKAGING
+        line.status = _AUTO_PACKAGING
 
 
 def _bring_bib(world: World, institution: Institution, plan: _Plan, number: str, today: str) -> Bib:
@@ -402,13 +431,14 @@ def _bring_bib(world: World, institution: Institution, plan: _Plan, number: str,
         return _link_network_record(institution, plan.network_bib, plan.profile)
     record = plan.draft.resource
     brief = Bib(mms_id="", zone=Zone.INSTITUTION, title=record.title, author=record.author,
-                isbns=_every_isbn(record.isbn, plan.isbns_sent), issns=[record.issn] if record.issn else [],
+                isbns=_every_isbn(record.isbn, records.identifiers_in(plan.isbn_sent)),
+                issns=[record.issn] if record.issn else [],
                 publisher=record.publisher, publication_place=record.publication_place,
                 publication_year=record.publication_year, system_numbers=list(record.system_control_numbers),
                 vendor_title_numbers=[record.vendor_title_number] if record.vendor_title_number else [],
                 brief=True, local_notes=list(record.local_notes),
                 publish_to_external_catalog=plan.profile.sync_with_external_catalog.value,
-                created_by_order=number, validation_problems=metadata_problems(record),
+                created_by_order=number, validation_problems=plan.problems,  # (found in this record when planned)
                 metadata_template=institution.metadata_template.name,
                 language=institution.metadata_template.language,
                 encoding_level=institution.metadata_template.encoding_level, created=today, modified=today)
@@ -450,10 +480,10 @@ def _create_inventory(world: World, institution: Institution, plan: _Plan, line:
     if plan.locations:
         line.draft.locations = [order_copies(institution, bib.mms_id, loc, line.number) for loc in plan.locations]
         return
-    if plan.line_type.inventory is Inventory.COLLECTION:
+    if plan.line_type.inventory is _COLLECTION:
         line.collection_id = _activate_collection(institution, plan, line).id
         return
-    if plan.line_type.inventory is not Inventory.ELECTRONIC:
+    if plan.line_type.inventory is not _ELECTRONIC:
         return
     if plan.bib_only:
         line.portfolio_outcome = "bib-only"
@@ -507,10 +537,13 @@ def order_copies(institution: Institution, mms_id: str, location: OrderedLocatio
                  count: int | None = None) -> OrderedLocation:
     """The holding for the location's library and shelving location (reused, or created), and `count` more items
     on order for the PO line (default: the location's quantity). The location is filled in and returned."""
-    holding = institution.holdings.get(location.holding_id) or next(
-        (institution.holdings[h] for h in institution.holdings_by_bib.get(mms_id, ())
-         if institution.holdings[h].library == location.library
-         and institution.holdings[h].location == location.location), None)
+    holding = institution.holdings.get(location.holding_id) if location.holding_id else None
+    if holding is None:  # the bib's first holding at the location's library and shelving location
+        for holding_id in institution.holdings_by_bib.get(mms_id, ()):
+            candidate = institution.holdings[holding_id]
+            if candidate.library == location.library and candidate.location == location.location:
+                holding = candidate
+                break
     if holding is None:
         holding = Holding(id=institution.new_id("22"), mms_id=mms_id, library=location.library,
                           location=location.location)

@@ -73,8 +73,13 @@ def issn_text(issn: str) -> str:
 
 def identifiers_in(text: str) -> list[str]:
     """Every ISBN (or ISSN) in a field as sent, each cleaned: "978-0-8203-4752-3 (hbk.); 0820347523" gives two."""
+    text = text or ""
+    if ";" not in text and "," not in text and len(text.split()) <= 1:
+        # one word and no separator (most fields): one part of one token, cleaned as a whole, as the loop below does
+        code = clean_identifier(text)
+        return [code] if code else []
     found: list[str] = []
-    for part in _SPLIT_IDENTIFIERS.split(text or ""):
+    for part in _SPLIT_IDENTIFIERS.split(text):
         tokens = [clean_identifier(t) for t in part.split()]
         whole = [t for t in tokens if len(t) in (8, 10, 13)]
         for code in (whole if len(whole) > 1 else [clean_identifier(part)]):

@@ -39,6 +39,10 @@ class Registry(Generic[T]):
             known = ", ".join(sorted(self._entries))
             raise HarnessError(f"no {self.kind} named {name!r}; known: {known}") from None
 
+    def get_or(self, name: str, fallback: str) -> T:
+        """The entry named `name`, else the one named `fallback` (`get` of whichever is registered)."""
+        return self._entries[name] if name in self._entries else self.get(fallback)
+
     def __contains__(self, name: object) -> bool:
         return name in self._entries
 

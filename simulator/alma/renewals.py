@@ -113,8 +113,14 @@ def order_alerts(line_type: POLineType, draft: POLineDraft) -> list[Alert]:
     date is held In Review [decision: the Developer Network's real-time ordering blog says vendors are expected
     to send renewal_date for continuous and standing orders, and SUNY's workflow makes it mandatory; Alma's
     documentation does not say it is refused, so the line is kept and a person adds the date]."""
-    check_terms(draft)
-    draft.renewal_cycle = cycle_code(draft.renewal_cycle)  # the plan's own draft: a name becomes its code
+    # an order without renewal terms (most) has nothing to check or to turn into a code: every term empty, no
+    # period, no interval (check_terms passes such a draft, and cycle_code("") is "")
+    if (draft.renewal_date or draft.subscription_from or draft.subscription_to or draft.expected_receipt_date
+            or draft.expected_activation_date or draft.renewal_cycle or draft.renewal_period
+            or draft.expected_receipt_interval is not None or draft.expected_activation_interval is not None
+            or draft.claiming_interval is not None):
+        check_terms(draft)
+        draft.renewal_cycle = cycle_code(draft.renewal_cycle)  # the plan's own draft: a name becomes its code
     if line_type.continuous and not draft.renewal_date:
         return [Alert(code=RENEWAL_DATE_MISSING,
                       text=f"Renewal date is missing: a {line_type.label} order needs the date it renews on.")]

@@ -58,11 +58,12 @@ class _Endpoint:
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             return
-        request_headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        request_headers = _decoded(scope["headers"])
         body, oversized = await _read_body(scope["method"].upper(), request_headers, receive)
         if body is None:
             return  # the client went away
-        query = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+        query_string = scope["query_string"]
+        query = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True) if query_string else []
         host = request_headers.get("host") or "127.0.0.1"
         raw = RawRequest(scope["method"], scope["path"], query, request_headers, body,
                          f"{scope.get('scheme', 'http')}://{host}{ALMA}")
@@ -79,6 +80,26 @@ class _Endpoint:
             response_headers.append((b"connection", b"close"))
         await send({"type": "http.response.start", "status": response.status, "headers": response_headers})
         await send({"type": "http.response.body", "body": response.body})
+
+
+#: A header's name as the server hands it over -> the name lower-cased, as text: the few names clients send,
+#: decoded once (at most 256 kept, so odd names cost memory no more than that).
+_HEADER_NAMES: dict[bytes, str] = {}
+
+
+def _decoded(raw_headers) -> dict[str, str]:
+    """The request's headers as text (latin-1, as HTTP/1.1 carries them), names lower-cased; a repeated name keeps
+    its last value (where it came first)."""
+    names = _HEADER_NAMES
+    headers: dict[str, str] = {}
+    for raw_name, raw_value in raw_headers:
+        name = names.get(raw_name)
+        if name is None:
+            name = raw_name.decode("latin-1").lower()
+            if len(names) < 256:
+                names[raw_name] = name
+        headers[name] = raw_value.decode("latin-1")
+    return headers
 
 
 async def _read_body(method: str, headers: dict[str, str], receive) -> tuple[bytes | None, bool]:

@@ -73,6 +73,8 @@ class Call:
 
     @property
     def restriction(self) -> ApiRestrictionProfile | None:
+        if not self.restriction_profile:  # an unrestricted key: what profile_for answers, without the call
+            return None
         return restrictions.profile_for(self.institution, self.restriction_profile)
 
 
@@ -124,6 +126,35 @@ ROUTES: list[Route] = []
 
 def find_route(method: str, path: str) -> tuple[Route | None, dict[str, str], bool]:
     """(route, path parameters, whether the path exists for another verb)."""
+    if _LITERAL_BUILT_FOR[0] != len(ROUTES):
+        _build_literal()
+    route = _LITERAL.get((method, path))
+    if route is not None:  # a template without placeholders, sent as is: what the walk below gives, known ahead
+        return route, {}, True
+    return _walk_routes(method, path)
+
+
+#: (method, path) -> the route `_walk_routes` finds for it, for each template without placeholders whose walk
+#: gives no path parameters: the usual calls (POST /acq/po-lines) skip the regular expressions. Rebuilt when a
+#: route is added.
+_LITERAL: dict[tuple[str, str], Route] = {}
+_LITERAL_BUILT_FOR = [-1]  # len(ROUTES) when _LITERAL was built
+
+
+def _build_literal() -> None:
+    table = {}
+    count = len(ROUTES)
+    for candidate in ROUTES[:count]:
+        if "{" not in candidate.template:
+            route, params, _ = _walk_routes(candidate.method, candidate.template)
+            if route is not None and not params:
+                table[(candidate.method, candidate.template)] = route
+    _LITERAL.clear()
+    _LITERAL.update(table)
+    _LITERAL_BUILT_FOR[0] = count
+
+
+def _walk_routes(method: str, path: str) -> tuple[Route | None, dict[str, str], bool]:
     path_known = False
     for route in ROUTES:
         found = route.pattern.match(path)

@@ -25,10 +25,10 @@ from simulator.alma.model import (
     API_RESTRICTIONS, FUND_VIEWS, ApiRestrictionProfile, InterestedUser, Letter, PurchasingReview, UserRequest,
 )
 from simulator.alma.ordering import ACQUISITION_METHODS
-from simulator.alma_json import code_of, coded, sum_and_currency
+from simulator.alma_json import code_of, coded, sum_and_currency, sum_text
 from simulator import alma_json
 from simulator.errors import IllegalValue
-from simulator.money import Money, to_decimal
+from simulator.money import Money, cents, to_decimal
 
 ALMA_BASE = "https://api-na.hosted.exlibrisgroup.com/almaws/v1"
 CURRENCY_NAMES = {"USD": "US Dollar", "GBP": "Pound Sterling", "EUR": "Euro", "CAD": "Canadian Dollar",
@@ -73,15 +73,25 @@ def money_of(value: Any, name: str) -> tuple[Money | None, str]:
         return None, ""
     raw_sum, currency = sent[0], sent[1].upper() or "USD"
     amount = to_decimal(raw_sum)
-    if amount is None or abs(amount) > Decimal("1e12"):
+    if amount is None or abs(amount) > _LARGEST_SUM:
         return None, str(raw_sum)
     if not currency.isalpha() or len(currency) != 3:
         raise IllegalValue(f"Given {name} currency is illegal: {currency!r}.")
     return Money(amount, currency), ""
 
 
+_LARGEST_SUM = Decimal("1e12")
+
+
 def _quantity(value: Any) -> int:
     """A whole number of copies; absent means one. 2.5, [3] or {"value": 2} are refused, never guessed."""
+    if value is None:  # the common cases first: no quantity sent, and plain digits (what the lines below make of them)
+        return 1
+    if type(value) is str and value.isascii() and value.isdigit():
+        quantity = int(value)
+        if quantity > 10_000:
+            raise IllegalValue(f"Given quantity is illegal: {quantity} copies.")
+        return quantity
     if isinstance(value, (dict, list, bool)):
         raise IllegalValue(f"Given quantity is illegal: {value!r} is not a number of copies.")
     text = text_of(value) or "1"
@@ -94,30 +104,97 @@ def _quantity(value: Any) -> int:
     return quantity
 
 
+def _text_or_code(value: Any) -> str:
+    return text_of(value) or code_of(value)
+
+
+# The draft's plain fields: each read from the body field of the same name by a reader that never refuses, and
+# that reads a bare string as the string stripped. A body usually sends a dozen of the fields a PO line has, so
+# draft_from_json walks the body's own keys against this table rather than looking up every field.
+_PLAIN_FIELDS = {"owner": code_of, "type": code_of, "vendor": code_of, "vendor_account": _text_or_code,
+                 "number": text_of, "vendor_reference_number": text_of, "vendor_reference_number_type": code_of,
+                 "access_provider": _text_or_code, "access_model": code_of, "license": code_of, "url": text_of}
+# resource_metadata's text fields, read the same way
+_RESOURCE_TEXTS = frozenset(("title", "author", "isbn", "issn", "publisher", "publication_place",
+                             "publication_year", "vendor_title_number"))
+
+
 def draft_from_json(body: dict) -> POLineDraft:
-    """A PO line body (POST or PUT) as a draft. Unknown fields are ignored, as Alma ignores them."""
+    """A PO line body (POST or PUT) as a draft. Unknown fields are ignored, as Alma ignores them.
+
+    Only the fields the body sends are read: a field that is absent (or null) is left to POLineDraft's default,
+    which is what its reader makes of nothing ("", false, no price, no discount, no terms — tests/api/
+    test_schemas_draft.py holds the two equal). The fields that can be refused are read in a fixed order (price,
+    discount, fund_distribution, location, interested_user, no_charge, rush, the renewal terms), so a body with
+    two bad fields is always refused for the same one."""
     if not isinstance(body, dict):
         raise IllegalValue("Given po_line is illegal: the body is not a PO line object.")
     meta = body.get("resource_metadata") or {}
     if not isinstance(meta, dict):
         meta = {}
-    price, price_text = money_of(body.get("price"), "price")
-    discount = to_decimal(text_of(body.get("discount")) or "0")
-    if discount is None:
-        raise IllegalValue(f"Given discount is illegal: {body.get('discount')!r}.")
+    fields: dict[str, Any] = {}
+    rare = not _RARE_FIELDS.isdisjoint(body)  # most bodies send none of these: one look for all of them
+    if (sent := body.get("price")) is not None:
+        fields["price"], fields["price_text"] = money_of(sent, "price")
+    if rare and (sent := body.get("discount")) is not None:
+        discount = to_decimal(text_of(sent) or "0")
+        if discount is None:
+            raise IllegalValue(f"Given discount is illegal: {sent!r}.")
+        fields["discount"] = discount
+    if (sent := body.get("fund_distribution")) is not None:
+        fields["funds"] = _fund_shares(sent)
+    if (sent := body.get("location")) is not None:
+        fields["locations"] = _ordered_locations(sent)
+    texts: dict[str, Any] = {}
+    for name, value in meta.items():
+        if name in _RESOURCE_TEXTS:
+            texts[name] = value.strip() if type(value) is str else text_of(value)  # a bare string: no call
+    mms = meta.get("mms_id")
+    numbers = meta.get("system_control_number")
+    fields["resource"] = ResourceMetadata(
+        **texts, system_control_numbers=[] if numbers is None else
+        [text_of(n) for n in list_of(numbers) if text_of(n)], mms_id=code_of(mms) if mms else "")
+    if rare:
+        if not _KEPT_SET.isdisjoint(body):
+            fields["extra"] = {k: body[k] for k in _KEPT if k in body}
+        if (sent := body.get("interested_user")) is not None:
+            fields["interested_users"] = interested_users_from_json(sent)
+        if (sent := body.get("no_charge")) is not None:
+            fields["no_charge"] = flag_of(sent, "no_charge")
+        if (sent := body.get("rush")) is not None:
+            fields["rush"] = flag_of(sent, "rush")
+        if not _TERM_FIELDS.isdisjoint(body):
+            fields.update(_continuous_terms(body))
+    for name, value in body.items():
+        read = _PLAIN_FIELDS.get(name)
+        if read is not None:
+            fields[name] = value.strip() if type(value) is str else read(value)  # a bare string: no call
+    if (sent := body.get("acquisition_method")) is not None:
+        fields["acquisition_method"] = code_of(sent) or "PURCHASE"
+    return POLineDraft(**fields)
+
+
+def _fund_shares(sent: Any) -> list[FundShare]:
     funds = []
-    for share in list_of(body.get("fund_distribution")):
+    for share in list_of(sent):
         if not isinstance(share, dict):
             raise IllegalValue("Given fund_distribution is illegal.")
-        amount, amount_text = money_of(share.get("amount"), "fund_distribution amount")
+        sent_amount = share.get("amount")
+        amount, amount_text = (None, "") if sent_amount is None else money_of(sent_amount, "fund_distribution amount")
         if amount_text:
             raise IllegalValue(f"Given fund_distribution amount is illegal: {amount_text!r}.")
-        percent = to_decimal(text_of(share.get("percent"))) if text_of(share.get("percent")) else None
-        if percent is not None and percent == 0 and amount is not None:
+        sent_percent = share.get("percent")
+        percent_text = sent_percent.strip() if type(sent_percent) is str else text_of(sent_percent)  # no call
+        percent = to_decimal(percent_text) if percent_text else None
+        if amount is not None and percent is not None and percent == 0:
             percent = None
         funds.append(FundShare(fund=code_of(share.get("fund_code")), amount=amount, percent=percent))
+    return funds
+
+
+def _ordered_locations(sent: Any) -> list[OrderedLocation]:
     locations = []
-    for loc in list_of(body.get("location")):
+    for loc in list_of(sent):
         if not isinstance(loc, dict):
             raise IllegalValue("Given location is illegal.")
         copies = list_of(loc.get("copy"))
@@ -125,34 +202,14 @@ def draft_from_json(body: dict) -> POLineDraft:
         locations.append(OrderedLocation(library=code_of(loc.get("library")),
                                          location=text_of(loc.get("shelving_location")) or code_of(loc.get("shelving_location")),
                                          quantity=_quantity(loc.get("quantity")), item_policy=policy))
-    mms = meta.get("mms_id")
-    resource = ResourceMetadata(
-        title=text_of(meta.get("title")), author=text_of(meta.get("author")), isbn=text_of(meta.get("isbn")),
-        issn=text_of(meta.get("issn")), publisher=text_of(meta.get("publisher")),
-        publication_place=text_of(meta.get("publication_place")),
-        publication_year=text_of(meta.get("publication_year")),
-        vendor_title_number=text_of(meta.get("vendor_title_number")),
-        system_control_numbers=[text_of(n) for n in list_of(meta.get("system_control_number")) if text_of(n)],
-        mms_id=code_of(mms) if mms else "")
-    extra = {k: body[k] for k in _KEPT if k in body}
-    interested = interested_users_from_json(body.get("interested_user"))
-    return POLineDraft(
-        owner=code_of(body.get("owner")), type=code_of(body.get("type")), vendor=code_of(body.get("vendor")),
-        vendor_account=text_of(body.get("vendor_account")) or code_of(body.get("vendor_account")),
-        acquisition_method=code_of(body.get("acquisition_method")) or "PURCHASE",
-        price=price, price_text=price_text, discount=discount, no_charge=flag_of(body.get("no_charge"), "no_charge"),
-        rush=flag_of(body.get("rush"), "rush"), number=text_of(body.get("number")), resource=resource, funds=funds,
-        locations=locations, vendor_reference_number=text_of(body.get("vendor_reference_number")),
-        vendor_reference_number_type=code_of(body.get("vendor_reference_number_type")),
-        access_provider=text_of(body.get("access_provider")) or code_of(body.get("access_provider")),
-        access_model=code_of(body.get("access_model")), license=code_of(body.get("license")),
-        url=text_of(body.get("url")), interested_users=interested, extra=extra, **_continuous_terms(body))
+    return locations
 
 
 # Fields Alma keeps on the line as sent (and a PUT replaces): notes, reporting codes …
 _KEPT = ("note", "reporting_code", "secondary_reporting_code", "tertiary_reporting_code", "fourth_reporting_code",
          "fifth_reporting_code", "vendor_note", "receiving_note", "additional_order_reference",
          "invoice_reference", "material_type")
+_KEPT_SET = frozenset(_KEPT)
 
 
 # --- renewals: a continuous order's renewal terms and the intervals claiming counts with (renewals.py, claims.py)
@@ -160,6 +217,10 @@ _DAY_FIELDS = {"renewal_date": "renewal_date", "subscription_from_date": "subscr
                "subscription_to_date": "subscription_to", "expected_receipt_date": "expected_receipt_date",
                "expected_activation_date": "expected_activation_date"}
 _DAY_INTERVALS = ("expected_receipt_interval", "expected_activation_interval", "claiming_interval")
+# every body field _continuous_terms reads: a body with none of them has no terms (each reads None as unset)
+_TERM_FIELDS = frozenset((*_DAY_FIELDS, *_DAY_INTERVALS, "manual_renewal", "renewal_cycle", "renewal_period"))
+# the fields draft_from_json reads only when the body sends one of them
+_RARE_FIELDS = _KEPT_SET | _TERM_FIELDS | {"discount", "interested_user", "no_charge", "rush"}
 
 
 def _days(value: Any, name: str) -> int | None:
@@ -188,24 +249,39 @@ def _continuous_terms(body: dict) -> dict[str, Any]:
     return terms
 
 
-def _continuous_json(line: POLine, inst: Institution) -> dict[str, Any]:
-    """The renewal terms and claiming dates as Alma answers them: dates as 2027-01-01Z, the cycle coded, the
-    period a number, the intervals digit strings; the expected date a line is claimed against, once known."""
+def _put_continuous(result: dict[str, Any], line: POLine, inst: Institution) -> None:
+    """The renewal terms and claiming dates as Alma answers them, written into the line's answer in this order
+    (a field already there keeps its place): dates as 2027-01-01Z, the cycle coded, the period a number, the
+    intervals digit strings; the expected date a line is claimed against, once known."""
     d = line.draft
-    out: dict[str, Any] = {"manual_renewal": d.manual_renewal, "renewal_period": d.renewal_period,
-                           "renewal_cycle": coded(d.renewal_cycle, renewals.cycle_label(d.renewal_cycle))
-                           if d.renewal_cycle else {}}
-    for name, target in _DAY_FIELDS.items():
-        if getattr(d, target):
-            out[name] = f"{getattr(d, target)}Z"
-    for name in _DAY_INTERVALS:
-        if getattr(d, name) is not None:
-            out[name] = str(getattr(d, name))
-    kind = claims.claim_kind(inst, line)
-    expected = claims.expected_day(inst, line) if kind else None
-    if expected is not None:
-        out[f"expected_{kind}_date"] = f"{expected.isoformat()}Z"
-    return out
+    result["manual_renewal"] = d.manual_renewal
+    result["renewal_period"] = d.renewal_period
+    result["renewal_cycle"] = ({"value": d.renewal_cycle, "desc": renewals.cycle_label(d.renewal_cycle)}
+                               if d.renewal_cycle else {})
+    if d.renewal_date:
+        result["renewal_date"] = f"{d.renewal_date}Z"
+    if d.subscription_from:
+        result["subscription_from_date"] = f"{d.subscription_from}Z"
+    if d.subscription_to:
+        result["subscription_to_date"] = f"{d.subscription_to}Z"
+    if d.expected_receipt_date:
+        result["expected_receipt_date"] = f"{d.expected_receipt_date}Z"
+    if d.expected_activation_date:
+        result["expected_activation_date"] = f"{d.expected_activation_date}Z"
+    if d.expected_receipt_interval is not None:
+        result["expected_receipt_interval"] = str(d.expected_receipt_interval)
+    if d.expected_activation_interval is not None:
+        result["expected_activation_interval"] = str(d.expected_activation_interval)
+    if d.claiming_interval is not None:
+        result["claiming_interval"] = str(d.claiming_interval)
+    # claims.expected_day is None unless the line has an expected date or interval of its own (a sent date, else
+    # the order date plus an interval): a line with neither has no expected date, whatever its kind
+    if (d.expected_receipt_date or d.expected_activation_date or d.expected_receipt_interval is not None
+            or d.expected_activation_interval is not None):
+        kind = claims.claim_kind(inst, line)
+        expected = claims.expected_day(inst, line) if kind else None
+        if expected is not None:
+            result[f"expected_{kind}_date"] = f"{expected.isoformat()}Z"
 
 # ---------------------------------------------------------------- writing --------------------------------------
 
@@ -225,6 +301,19 @@ _PO_LINE_STRINGS = ("reporting_code", "secondary_reporting_code", "tertiary_repo
 _PO_LINE_INTERVALS = ("reclaim_interval", "expected_receipt_interval", "claiming_interval")
 _PO_LINE_EMPTY_STRINGS = dict.fromkeys(_PO_LINE_STRINGS, "")  # built once, spread into every answer
 _PO_LINE_NO_INTERVALS = dict.fromkeys(_PO_LINE_INTERVALS, "0")
+# The keys every PO line answer has, in the answer's order (orjson and the XML rendering keep it). The values that
+# never change are here (immutable ones only: an answer's dicts and lists are its own); None marks a value
+# po_line_to_json fills in for every answer. Copying this dict and filling it in costs about two thirds of
+# building the fifty-key dict literal for each answer.
+_PO_LINE_SKELETON: dict[str, Any] = {
+    "link": None, "number": None, "owner": None, "type": None, "vendor": None, "vendor_account": None,
+    "acquisition_method": None, "no_charge": None, "rush": None, "cancellation_restriction": False,
+    "manual_renewal": False, "price": None, "vendor_reference_number": None, "source_type": None, "po_number": None,
+    "resource_metadata": None, "fund_distribution": None, "location": None, "access_provider": None,
+    "access_model": None, "license": None, "url": None, "portfolios": None, "created_date": None,
+    "status_date": None, "note": None, **_PO_LINE_EMPTY_STRINGS, **_PO_LINE_NO_INTERVALS, "renewal_cycle": None,
+    "renewal_period": 0, "material_type": None,
+}
 
 
 def _kept_fields(d: POLineDraft) -> dict[str, Any]:
@@ -250,61 +339,63 @@ def po_line_to_json(line: POLine, institution: Institution, *, base: str = ALMA_
 
     Every field real captures always carry is present (empty strings, `[]`, `{}`, false), and fields that are
     unset and carry no default (discount, vendor_reference_number_type, subscription dates …) are left out,
-    as real GETs leave them out (docs/conformance.md)."""
+    as real GETs leave them out (docs/conformance.md).
+
+    Every answer goes through here, so the coded fields are written as dict literals ({"value", "desc"}, what
+    alma_json.coded makes) rather than through a call each; the order of the keys is the answer's."""
     d, inst = line.draft, institution
     library = inst.libraries.get(d.owner)
     line_type = inst.po_line_types.get(d.type)
     vendor = inst.vendors.get(d.vendor)
     meta = d.resource
-    result: dict[str, Any] = {
-        "link": f"{base}/acq/po-lines/{line.number}",
-        "number": line.number,
-        "owner": coded(d.owner, library.name if library else inst.name),
-        "type": coded(d.type, line_type.label if line_type else d.type),
-        "vendor": coded(d.vendor, vendor.name if vendor else ""),
-        "vendor_account": d.vendor_account,
-        "acquisition_method": coded(d.acquisition_method, ACQUISITION_METHODS.get(d.acquisition_method, "")),
-        "no_charge": d.no_charge,
-        "rush": d.rush,
-        "cancellation_restriction": False,
-        "manual_renewal": False,
-        "price": money_json(d.price),
-        "vendor_reference_number": d.vendor_reference_number,
-        "source_type": coded(d.source_type, SOURCE_TYPES.get(d.source_type, d.source_type)),
-        "po_number": line.po_number,
-        "resource_metadata": {
-            "mms_id": {"value": line.mms_id, "link": f"{base}/bibs/{line.mms_id}"},
-            "title": meta.title, "author": meta.author, "isbn": meta.isbn, "issn": meta.issn,
-            "publisher": meta.publisher, "publication_place": meta.publication_place,
-            "publication_year": meta.publication_year, "vendor_title_number": meta.vendor_title_number,
-            "system_control_number": list(meta.system_control_numbers),
-        },
-        "fund_distribution": [_share_json(s, inst, line) for s in d.funds],
-        "location": [_location_json(loc, inst, base) for loc in d.locations],
-        "access_provider": d.access_provider,
-        "access_model": d.access_model or "Null",
-        "license": coded(d.license, d.license),
-        "url": d.url,
-        "portfolios": {"portfolio": [{"id": pid, "link": f"{base}/bibs/{line.mms_id}/portfolios/{pid}"}
-                                     for pid in line.portfolio_ids], "total_record_count": len(line.portfolio_ids)},
-        "created_date": line.created_date,
-        "status_date": line.status_date,
-        "note": [],
-        **_PO_LINE_EMPTY_STRINGS,
-        **_PO_LINE_NO_INTERVALS,
-        "renewal_cycle": {},
-        "renewal_period": 0,
-        "material_type": coded(line_type.material_type, MATERIAL_TYPES.get(line_type.material_type, ""))
-        if line_type and line_type.material_type else coded("", ""),
+    mms_id = line.mms_id
+    result = _PO_LINE_SKELETON.copy()  # every key in the answer's order; each None below is filled in here
+    result["link"] = f"{base}/acq/po-lines/{line.number}"
+    result["number"] = line.number
+    result["owner"] = {"value": d.owner, "desc": library.name if library else inst.name}
+    result["type"] = {"value": d.type, "desc": line_type.label if line_type else d.type}
+    result["vendor"] = {"value": d.vendor, "desc": vendor.name if vendor else ""}
+    result["vendor_account"] = d.vendor_account
+    result["acquisition_method"] = {"value": d.acquisition_method,
+                                    "desc": ACQUISITION_METHODS.get(d.acquisition_method, "")}
+    result["no_charge"] = d.no_charge
+    result["rush"] = d.rush
+    result["price"] = alma_json.money_json(d.price, CURRENCY_NAMES)
+    result["vendor_reference_number"] = d.vendor_reference_number
+    result["source_type"] = {"value": d.source_type, "desc": SOURCE_TYPES.get(d.source_type, d.source_type)}
+    result["po_number"] = line.po_number
+    result["resource_metadata"] = {
+        "mms_id": {"value": mms_id, "link": f"{base}/bibs/{mms_id}"},
+        "title": meta.title, "author": meta.author, "isbn": meta.isbn, "issn": meta.issn,
+        "publisher": meta.publisher, "publication_place": meta.publication_place,
+        "publication_year": meta.publication_year, "vendor_title_number": meta.vendor_title_number,
+        "system_control_number": list(meta.system_control_numbers),
     }
+    result["fund_distribution"] = [_share_json(s, inst, line) for s in d.funds] if d.funds else []
+    result["location"] = [_location_json(loc, inst, base) for loc in d.locations] if d.locations else []
+    result["access_provider"] = d.access_provider
+    result["access_model"] = d.access_model or "Null"
+    result["license"] = {"value": d.license, "desc": d.license}
+    result["url"] = d.url
+    result["portfolios"] = {"portfolio": [{"id": pid, "link": f"{base}/bibs/{mms_id}/portfolios/{pid}"}
+                                          for pid in line.portfolio_ids] if line.portfolio_ids else [],
+                            "total_record_count": len(line.portfolio_ids)}
+    result["created_date"] = line.created_date
+    result["status_date"] = line.status_date
+    result["note"] = []
+    result["renewal_cycle"] = {}
+    result["material_type"] = ({"value": line_type.material_type,
+                                "desc": MATERIAL_TYPES.get(line_type.material_type, "")}
+                               if line_type and line_type.material_type else {"value": "", "desc": ""})
     if d.discount:
         result["discount"] = f"{d.discount:g}"
     if d.vendor_reference_number_type:
-        result["vendor_reference_number_type"] = coded(d.vendor_reference_number_type, d.vendor_reference_number_type)
+        result["vendor_reference_number_type"] = {"value": d.vendor_reference_number_type,
+                                                  "desc": d.vendor_reference_number_type}
     if line.collection_id:
         result["e_collection"] = {"value": line.collection_id, "link": f"{base}/electronic/e-collections/{line.collection_id}"}
     if line.net_price is not None:
-        result["net_price"] = money_json(line.net_price)
+        result["net_price"] = alma_json.money_json(line.net_price, CURRENCY_NAMES)
     if line.cancellation_reason:
         result["cancellation_reason"] = coded(line.cancellation_reason,
                                               inst.cancellation_reasons.get(line.cancellation_reason, ""))
@@ -312,16 +403,19 @@ def po_line_to_json(line: POLine, institution: Institution, *, base: str = ALMA_
         result["inform_vendor"] = line.vendor_informed
     if d.interested_users:
         result["interested_user"] = [interested_user_json(u) for u in d.interested_users]
-    result.update(_kept_fields(d))
-    result.update(_continuous_json(line, inst))
+    if d.extra:
+        result.update(_kept_fields(d))
+    _put_continuous(result, line, inst)
     if expand is not None:
         if "locations" not in expand:
             result.pop("location", None)
         if "notes" not in expand:
             result.pop("note", None)
     if not (line.visible_after and now < line.visible_after):
-        result["status"] = coded(line.status.value, STATUS_LABELS[line.status])
-        result["alert"] = [{"value": a.code, "desc": a.text} for a in line.alerts]
+        status = line.status
+        # _value_ is the member's value (`.value` reads it through a property, a Python call per answer)
+        result["status"] = {"value": status._value_, "desc": STATUS_LABELS[status]}
+        result["alert"] = [{"value": a.code, "desc": a.text} for a in line.alerts] if line.alerts else []
     return result
 
 
@@ -336,19 +430,27 @@ def claimed_line_json(line_json: dict, line: POLine) -> dict:
 
 def _share_json(share: FundShare, inst: Institution, line: POLine) -> dict:
     fund = inst.funds.get(share.fund)
-    amount = share.amount
-    if amount is None and line.net_price is not None:
-        percent = share.percent if share.percent is not None else (Decimal(100) if len(line.draft.funds) == 1 else Decimal(0))
-        amount = Money(line.net_price.amount * percent / 100, line.net_price.currency)
     # A share sent as a percent reads back as its amount only: no real PO line shows `percent` (the percent form
     # belongs to request bodies and invoice lines; docs/conformance.md).
-    return {"fund_code": coded(share.fund, fund.name if fund else ""), "amount": money_json(amount)}
+    amount = share.amount
+    if amount is None and line.net_price is not None:
+        percent = share.percent if share.percent is not None else (_HUNDRED if len(line.draft.funds) == 1 else _ZERO)
+        # the share of the net price rounded to the cent, as Money(…) rounds it, written as money_json writes it
+        net = line.net_price
+        return {"fund_code": {"value": share.fund, "desc": fund.name if fund else ""},
+                "amount": {"sum": sum_text(cents(net.amount * percent / 100)),
+                           "currency": {"value": net.currency, "desc": CURRENCY_NAMES.get(net.currency, net.currency)}}}
+    return {"fund_code": {"value": share.fund, "desc": fund.name if fund else ""}, "amount": money_json(amount)}
+
+
+_HUNDRED, _ZERO = Decimal(100), Decimal(0)
 
 
 def _location_json(loc: OrderedLocation, inst: Institution, base: str) -> dict:
     library = inst.libraries.get(loc.library)
-    copies = [_copy_json(inst.items[item_id], base) for item_id in loc.item_ids if item_id in inst.items]
-    return {"quantity": loc.quantity, "library": coded(loc.library, library.name if library else ""),
+    items = inst.items
+    copies = [_copy_json(items[item_id], base) for item_id in loc.item_ids if item_id in items]
+    return {"quantity": loc.quantity, "library": {"value": loc.library, "desc": library.name if library else ""},
             "shelving_location": loc.location,
             "holding": [{"id": loc.holding_id, "link": _holding_link(inst, loc.holding_id, base)}]
             if loc.holding_id else [],
@@ -360,7 +462,7 @@ def _copy_json(item: Item, base: str) -> dict:
     real Alma leaves it out (it is never "")."""
     out: dict[str, Any] = {"pid": item.id, "barcode": item.barcode,
                            "link": f"{base}/bibs/{item.mms_id}/holdings/{item.holding_id}/items/{item.id}",
-                           "item_policy": coded(item.item_policy, item.item_policy)}
+                           "item_policy": {"value": item.item_policy, "desc": item.item_policy}}
     if item.received and item.receive_date:
         out["receive_date"] = item.receive_date
     return out

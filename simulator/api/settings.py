@@ -48,37 +48,49 @@ class Throttle:
         self.settings = settings
         self.clock: Clock = clock or FixedClock()
         self._lock = threading.Lock()
-        self._second: dict[str, tuple[int, int]] = {}
-        self._day: dict[str, tuple[int, int]] = {}
+        #: per institution [second, calls in that second, day, calls that day] (a day absent counts 0 calls)
+        self._counts: dict[str, list[int]] = {}
+        self._windows: tuple[object, int, int] = (None, 0, 0)  # the last clock reading, its second and day
+
+    def _now(self) -> tuple[int, int]:
+        """The clock's second and day. A fixed clock answers the same datetime until advanced, so the last
+        reading's windows are kept (one tuple, replaced whole, so threads never see half of one)."""
+        moment = self.clock.now()
+        windows = self._windows
+        if windows[0] is not moment:
+            now = moment.timestamp()
+            windows = self._windows = (moment, int(now), int(now // 86400))
+        return windows[1], windows[2]
 
     def admit(self, institution: str) -> int:
         """Count one call; returns the calls left today. Raises Throttled past a threshold."""
-        now = self.clock.now().timestamp()
-        second, day = int(now), int(now // 86400)
+        second, day = self._now()
         per_second, daily = self.settings.per_second_threshold, self.settings.daily_threshold
         with self._lock:
-            window, count = self._second.get(institution, (second, 0))
-            count = count + 1 if window == second else 1
-            self._second[institution] = (second, count)
-            if per_second and count > per_second:
+            counts = self._counts.get(institution)
+            if counts is None:
+                counts = self._counts[institution] = [second, 0, day, 0]
+            if counts[0] == second:
+                counts[1] += 1
+            else:
+                counts[0], counts[1] = second, 1
+            if per_second and counts[1] > per_second:
                 raise Throttled(f"Too many requests: more than {per_second} calls per second for this "
                                 "institution.", code="PER_SECOND_THRESHOLD")
-            window, used = self._day.get(institution, (day, 0))
-            used = used if window == day else 0
+            used = counts[3] if counts[2] == day else 0
             if daily and used >= daily:
                 raise Throttled(f"Daily API threshold of {daily} calls reached for this institution.",
                                 code="DAILY_THRESHOLD")
-            self._day[institution] = (day, used + 1)
+            counts[2], counts[3] = day, used + 1
             return daily - used - 1 if daily else 1_000_000_000
 
     def remaining(self, institution: str) -> int:
         daily = self.settings.daily_threshold
         if not daily:
             return 1_000_000_000
-        window, used = self._day.get(institution, (0, 0))
-        return daily - (used if window == int(self.clock.now().timestamp() // 86400) else 0)
+        counts = self._counts.get(institution)
+        return daily - (counts[3] if counts is not None and counts[2] == self._now()[1] else 0)
 
     def reset(self) -> None:
         with self._lock:
-            self._second.clear()
-            self._day.clear()
+            self._counts.clear()

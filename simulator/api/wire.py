@@ -116,11 +116,12 @@ def handle(service: AlmaService, raw: RawRequest) -> RawResponse:
     if raw.path.startswith(ADMIN):
         status, content_type, payload = admin.handle(service, raw)
         return RawResponse(status, [("content-type", content_type), ("x-request-id", _request_id(service.next_request_number()))], payload)
-    outcome = serve(service, Request(raw.method, raw.path, raw.query, raw.headers, content=raw.body,
-                                     base_url=raw.base_url), render=True)
+    # positional (method, path, query, headers, body, content, base_url): a keyword call costs more per request
+    outcome = serve(service, Request(raw.method, raw.path, raw.query, raw.headers, None, raw.body, raw.base_url),
+                    render=True)
     if outcome.drop and not outcome.done:
         return RawResponse(0, [], drop=True, delay=outcome.delay)
-    return RawResponse(outcome.status, outcome.headers, outcome.payload, drop=outcome.drop, delay=outcome.delay)
+    return RawResponse(outcome.status, outcome.headers, outcome.payload, outcome.drop, outcome.delay)
 
 
 def serve(service: AlmaService, request: Request, *, render: bool = False) -> Outcome:
@@ -210,8 +211,9 @@ def serve(service: AlmaService, request: Request, *, render: bool = False) -> Ou
             body = codec.parse_body(request.content, headers.get("content-type"))
         elif body is not None:  # the in-process backend's dict skipped parse_body: the same check, same 402119
             codec.refuse_unstorable(body)
-        call = Call(world=world, institution=world.institutions[institution], clock=service.clock, params=params,
-                    query=query, body=body, base=request.base_url, restriction_profile=key.restriction_profile)
+        # Call's fields in order: world, institution, clock, params, query, body, base, restriction_profile
+        call = Call(world, world.institutions[institution], service.clock, params, query, body, request.base_url,
+                    key.restriction_profile)
         answer = service.execute(route, call)
         done = True
         status = answer.status
@@ -239,7 +241,7 @@ def serve(service: AlmaService, request: Request, *, render: bool = False) -> Ou
     if service.journal.cap:
         _journal(service, request, route, params, method, status, body, answer, error, institution, request_id,
                  payload, content_type, started, stub_id, caller)
-    return Outcome(status, out, answer, error, fmt, payload, content_type, drop=drop, done=done, delay=delay)
+    return Outcome(status, out, answer, error, fmt, payload, content_type, drop, done, delay)  # fields in order
 
 
 def _render(answer: Answer, fmt: str) -> tuple[int, bytes, str]:
@@ -272,27 +274,29 @@ def _key(request: Request, query: dict[str, str]) -> str | None:
 
 
 def _request_id(number: int) -> str:
-    """Ten characters, like Alma's gateway's; distinct for every request of a run."""
+    """Ten characters, like Alma's gateway's; distinct for every request of a run: the scrambled number's ten
+    base-36 digits, least significant first, written two at a time (`_DIGIT_PAIRS`)."""
     n = (number * 2_251_799_813_685_251 + 1_234_567_891) % 36**10
-    chars = []
-    for _ in range(10):
-        n, digit = divmod(n, 36)
-        chars.append(_ALPHABET[digit])
-    return "".join(chars)
+    n, p1 = divmod(n, 1296)
+    n, p2 = divmod(n, 1296)
+    n, p3 = divmod(n, 1296)
+    p5, p4 = divmod(n, 1296)
+    return _DIGIT_PAIRS[p1] + _DIGIT_PAIRS[p2] + _DIGIT_PAIRS[p3] + _DIGIT_PAIRS[p4] + _DIGIT_PAIRS[p5]
+
+
+#: Two base-36 digits of a number below 36**2 = 1296, least significant first (as `_request_id` writes them).
+_DIGIT_PAIRS = tuple(_ALPHABET[pair % 36] + _ALPHABET[pair // 36] for pair in range(1296))
 
 
 def _journal(service: AlmaService, raw: Request, route: Route | None, params: dict, method: str, status: int,
              body: dict | None, answer: Answer | None, error: AlmaError | None, institution: str, request_id: str,
              payload: bytes, content_type: str, started: float, stub_id: int = 0, caller: str = "") -> None:
-    service.journal.record(JournalEntry(
-        at=service.clock.now(), request_id=request_id, institution=institution, method=method, path=raw.path,
-        query=raw.query, route=route.template if route is not None else "",
-        handler=route.handler.__name__ if route is not None else "", status=status, params=params, request=body,
-        answer=answer.body if answer is not None else None,
-        error=(error.code, error.message) if error is not None else None, request_body=raw.content,
-        response_body=payload, request_content_type=raw.headers.get("content-type") or "",
-        response_content_type=content_type, milliseconds=(time.perf_counter() - started) * 1000, stub=stub_id,
-        caller=caller))
+    service.journal.record_call(  # JournalEntry's fields, in order (see Journal.record_call)
+        service.clock.now(), request_id, institution, method, raw.path, raw.query,
+        route.template if route is not None else "", route.handler.__name__ if route is not None else "", status,
+        params, body, answer.body if answer is not None else None,
+        (error.code, error.message) if error is not None else None, raw.content, payload,
+        raw.headers.get("content-type") or "", content_type, (time.perf_counter() - started) * 1000, stub_id, caller)
 
 
 def _stubbed(service: AlmaService, request: Request, route: Route | None, params: dict, method: str, step: Step,

@@ -59,6 +59,12 @@ class TransactionType(enum.StrEnum):
     TRANSFER = "TRANSFER"
 
 
+# The members every posting reads, as plain module names: in Python 3.11 reading a member through its enum class
+# (TransactionType.ENCUMBRANCE) goes through EnumType's Python-level attribute hook, these are the same members.
+_ALLOCATED_KINDS = (TransactionType.ALLOCATION, TransactionType.TRANSFER)
+_ENCUMBRANCE, _DISENCUMBRANCE = TransactionType.ENCUMBRANCE, TransactionType.DISENCUMBRANCE
+
+
 @dataclass(kw_only=True, frozen=True)
 class FundTransaction:
     """One movement of money in a fund, in the fund's currency. The type names the balance it moves
@@ -76,6 +82,24 @@ class FundTransaction:
     invoice_line: str = ""
     related_fund: str = ""
     note: str = ""
+
+    def __init__(self, *, id: str, type: TransactionType, amount: Decimal, date: str = "", po_line: str = "",
+                 invoice_number: str = "", invoice_line: str = "", related_fund: str = "", note: str = "") -> None:
+        # the generated __init__ of a frozen class sets each field through object.__setattr__; filling the new
+        # instance's dict (in field order) is the same object at half the cost (every encumbrance makes one)
+        fields = self.__dict__
+        fields["id"] = id
+        fields["type"] = type
+        fields["amount"] = amount
+        fields["date"] = date
+        fields["po_line"] = po_line
+        fields["invoice_number"] = invoice_number
+        fields["invoice_line"] = invoice_line
+        fields["related_fund"] = related_fund
+        fields["note"] = note
+
+
+_NO_ALLOWANCE = Decimal("0.00")  # what a fund without over-encumbrance may stretch by (Decimals never change)
 
 
 @dataclass(kw_only=True)
@@ -122,10 +146,12 @@ class Fund:
     @property
     def allowance(self) -> Decimal:
         if not self.overencumbrance_allowed:
-            return Decimal("0.00")
+            return _NO_ALLOWANCE
         return cents(self.allocated * self.overencumbrance_limit_percent / 100)
 
     def can_cover(self, amount: Decimal) -> bool:
+        if not self.overencumbrance_allowed:  # no allowance: adding its 0.00 to the cent-exact balance changes nothing
+            return amount <= self.available
         return amount <= self.available + self.allowance
 
     def usable_by(self, library: str) -> bool:
@@ -137,7 +163,7 @@ class Fund:
              note: str = "") -> FundTransaction:
         """Record a transaction and move the balance it names."""
         transaction = FundTransaction(id=f"{self.id}-{len(self.transactions) + 1}", type=kind,
-                                      amount=cents(Decimal(amount)),
+                                      amount=cents(amount if type(amount) is Decimal else Decimal(amount)),
                                       date=date, po_line=po_line, invoice_number=invoice_number,
                                       invoice_line=invoice_line, related_fund=related_fund, note=note)
         self.transactions.append(transaction)
@@ -145,17 +171,18 @@ class Fund:
         return transaction
 
     def encumber(self, amount: Decimal, *, date: str = "", po_line: str = "") -> None:
-        self.post(TransactionType.ENCUMBRANCE, amount, date=date, po_line=po_line)
+        self.post(_ENCUMBRANCE, amount, date=date, po_line=po_line)
 
     def release(self, amount: Decimal, *, date: str = "", po_line: str = "", invoice_number: str = "") -> None:
-        self.post(TransactionType.DISENCUMBRANCE, amount, date=date, po_line=po_line, invoice_number=invoice_number)
+        self.post(_DISENCUMBRANCE, amount, date=date, po_line=po_line, invoice_number=invoice_number)
 
     def _apply(self, t: FundTransaction) -> None:
-        if t.type in (TransactionType.ALLOCATION, TransactionType.TRANSFER):
+        kind = t.type
+        if kind in _ALLOCATED_KINDS:
             self.allocated = cents(self.allocated + t.amount)
-        elif t.type is TransactionType.ENCUMBRANCE:
+        elif kind is _ENCUMBRANCE:
             self.encumbered = cents(self.encumbered + t.amount)
-        elif t.type is TransactionType.DISENCUMBRANCE:
+        elif kind is _DISENCUMBRANCE:
             self.encumbered = cents(self.encumbered - t.amount)
         else:
             self.expended = cents(self.expended + t.amount)

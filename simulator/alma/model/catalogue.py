@@ -68,12 +68,14 @@ INDEX_KINDS = ("isbn", "issn", "system_number", "vendor_title_number")
 
 
 def record_keys(bib: Bib) -> dict[str, set[str]]:
-    keys: dict[str, set[str]] = {kind: set() for kind in INDEX_KINDS}
-    keys["isbn"] = {k for k in (isbn_key(i) for i in bib.isbns) if k}
-    keys["issn"] = {k for k in (issn_key(i) for i in bib.issns) if k}
-    keys["system_number"] = {n.strip().upper() for n in bib.system_numbers if n.strip()}
-    keys["vendor_title_number"] = {n.strip().upper() for n in bib.vendor_title_numbers if n.strip()}
-    return keys
+    # in INDEX_KINDS order; an empty list (most of a brief record's) gives an empty set without a comprehension
+    return {
+        "isbn": {k for k in (isbn_key(i) for i in bib.isbns) if k} if bib.isbns else set(),
+        "issn": {k for k in (issn_key(i) for i in bib.issns) if k} if bib.issns else set(),
+        "system_number": {n.strip().upper() for n in bib.system_numbers if n.strip()} if bib.system_numbers else set(),
+        "vendor_title_number": ({n.strip().upper() for n in bib.vendor_title_numbers if n.strip()}
+                                if bib.vendor_title_numbers else set()),
+    }
 
 
 def _by_mms_id(bib: Bib) -> str:

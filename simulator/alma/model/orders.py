@@ -60,6 +60,14 @@ class Alert:
     text: str
     review: bool = True
 
+    def __init__(self, *, code: str, text: str, review: bool = True) -> None:
+        # the generated __init__ of a frozen class sets each field through object.__setattr__; filling the new
+        # instance's dict is the same object at about half the cost (an order makes one alert or more)
+        fields = self.__dict__
+        fields["code"] = code
+        fields["text"] = text
+        fields["review"] = review
+
 
 @dataclass(kw_only=True)
 class FundShare:
@@ -107,6 +115,11 @@ class InterestedUser:
     notify_cancel: bool = False
 
 
+#: The names `POLineDraft.__post_init__` moves out of `extra` (older snapshots kept them there).
+_MOVED_FROM_EXTRA = frozenset({"renewal_date", "subscription_from_date", "subscription_to_date",
+                               "expected_receipt_interval", "claiming_interval"})
+
+
 @dataclass(kw_only=True)
 class POLineDraft:
     """What a vendor (or a librarian) asks for: a PO line before Alma has processed it."""
@@ -151,7 +164,10 @@ class POLineDraft:
     expected_activation_date: str = ""
 
     def __post_init__(self) -> None:
-        # snapshots of before kept the subscription dates and intervals among the fields kept as sent
+        # snapshots of before kept the subscription dates and intervals among the fields kept as sent; a draft
+        # whose kept fields name none of them (every draft made today) has nothing to move
+        if not self.extra or self.extra.keys().isdisjoint(_MOVED_FROM_EXTRA):
+            return
         for name, target in (("renewal_date", "renewal_date"), ("subscription_from_date", "subscription_from"),
                              ("subscription_to_date", "subscription_to")):
             value = self.extra.pop(name, None)
@@ -164,7 +180,10 @@ class POLineDraft:
 
     @property
     def copies(self) -> int:
-        return sum(loc.quantity for loc in self.locations) or 1
+        total = 0  # what sum() over the quantities gives, without a generator (read for every order's net price)
+        for location in self.locations:
+            total += location.quantity
+        return total or 1
 
 
 @dataclass(kw_only=True)

@@ -159,7 +159,10 @@ class Institution:
     # -- reading -------------------------------------------------------------------------------------------------
     @property
     def current_fiscal_period(self) -> FiscalPeriod | None:
-        return next((fp for fp in self.fiscal_periods.values() if fp.current), None)
+        for fiscal_period in self.fiscal_periods.values():  # the first current one (read by every funded order)
+            if fiscal_period.current:
+                return fiscal_period
+        return None
 
     def default_profile(self) -> NewOrderProfile | None:
         return next((p for p in self.profiles.values() if p.default), None)
