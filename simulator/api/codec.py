@@ -269,6 +269,26 @@ def _may_hold_unstorable_json(body: bytes) -> bool:
 def refuse_unstorable(value: Any, field: str = "") -> None:
     """Raise 402119 naming the first field (`resource_metadata.title`, `location[0].library`) whose name or text
     holds a character that could not be answered in JSON and XML; nothing is committed before this check."""
+    if _holds_unstorable(value):
+        _refuse_first_unstorable(value, field)
+
+
+def _holds_unstorable(value: Any) -> bool:
+    """Whether any name or text in `value` holds an unstorable character: the walk without naming fields (the
+    in-process backend checks every body it is given as a dict; almost all hold none). Printable ASCII never holds
+    one, so such a text skips the regular expression."""
+    if isinstance(value, str):
+        return not (value.isascii() and value.isprintable()) and _UNSTORABLE.search(value) is not None
+    if isinstance(value, dict):
+        return any((isinstance(key, str) and _holds_unstorable(key)) or _holds_unstorable(item)
+                   for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_unstorable(item) for item in value)
+    return False
+
+
+def _refuse_first_unstorable(value: Any, field: str) -> None:
+    """The walk that names the field, for a value `_holds_unstorable` found something in."""
     if isinstance(value, str):
         found = _UNSTORABLE.search(value)
         if found:
@@ -278,11 +298,11 @@ def refuse_unstorable(value: Any, field: str = "") -> None:
         for key, item in value.items():
             name = f"{field}.{key}" if field else str(key)
             if isinstance(key, str) and _UNSTORABLE.search(key):
-                refuse_unstorable(key, name)
-            refuse_unstorable(item, name)
+                _refuse_first_unstorable(key, name)
+            _refuse_first_unstorable(item, name)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            refuse_unstorable(item, f"{field}[{index}]")
+            _refuse_first_unstorable(item, f"{field}[{index}]")
 
 
 def _decode(body: bytes) -> str:
