@@ -617,3 +617,41 @@ def test_a_lone_surrogate_escape_and_an_infinite_number_are_read_as_before() -> 
         codec.parse_body(b'{"resource_metadata": {"title": "Half \\ud800 pair"}}', "application/json")
     assert "resource_metadata.title" in caught.value.message
     assert codec.parse_body(b'{"a": 1E400}', "application/json") == {"a": float("inf")}
+
+
+def test_the_quick_look_for_unstorable_text_agrees_with_the_walk_that_names_the_field():
+    """refuse_unstorable first asks whether anything in a body is unstorable (no field names, printable ASCII
+    without the regular expression), and only then walks to name the field: the two must always agree."""
+    import random
+
+    from simulator.api.codec import _holds_unstorable, _refuse_first_unstorable
+    from simulator.errors import GeneralError
+
+    rng = random.Random(2027)
+    letters = ["a", " ", "~", "\t", "\n", "\r", "\x00", "\x1f", "\x7f", "é", "\ud800", "\udfff", "\ufdd0", "\ufffe",
+               "\U0001fffe", "\U0010ffff", "\U0001f600"]
+
+    def text() -> str:
+        return "".join(rng.choice(letters if rng.random() < 0.3 else letters[:3]) for _ in range(rng.randint(0, 5)))
+
+    def value(depth: int = 0):
+        roll = rng.random()
+        if depth > 3 or roll < 0.4:
+            return text()
+        if roll < 0.5:
+            return rng.choice([1, 2.5, None, True])
+        if roll < 0.75:
+            return {text(): value(depth + 1) for _ in range(rng.randint(0, 3))}
+        return [value(depth + 1) for _ in range(rng.randint(0, 3))]
+
+    seen = {True: 0, False: 0}
+    for _ in range(5000):
+        body = value()
+        try:
+            _refuse_first_unstorable(body, "")
+            named = False
+        except GeneralError:
+            named = True
+        assert _holds_unstorable(body) is named, body
+        seen[named] += 1
+    assert seen[True] > 500 and seen[False] > 500  # both kinds were tried
