@@ -149,3 +149,22 @@ def test_the_bench_orders_are_accepted_and_mostly_processed():
              for body in benchmark.order_bodies(300, pool, catalogued=300)]
     in_review = sum(line.in_review for line in lines)
     assert len(lines) == 300 and in_review < 30
+
+
+def test_the_phase_profiler_measures_every_phase_of_a_po_line_on_a_toy_world():
+    """`python -m simulator.tools.phases time` (docs/benchmarks.md, "The create path"): one CPU time per phase,
+    each PO line answered 200 along the way (the runner refuses any other status)."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    from simulator.tools import phases
+
+    done = subprocess.run([sys.executable, "-m", "simulator.tools.phases", "time", "20"], capture_output=True,
+                          text=True, timeout=300, env=dict(os.environ, BIBS="300"))
+    assert done.returncode == 0, done.stderr
+    found = dict(re.findall(r"(\w+) ([\d.]+) µs", done.stdout))
+    assert list(found) == list(phases.PHASES)
+    assert all(float(v) > 0 for v in found.values())
+    assert phases.main(["profile", "no-such-phase"]) == 2

@@ -31,7 +31,7 @@ from simulator.api.handlers import ALMA
 from simulator.api.service import AlmaService
 from simulator.errors import HarnessError
 
-__all__ = ["ThreadedServer", "KEEP_ALIVE_SECONDS", "REQUEST_TIMEOUT_SECONDS", "http_url", "is_ipv6"]
+__all__ = ["ThreadedServer", "tune_collector", "KEEP_ALIVE_SECONDS", "REQUEST_TIMEOUT_SECONDS", "http_url", "is_ipv6"]
 
 KEEP_ALIVE_SECONDS = 5.0  # an idle keep-alive connection is closed after this long
 REQUEST_TIMEOUT_SECONDS = 10.0  # a request's head and body must have arrived within this long
@@ -78,7 +78,7 @@ def _bounded_protocol(request_timeout: float) -> type:
 _COLLECTOR_TUNED = False
 
 
-def _tune_collector() -> None:
+def tune_collector() -> None:
     """A serving process keeps one large, long-lived world: freeze what is loaded so the cyclic collector stops
     re-scanning it, and let the youngest generation grow before collecting (about 8% less server CPU per PO line
     on a world of tens of thousands of lines). Once per process."""
@@ -160,7 +160,7 @@ class ThreadedServer:
 
     def start(self, timeout: float = 10.0) -> ThreadedServer:
         """Bind (an OSError such as "Address already in use" is raised here), then serve on a thread."""
-        _tune_collector()
+        tune_collector()
         self._thread, self.port = serve_on_thread(self._server, self.host, self.port, "almasim-server", timeout)
         return self
 
