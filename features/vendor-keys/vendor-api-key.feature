@@ -59,6 +59,22 @@ Feature: A vendor's API key restricted by an API Restrictions profile
       When the vendor reads the fund "HIST-MONO" with its API key
       Then the vendor sees the fund with 5000.00 USD available
 
+  Rule: The key keeps out of the library's bookkeeping
+
+    Decisions of the simulator: a key under an API Restrictions profile may never post a fund transaction (an
+    allocation or a transfer moves the library's money), and under the Limited fund view it may not read a fund's
+    transactions either, since their amounts would show the balances the view hides. Both are refused with 401
+    UNAUTHORIZED, the message naming the profile.
+
+    Scenario: GOBI's key cannot allocate money to a fund
+      When the vendor allocates 100.00 USD to the fund "HIST-MONO" with its API key
+      Then Alma refuses because the API key may not move the library's money
+      And nothing changes in Alma
+
+    Scenario: Under the Limited fund view the key reads no fund transactions
+      When the vendor reads the transactions of the fund "HIST-MONO" with its API key
+      Then Alma refuses because the API key's Limited fund view shows no fund transactions
+
   Rule: The API Restrictions profile is one of the institution's integration profiles
 
     Scenario: The profile is listed with its vendor and fund view

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.alma.model import FUND_VIEWS, ApiRestrictionProfile, Institution, POLineDraft, World
-from simulator.errors import IllegalValue, MandatoryFieldMissing
+from simulator.errors import IllegalValue, MandatoryFieldMissing, Unauthorized
 
 
 def profile_for(institution: Institution, code: str) -> ApiRestrictionProfile | None:
@@ -45,6 +45,21 @@ def check_update(profile: ApiRestrictionProfile | None, current_vendor: str, dra
 def shows_fund_balances(profile: ApiRestrictionProfile | None) -> bool:
     """Fund view: a key without a profile, or with the Full view, reads the balances; Limited hides them."""
     return profile is None or profile.fund_view != "LIMITED"
+
+
+def check_fund_transactions(profile: ApiRestrictionProfile | None, *, posting: bool) -> None:
+    """[decision] A restricted key keeps out of the library's bookkeeping: it may never post a fund transaction
+    (an allocation or a transfer moves the library's money), and with the Limited fund view it may not read the
+    transactions either (their amounts would show what the hidden balances hide). Both are refused with 401
+    UNAUTHORIZED, as a key not configured for an API is, naming the profile; a Full view reads them."""
+    if profile is None:
+        return
+    if posting:
+        raise Unauthorized(f"API-key not configured to allow this API: a key under API Restrictions profile "
+                           f"{profile.code} may not post fund transactions.")
+    if not shows_fund_balances(profile):
+        raise Unauthorized(f"API-key not configured to allow this API: API Restrictions profile {profile.code} has "
+                           f"the Limited fund view, which shows no fund transactions.")
 
 
 _FIELDS = ("code", "name", "description", "vendor", "fund_view")

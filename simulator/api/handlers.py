@@ -980,6 +980,7 @@ def vendor_invoices(call: Call) -> Answer:
 def fund_transactions(call: Call) -> Answer:
     """filter=ALLOCATION|ENCUMBRANCE|DISENCUMBRANCE|EXPENDITURE|TRANSFER; q=amount~25, po_line~POL-1,
     invoice_number~G1 (`=` is read as `~`)."""
+    restrictions.check_fund_transactions(call.restriction, posting=False)
     raw = call.arg("q").strip()
     name, value = "", ""
     if raw and raw.lower() != "all":
@@ -998,6 +999,7 @@ def fund_transactions(call: Call) -> Answer:
 @serves
 def add_fund_transaction(call: Call) -> Answer:
     """An ALLOCATION (negative takes allocation back) or a TRANSFER to `related_fund`."""
+    restrictions.check_fund_transactions(call.restriction, posting=True)
     body = _body(call)
     amount = body.get("amount")
     raw = amount.get("sum") if isinstance(amount, dict) else amount

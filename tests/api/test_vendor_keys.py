@@ -157,3 +157,25 @@ def test_a_restricted_keys_refusal_stays_refused_when_the_state_file_is_replayed
     second = AlmaService()
     second.open_store(state)
     assert len(second.world.institution("01TRLC_HVU").po_lines) == count
+
+
+def test_a_restricted_key_posts_no_fund_transactions_and_with_the_limited_view_reads_none(wire, service):
+    """[decision] a vendor's key keeps out of the library's bookkeeping: no allocation or transfer through it, and
+    with the Limited fund view no transactions to read (their amounts would show the hidden balances)."""
+    fund = service.world.institution("01TRLC_HVU").funds
+    transactions = {code: len(f.transactions) for code, f in fund.items()}
+    path = "/almaws/v1/acq/funds/HIST-MONO/transactions"
+    allocation = {"type": {"value": "ALLOCATION"}, "amount": {"sum": "100.00"}}
+    posted = wire("POST", path, key=GOBI_KEY, json_body=allocation, headers=JSON)
+    assert posted.status == 401
+    error = json.loads(posted.body)["errorList"]["error"][0]
+    assert error["errorCode"] == "UNAUTHORIZED" and "may not post fund transactions" in error["errorMessage"]
+    assert {code: len(f.transactions) for code, f in fund.items()} == transactions  # nothing was posted
+    read = wire("GET", path, key=GOBI_KEY, headers=JSON)
+    assert read.status == 401 and "Limited fund view" in read.body.decode()
+    assert wire("GET", path, headers=JSON).status == 200  # the library's own key reads them
+    wire("PUT", f"{LIBRARIAN}/api-restrictions/GOBI_KEY", json_body={"vendor": "GOBI", "fund_view": "FULL"},
+         headers=JSON)
+    assert wire("GET", path, key=GOBI_KEY, headers=JSON).status == 200  # the Full view reads them
+    assert wire("POST", path, key=GOBI_KEY, json_body=allocation, headers=JSON).status == 401  # and still posts none
+    assert wire("POST", path, json_body=allocation, headers=JSON).status == 200

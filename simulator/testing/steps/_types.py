@@ -100,6 +100,8 @@ REFUSALS = {
     "only one profile may be the default": Refusal(("401872",), "only one profile may be the default"),
     "Add to Network Zone needs a profile that uses the Network Zone": Refusal(("401872",), "network zone"),
     "the API key may order only from its own vendor": Refusal(("401872",), "only for vendor"),
+    "the API key may not move the library's money": Refusal(("UNAUTHORIZED",), "may not post fund transactions"),
+    "the API key's Limited fund view shows no fund transactions": Refusal(("UNAUTHORIZED",), "limited fund view"),
 }
 
 # Why a fund code is invalid, as Alma's refusal or alert says it (simulator.alma.funds): the words each must contain.

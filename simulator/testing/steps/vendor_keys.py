@@ -72,6 +72,27 @@ def vendor_reads_fund(vendor_key, code):
     return [listed[0], vendor_key.fund(listed[0]["id"])]
 
 
+@when(parsers.parse('the vendor allocates {amount:Money} to the fund "{code}" with its API key', extra_types=EXTRA_TYPES),
+      target_fixture="outcome")
+def vendor_allocates(alma, vendor_key, amount, code):
+    fund_id = _fund_id(alma, code)
+    return attempt(alma, lambda: vendor_key.add_fund_transaction(fund_id, "ALLOCATION", f"{amount.amount:.2f}"))
+
+
+@when(parsers.parse('the vendor reads the transactions of the fund "{code}" with its API key'),
+      target_fixture="outcome")
+def vendor_reads_transactions(alma, vendor_key, code):
+    fund_id = _fund_id(alma, code)
+    return attempt(alma, lambda: vendor_key.fund_transactions(fund_id))
+
+
+def _fund_id(alma, code: str) -> str:
+    """The fund's id, as the librarian's full key finds it by its code."""
+    found = [f["id"] for f in alma.funds(mode="ALL")["fund"] if f["code"] == code]
+    assert found, f"no fund {code}"
+    return found[0]
+
+
 @then("the vendor sees the fund without its balances")
 def fund_without_balances(fund_read):
     for fund in fund_read:
