@@ -31,14 +31,14 @@ def cancel_without_reason(alma, outcome):
 @when("the librarian receives the PO line's item", target_fixture="outcome")
 def receive(alma, outcome):
     number = outcome.po_line["number"]
-    item = alma.po_line_items(number)["item"][0]
-    return attempt(alma, lambda: alma.receive_item(number, item["pid"]), number=number)
+    pid = alma.po_line_item_pids(number)[0]
+    return attempt(alma, lambda: alma.receive_item(number, pid), number=number)
 
 
 @then("the item is received")
 def item_received(alma, outcome):
-    items = alma.po_line_items(outcome.number)["item"]
-    assert items and all(i["receive_date"] for i in items), items
+    copies = [c for loc in alma.get_po_line(outcome.number).get("location") or () for c in loc.get("copy") or ()]
+    assert copies and all(c.get("receive_date") for c in copies), copies
 
 
 @when("the librarian activates the PO line's portfolio", target_fixture="outcome")
