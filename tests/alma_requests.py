@@ -59,8 +59,8 @@ def print_journal(**changes) -> dict:
 
 def receive_all(alma, number: str) -> None:
     """Receive every item of PO line `number` through the client."""
-    for item in alma.po_line_items(number)["item"]:
-        alma.receive_item(number, item["pid"])
+    for pid in alma.po_line_item_pids(number):
+        alma.receive_item(number, pid)
 
 
 class Wire:

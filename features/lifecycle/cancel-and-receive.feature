@@ -9,6 +9,10 @@ Feature: Cancelling and receiving real-time orders
   (shared/reference/alma-api.md): cancelling needs a reason from the institution's cancellation reasons and
   releases the encumbrance; a PO line cannot be cancelled twice.
 
+  Source: Ex Libris, "Receive an Existing Item" and "Get PO-Line Items" (acq.json): receiving answers Alma's item
+  object, the same one the catalogue (the bibs API) shows for the item; the PO line's item list "includes only
+  barcodes and a link" to each item. Decision of the simulator: a listed item is its barcode and link, nothing else.
+
   Decision of the simulator, not documented Alma behaviour: when every item of a print PO line is received, or
   the portfolio of an ebook PO line is activated, the PO line waits for its invoice.
 
@@ -46,6 +50,13 @@ Feature: Cancelling and receiving real-time orders
       When the librarian receives the PO line's item
       Then the item is received
       And the PO line is Waiting for Invoice
+
+    @oasis
+    Scenario: Receiving an item answers the item as Alma's item, with its barcode and receiving date
+      Given the librarian has ordered the print book "Mapping the Catskills: Surveyors and the State, 1790-1880" through Oasis
+      When the librarian receives the PO line's item on "2026-09-03"
+      Then Alma answers with the item as the catalogue shows it, received on "2026-09-03"
+      And the PO line's items are listed by their barcodes and links only
 
     @gobi
     Scenario: Activating the portfolio of an ebook PO line makes it available and leaves the line waiting for the invoice

@@ -447,7 +447,8 @@ _SUMMARIES: dict[str, Callable[[dict, dict, dict | None], str]] = {
     "update_po_line": _po_line_summary("updated"),
     "approve_po_line": _po_line_summary("approved"),
     "renew_po_line": _po_line_summary("renewed by hand"),
-    "receive_new_item": lambda a, p, r: f"PO line {p.get('po_line_id')}: new item {a.get('pid', '')} received",
+    "receive_new_item": lambda a, p, r: (f"PO line {p.get('po_line_id')}: new item "
+                                         f"{(a.get('item_data') or {}).get('pid', '')} received"),  # Alma's item
     "receive_item": lambda a, p, r: f"PO line {p.get('po_line_id')}: item {p.get('item_id')} received",
     "activate_portfolio": lambda a, p, r: f"Portfolio {p.get('portfolio_id')} activated",
 }

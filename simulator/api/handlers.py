@@ -272,27 +272,32 @@ def cancel_po_line(call: Call) -> Answer:
 
 @serves
 def po_line_items(call: Call) -> Answer:
+    """Alma's rest_items of the line's items, each only its barcode and link (`schemas.po_line_item_brief_json`);
+    every item unless `limit` (0-100) asks for fewer."""
     line = lifecycle.get_po_line(call.world, call.institution.code, call.params["po_line_id"])
     inst = call.institution
-    items = [s.item_to_json(inst.items[i], inst, call.base) for loc in line.draft.locations for i in loc.item_ids
-             if i in inst.items]
-    return Answer(s.list_json("item", items, len(items)), plural="items")
+    found = [inst.items[i] for loc in line.draft.locations for i in loc.item_ids if i in inst.items]
+    page, total = _page(call, found, default_limit=len(found))
+    return Answer(s.list_json("item", [s.po_line_item_brief_json(i, call.base) for i in page], total),
+                  plural="items")
 
 
 @serves
 def receive_new_item(call: Call) -> Answer:
+    """The received item as Alma's item object (rest_item), as `GET /bibs/.../items/{item_pid}` answers it."""
     item = lifecycle.receive(call.world, call.institution.code, call.params["po_line_id"], call.clock,
                              receive_date=call.arg("receive_date"))
-    return Answer(s.item_to_json(item, call.institution, call.base), root="item")
+    return Answer(s.alma_item_to_json(item, call.institution, call.base, call.institution.network), root="item")
 
 
 @serves
 def receive_item(call: Call) -> Answer:
+    """The received item as Alma's item object (rest_item), as `GET /bibs/.../items/{item_pid}` answers it."""
     if call.arg("op") != "receive":
         raise InvalidParameter("Param value is invalid: op must be receive.", code="40166411")
     item = lifecycle.receive(call.world, call.institution.code, call.params["po_line_id"], call.clock,
                              item_id=call.params["item_id"], receive_date=call.arg("receive_date"))
-    return Answer(s.item_to_json(item, call.institution, call.base), root="item")
+    return Answer(s.alma_item_to_json(item, call.institution, call.base, call.institution.network), root="item")
 
 
 # ---------------------------------------------------------------- acquisitions: funds, vendors …---------------
@@ -1039,7 +1044,7 @@ def scan_barcode(call: Call) -> Answer:
     item arrives with the vendor's barcode on it. Alma's scan-in takes the item's PID; this finds it by barcode."""
     item = lifecycle.receive_by_barcode(call.world, call.institution.code, call.arg("barcode"), call.clock,
                                         receive_date=call.arg("receive_date"))
-    return Answer(s.item_to_json(item, call.institution, call.base), root="item")
+    return Answer(s.alma_item_to_json(item, call.institution, call.base, call.institution.network), root="item")
 
 
 @serves

@@ -472,18 +472,13 @@ def _holding_link(inst: Institution, holding_id: str, base: str) -> str:
     return f"{base}/bibs/{holding.mms_id if holding else ''}/holdings/{holding_id}"
 
 
-def item_to_json(item: Item, inst: Institution, base: str = ALMA_BASE, *, brief: bool = False) -> dict:
-    out = {"pid": item.id, "barcode": item.barcode,
-           "link": f"{base}/bibs/{item.mms_id}/holdings/{item.holding_id}/items/{item.id}",
-           "receive_date": item.receive_date, "item_policy": coded(item.item_policy, item.item_policy)}
-    if brief:
-        return out
-    holding = inst.holdings.get(item.holding_id)
-    out.update({"holding_id": item.holding_id, "mms_id": item.mms_id, "po_line": item.po_line,
-                "process_type": coded("" if item.received else "ACQ", "" if item.received else "Acquisition"),
-                "library": coded(holding.library, inst.libraries[holding.library].name) if holding else coded(""),
-                "location": coded(holding.location, holding.location) if holding else coded("")})
-    return out
+def po_line_item_brief_json(item: Item, base: str = ALMA_BASE) -> dict:
+    """An item as `GET /acq/po-lines/{po_line_id}/items` lists it. Ex Libris: "The items retrieved include only
+    barcodes and a link for the Get-Item API" -- so each is Alma's item object cut to its barcode (in
+    `item_data`, where the full object keeps it) and its link [decision: no other field; a client reads the item's
+    PID from the link's last segment or follows the link]."""
+    return {"item_data": {"barcode": item.barcode},
+            "link": f"{base}/bibs/{item.mms_id}/holdings/{item.holding_id}/items/{item.id}"}
 
 
 def fund_to_json(fund: Fund, inst: Institution, base: str = ALMA_BASE) -> dict:

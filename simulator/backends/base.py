@@ -23,7 +23,7 @@ from typing import Any, Protocol
 from simulator.api.routes import ADMIN, ALMA, LIBRARIAN, endpoint
 from simulator.errors import HarnessError
 
-__all__ = ["ADMIN", "ALMA", "LIBRARIAN", "AlmaClient", "Backend", "JournalView"]
+__all__ = ["ADMIN", "ALMA", "LIBRARIAN", "AlmaClient", "Backend", "JournalView", "item_link_ids"]
 
 
 class Backend(Protocol):
@@ -48,6 +48,13 @@ def _clean(query: dict[str, Any]) -> dict[str, str]:
             continue
         out[key] = ("true" if value else "false") if isinstance(value, bool) else str(value)
     return out
+
+
+def item_link_ids(link: str) -> tuple[str, str, str]:
+    """The MMS ID, holding ID and item PID an item's link names (`.../bibs/{mms_id}/holdings/{holding_id}/items/
+    {item_pid}`): how a client reads the PO line's item list, which gives only barcodes and links."""
+    parts = link.rstrip("/").split("/")
+    return parts[-5], parts[-3], parts[-1]
 
 
 @dataclass
@@ -97,8 +104,14 @@ class AlmaClient:
         self._call("cancel_po_line", at={"po_line_id": number}, reason=reason, comment=comment, bib=bib,
                    override=override, inform_vendor=inform_vendor)
 
-    def po_line_items(self, number: str) -> dict:
-        return self._call("po_line_items", at={"po_line_id": number})
+    def po_line_items(self, number: str, *, limit: int | None = None, offset: int | None = None) -> dict:
+        """Alma's list of the line's items: each only `item_data.barcode` and a `link` to the item (every item
+        unless `limit` asks for fewer)."""
+        return self._call("po_line_items", at={"po_line_id": number}, limit=limit, offset=offset)
+
+    def po_line_item_pids(self, number: str) -> list[str]:
+        """The PIDs of the line's items: Alma lists each item by barcode and link only; the link names the PID."""
+        return [item_link_ids(item["link"])[2] for item in self.po_line_items(number).get("item") or ()]
 
     def receive_item(self, number: str, item_id: str | None = None, *, receive_date: str | None = None) -> dict:
         if item_id:

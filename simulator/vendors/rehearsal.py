@@ -343,11 +343,12 @@ def receive_or_activate(alma: AlmaClient, po_line: dict) -> bool:
     True when the line has something that arrived (a line with no inventory has nothing to wait for)."""
     number = po_line["number"]
     arrived = True
-    items = alma.po_line_items(number).get("item", []) or []
-    for item in items:
-        if not item.get("receive_date"):
+    # Alma lists a line's items by barcode and link only; the line's copies say which are received
+    copies = [c for loc in alma.get_po_line(number).get("location") or () for c in loc.get("copy") or ()]
+    for copy in copies:
+        if not copy.get("receive_date"):
             try:
-                alma.receive_item(number, item["pid"])
+                alma.receive_item(number, copy["pid"])
             except AlmaError:
                 arrived = False
     for portfolio in (po_line.get("portfolios") or {}).get("portfolio", []) or []:

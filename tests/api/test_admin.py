@@ -85,6 +85,13 @@ def test_an_in_review_order_names_its_alerts_in_the_journal(wire):
     assert summary.endswith("(In Review: FUND_NOT_FULLY_FUNDED)")
 
 
+def test_the_journal_names_the_new_item_a_receipt_made(wire):
+    number = order(wire)["number"]
+    answer = wire("POST", f"/almaws/v1/acq/po-lines/{number}/items?format=json", json_body={})
+    pid = json.loads(answer.body)["item_data"]["pid"]  # the answer is Alma's item object
+    assert pid and admin(wire, "GET", "/journal")[1]["summary"][-1] == f"PO line {number}: new item {pid} received"
+
+
 def test_the_journal_is_capped_filterable_and_clearable(service, wire):
     admin(wire, "PUT", "/settings", {"journal_cap": 3, "journal_body_cap": 20})
     for _ in range(5):

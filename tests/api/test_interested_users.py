@@ -85,11 +85,12 @@ def _received_item(wire, *users) -> dict:
     """Order one copy for these users and receive it; the received item's PO line, pid and requests path."""
     created = _create(wire, interested_user=list(users))
     items = json.loads(wire("GET", f"{ALMA}/acq/po-lines/{created['number']}/items?format=json").body)["item"]
-    received = wire("POST", f"{ALMA}/acq/po-lines/{created['number']}/items/{items[0]['pid']}?op=receive&format=json",
+    pid = items[0]["link"].rsplit("/", 1)[1]  # Alma lists a line's items by barcode and link only
+    received = wire("POST", f"{ALMA}/acq/po-lines/{created['number']}/items/{pid}?op=receive&format=json",
                     json_body={})
     assert received.status == 200, received.body
     item = json.loads(received.body)
-    return {"po_line": created["number"], "pid": item["pid"],
+    return {"po_line": created["number"], "pid": item["item_data"]["pid"],
             "requests": item["link"].split("/almaws/v1", 1)[1].join((ALMA, "/requests"))}
 
 

@@ -54,7 +54,7 @@ def test_an_invoice_by_api_pays_a_po_line_and_closes_it_once_received(alma):
     assert processed["invoice_workflow_status"]["value"] == "Waiting to be Sent"
     assert processed["invoice_approval_status"]["value"] == "APPROVED"
     assert alma.get_po_line(number)["status"]["value"] == "SENT"  # invoiced, not yet received
-    alma.receive_item(number, alma.po_line_items(number)["item"][0]["pid"])
+    alma.receive_item(number, alma.po_line_item_pids(number)[0])
     assert alma.get_po_line(number)["status"]["value"] == "CLOSED"
     po = alma.purchase_order(line["po_number"])
     assert po["status"]["value"] == "CLOSED" and po["po_line"] == [{"number": number,
@@ -189,12 +189,13 @@ def test_invoices_speak_xml_too():
 
 def test_a_shelf_ready_item_is_received_by_scanning_it_in(alma):
     line = alma.create_po_line(po_line())
-    item = alma.po_line_items(line["number"])["item"][0]
+    pid = alma.po_line_item_pids(line["number"])[0]
     bib = line["resource_metadata"]["mms_id"]["value"]
     holding = alma.holdings(bib)["holding"][0]["holding_id"]
-    scanned = alma.scan_in_item(bib, holding, item["pid"])
+    scanned = alma.scan_in_item(bib, holding, pid)
     assert scanned["item_data"]["arrival_date"] and scanned["item_data"]["process_type"]["value"] != "ACQ"
-    assert alma.po_line_items(line["number"])["item"][0]["receive_date"]
+    copy = alma.get_po_line(line["number"])["location"][0]["copy"][0]
+    assert copy["pid"] == pid and copy["receive_date"]
     assert refusal_code(lambda: alma.scan_in_item(bib, holding, "23999")) == "401689"
 
 
@@ -238,8 +239,8 @@ def test_an_allocation_and_a_transfer_are_fund_transactions(alma):
 
 def test_the_receiving_desk_scans_a_shelf_ready_barcode(alma):
     line = alma.create_po_line(po_line())
-    barcode = alma.po_line_items(line["number"])["item"][0]["barcode"]
+    barcode = alma.po_line_items(line["number"])["item"][0]["item_data"]["barcode"]
     assert barcode
     scanned = alma.receive_by_barcode(barcode)
-    assert scanned["receive_date"]
+    assert scanned["item_data"]["barcode"] == barcode and scanned["item_data"]["arrival_date"]
     assert refusal_code(lambda: alma.receive_by_barcode("NO-SUCH-BARCODE")) == "401877"

@@ -111,7 +111,7 @@ def test_cancelling_twice_is_401884(alma):
 def test_receive_and_funds_for_po_lines(alma):
     number = alma.create_po_line(order())["number"]
     item = alma.receive_item(number)
-    assert item["pid"]
+    assert item["item_data"]["pid"] and item["item_data"]["po_line"] == number and item["item_data"]["arrival_date"]
     funds = alma.funds(mode="POL", library="MAIN")
     assert "HIST-MONO" in {f["code"] for f in funds["fund"]}
     assert funds["total_record_count"] == len(funds["fund"])

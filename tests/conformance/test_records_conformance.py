@@ -16,6 +16,8 @@ R = raw one-line capture):
 * Swiss-Library-Service-Platform/almapiwrapper test/data: nz_record_orig.xml (8fceb5e), bib_local_test.xml
   (548271d), item_22423662710005504_23224723290005504_01.xml (4d811e6) — SLSP, 2020–2024, P.
 * KB Denmark cloud-app test data (holding, item), 2023, P.
+* Ex Libris' OpenAPI file acq.json (../shared/reference/openapi): what the PO line's item endpoints answer
+  (rest_item, rest_items) and the list's own description ("only barcodes and a link").
 
 Where captures disagree by age (JSON null in 2018–2021, `{}` or `""` from 2023), the modern form is the fact.
 """
@@ -83,6 +85,13 @@ ITEM_DATA = {"pid": STR, "barcode": STR, "description": STR, "pages": STR, "piec
 #: (PUL 99131644166406421_in_process_acq.json).
 ON_ORDER = {"process_type": ("ACQ", "Acquisition"), "base_status": ("0", "Item not in place")}
 RECEIVED = {"process_type": ("WORK_ORDER_DEPARTMENT", "In Process"), "base_status": ("0", "Item not in place")}
+
+#: Ex Libris' acq.json: both receiving calls (`POST /acq/po-lines/{id}/items`, `.../items/{item_id}?op=receive`)
+#: answer rest_item -- the item object above, the one `GET /bibs/{mms_id}/holdings/{hid}/items/{pid}` answers.
+#: `GET /acq/po-lines/{id}/items` answers rest_items, and "the items retrieved include only barcodes and a link
+#: for the Get-Item API"; limit 0-100 (default: every item), offset. [decision] Each listed item is the item
+#: object cut to `item_data.barcode` and `link` (docs/http-api.md, "The PO line's items").
+PO_LINE_LISTED_ITEM = {"item_data": {"barcode"}, "link": None}
 
 #: §5.1: the one `anies` string opens with this, then `<record>` with no namespace.
 ANIES_OPENING = '<?xml version="1.0" encoding="UTF-16"?><record>'
@@ -196,3 +205,76 @@ def test_an_item_in_xml_has_its_parts_and_codes_as_desc_attributes(wire, ordered
     assert root.tag == "item" and [c.tag for c in root][:3] == ["bib_data", "holding_data", "item_data"]
     assert root.find("item_data/base_status").get("desc") == "Item not in place"
     assert root.find("bib_data/network_numbers") is not None
+
+
+# ---------------------------------------------------------------- the PO line's items -----------------------------
+
+
+def _item_path(mms_id: str, holding_id: str, pid: str) -> str:
+    return f"{ALMA}/bibs/{mms_id}/holdings/{holding_id}/items/{pid}"
+
+
+def test_receiving_an_existing_item_answers_the_item_object_the_bibs_api_answers(wire, ordered):
+    line, mms_id, holding_id, pid = ordered
+    received = wire("POST", f"{ALMA}/acq/po-lines/{line['number']}/items/{pid}?op=receive&receive_date=2026-09-03Z"
+                            "&format=json", json_body={})
+    assert received.status == 200, received.body
+    item = json.loads(received.body)
+    assert item == get(wire, _item_path(mms_id, holding_id, pid))
+    problems = [*type_problems(item, ITEM_TOP), *type_problems(item["item_data"], ITEM_DATA, where="item_data.")]
+    assert set(item) == set(ITEM_TOP) and not problems, problems
+    data = item["item_data"]
+    assert (data["pid"], data["po_line"], data["arrival_date"]) == (pid, line["number"], "2026-09-03Z")
+    assert {k: (data[k]["value"], data[k]["desc"]) for k in RECEIVED} == RECEIVED
+
+
+def test_receiving_a_new_item_answers_the_new_item_as_the_bibs_api_answers_it(wire, ordered):
+    line, mms_id, holding_id, pid = ordered
+    received = wire("POST", f"{ALMA}/acq/po-lines/{line['number']}/items?format=json", json_body={})
+    assert received.status == 200, received.body
+    item = json.loads(received.body)
+    new_pid = item["item_data"]["pid"]
+    assert new_pid != pid and item["link"].endswith(f"/items/{new_pid}")
+    assert item == get(wire, ALMA + item["link"].split(ALMA, 1)[1])
+    assert DATE.match(item["item_data"]["arrival_date"]) and item["item_data"]["process_type"]["value"] != "ACQ"
+
+
+def test_the_po_line_items_list_holds_only_each_barcode_and_link(wire, ordered):
+    line, mms_id, holding_id, pid = ordered
+    wire("POST", f"{ALMA}/acq/po-lines/{line['number']}/items?format=json", json_body={})  # a second item
+    listed = get(wire, f"{ALMA}/acq/po-lines/{line['number']}/items")
+    assert set(listed) == {"item", "total_record_count"} and listed["total_record_count"] == 2
+    for item in listed["item"]:
+        assert {k: set(v) if isinstance(v, dict) else None for k, v in item.items()} == PO_LINE_LISTED_ITEM
+        full = get(wire, ALMA + item["link"].split(ALMA, 1)[1])  # the link is the Get-Item API
+        assert item == {"item_data": {"barcode": full["item_data"]["barcode"]}, "link": full["link"]}
+    assert listed["item"][0]["link"].endswith(_item_path(mms_id, holding_id, pid))
+
+
+def test_the_po_line_items_list_pages_with_limit_and_offset(wire, ordered):
+    line = ordered[0]
+    wire("POST", f"{ALMA}/acq/po-lines/{line['number']}/items?format=json", json_body={})
+    path = f"{ALMA}/acq/po-lines/{line['number']}/items"
+    every = json.loads(wire("GET", f"{path}?format=json").body)
+    page = json.loads(wire("GET", f"{path}?limit=1&offset=1&format=json").body)
+    assert page == {"item": every["item"][1:], "total_record_count": 2}
+    assert json.loads(wire("GET", f"{path}?limit=0&format=json").body)["total_record_count"] == 2
+    for bad in ("limit=101", "limit=-1", "offset=x"):
+        refused = wire("GET", f"{path}?{bad}&format=json")
+        assert refused.status == 400 and json.loads(refused.body)["errorList"]["error"][0]["errorCode"] == "402119"
+
+
+def test_the_po_line_items_in_xml_are_items_of_barcode_and_link(wire, ordered):
+    line, mms_id, holding_id, pid = ordered
+    root = get(wire, f"{ALMA}/acq/po-lines/{line['number']}/items", "xml")
+    assert root.tag == "items" and root.get("total_record_count") == "1"
+    (item,) = root
+    assert item.tag == "item" and [c.tag for c in item] == ["item_data", "link"]
+    assert [c.tag for c in item.find("item_data")] == ["barcode"] and item.find("link").text.endswith(pid)
+    received = wire("POST", f"{ALMA}/acq/po-lines/{line['number']}/items/{pid}?op=receive", body=b"<item/>",
+                    headers={"content-type": "application/xml", "accept": "application/xml"})
+    answer = ET.fromstring(received.body)
+    assert answer.tag == "item" and [c.tag for c in answer][:3] == ["bib_data", "holding_data", "item_data"]
+    assert answer.find("item_data/pid").text == pid and answer.find("item_data/arrival_date") is not None
+    assert received.body == wire("GET", _item_path(mms_id, holding_id, pid),
+                                 headers={"accept": "application/xml"}).body

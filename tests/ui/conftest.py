@@ -140,8 +140,8 @@ def subscription(alma: AlmaClient, **changes) -> str:
 
 
 def receive_all(alma: AlmaClient, number: str) -> None:
-    for item in alma.po_line_items(number)["item"]:
-        alma.receive_item(number, item["pid"])
+    for pid in alma.po_line_item_pids(number):
+        alma.receive_item(number, pid)
 
 
 def waiting_for_manual_renewal(alma: AlmaClient, count: int = 1, **changes) -> list[str]:

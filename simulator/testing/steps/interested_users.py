@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then
 
-from simulator.backends.base import AlmaClient
+from simulator.backends.base import AlmaClient, item_link_ids
 from simulator.testing.steps._types import Outcome
 
 #: What an interested user asks for, in the words of the PO line's Interested Users tab -> Alma's flag.
@@ -66,8 +66,8 @@ def sent_no_letter(alma, outcome, primary_id):
 
 
 def _requests(alma: AlmaClient, outcome: Outcome) -> list[str]:
-    item = alma.po_line_items(_number(outcome))["item"][0]
-    found = alma.item_requests(item["mms_id"], item["holding_id"], item["pid"]).get("user_request", [])
+    mms_id, holding_id, pid = item_link_ids(alma.po_line_items(_number(outcome))["item"][0]["link"])
+    found = alma.item_requests(mms_id, holding_id, pid).get("user_request", [])
     return [r["user_primary_id"] for r in sorted(found, key=lambda r: r["place_in_queue"])]
 
 

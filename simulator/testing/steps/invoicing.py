@@ -62,8 +62,8 @@ def _invoice_date(po_line: dict) -> str:
 @when("the PO line's items arrive and are received")
 def items_received(alma, outcome):
     number = outcome.po_line["number"]
-    for item in alma.po_line_items(number)["item"]:
-        alma.receive_item(number, item["pid"])
+    for pid in alma.po_line_item_pids(number):
+        alma.receive_item(number, pid)
 
 
 @given("the PO line's portfolio has been activated")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
+from simulator.backends.base import item_link_ids
 from simulator.testing.steps._alma import attempt, current_line, portfolios_of
 
 
@@ -31,14 +32,43 @@ def cancel_without_reason(alma, outcome):
 @when("the librarian receives the PO line's item", target_fixture="outcome")
 def receive(alma, outcome):
     number = outcome.po_line["number"]
-    item = alma.po_line_items(number)["item"][0]
-    return attempt(alma, lambda: alma.receive_item(number, item["pid"]), number=number)
+    pid = alma.po_line_item_pids(number)[0]
+    return attempt(alma, lambda: alma.receive_item(number, pid), number=number)
+
+
+@when(parsers.parse('the librarian receives the PO line\'s item on "{day}"'), target_fixture="outcome")
+def receive_on(alma, outcome, day):
+    number = outcome.po_line["number"]
+    pid = alma.po_line_item_pids(number)[0]
+    return attempt(alma, lambda: alma.receive_item(number, pid, receive_date=f"{day}Z"), number=number)
+
+
+@then(parsers.parse('Alma answers with the item as the catalogue shows it, received on "{day}"'))
+def answered_the_item(alma, outcome, day):
+    """The receipt's answer is Alma's item object: the very object the catalogue (the bibs API) shows for it."""
+    assert outcome.error is None, f"Alma refused: {outcome.error}"
+    item = outcome.value or {}
+    assert set(item) == {"bib_data", "holding_data", "item_data", "link"}, sorted(item)
+    assert item == alma.item(*item_link_ids(item["link"])), "the answer differs from the catalogue's item"
+    data = item["item_data"]
+    assert data["arrival_date"] == f"{day}Z" and data["process_type"]["value"] != "ACQ", data
+    (copy,) = [c for loc in alma.get_po_line(outcome.number)["location"] for c in loc["copy"] if c["pid"] == data["pid"]]
+    assert data["barcode"] and data["barcode"] == copy["barcode"], (data["barcode"], copy)
+
+
+@then("the PO line's items are listed by their barcodes and links only")
+def items_listed_briefly(alma, outcome):
+    listed = alma.po_line_items(outcome.number)
+    assert listed["total_record_count"] == len(listed["item"]) > 0, listed
+    for entry in listed["item"]:
+        item = alma.item(*item_link_ids(entry["link"]))
+        assert entry == {"item_data": {"barcode": item["item_data"]["barcode"]}, "link": item["link"]}, entry
 
 
 @then("the item is received")
 def item_received(alma, outcome):
-    items = alma.po_line_items(outcome.number)["item"]
-    assert items and all(i["receive_date"] for i in items), items
+    copies = [c for loc in alma.get_po_line(outcome.number).get("location") or () for c in loc.get("copy") or ()]
+    assert copies and all(c.get("receive_date") for c in copies), copies
 
 
 @when("the librarian activates the PO line's portfolio", target_fixture="outcome")
