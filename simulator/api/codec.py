@@ -18,6 +18,7 @@ XML conventions, JSON on the left:
     {"po_line": [...], "total_record_count": 2}      <po_lines total_record_count="2"><po_line>…
     {"price": {"sum": "5.00", "currency": ...}}      <price><sum>5.00</sum><currency>…</currency></price>
     {"rush": False}                                  <rush>false</rush>
+    {"item_data": {…}, "link": "…"}  (an item)       <item link="…"><item_data>…</item_data></item>
     {"url": None} / {"url": ""} / {"cycle": {}}      <url></url>  (parsed back as "")
 
 Inbound XML is parsed with defusedxml and any DTD or entity declaration is refused outright.
@@ -556,12 +557,25 @@ def _emit(parts: list[str], name: str, value: Any, depth: int) -> None:
         parts.append(f"<{tag}>{_escape_text(text)}</{tag}>" if text else f"<{tag}/>")
 
 
+#: Objects whose `link` Alma's XML writes as an attribute of the element, not as a child: the item object and its
+#: bib_data and holding_data (a captured bibs API item: `<item link="…">`, `<bib_data link="…">`), and the PO
+#: line's root (reference/alma-api.md: `<po_line>` may carry `link="…"`). Elsewhere the captures show no
+#: attribute, so a `link` stays a child element there. The reader takes the attribute back as the `link` key.
+LINK_ATTRIBUTE_ELEMENTS = frozenset({"item", "bib_data", "holding_data", "po_line"})
+
+
 def _emit_object(parts: list[str], tag: str, obj: dict[str, Any], depth: int) -> None:
     if not obj:
         parts.append(f"<{tag}/>")
         return
-    parts.append(f"<{tag}>")
+    link = obj.get("link") if tag in LINK_ATTRIBUTE_ELEMENTS else None
+    if isinstance(link, str):
+        parts.append(f'<{tag} link="{_escape_attr(link)}">')
+    else:
+        parts.append(f"<{tag}>")
     for key, value in obj.items():
+        if key == "link" and link is not None:
+            continue
         if isinstance(value, list):
             if key == _ANIES:
                 _emit_verbatim(parts, value)

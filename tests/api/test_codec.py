@@ -655,3 +655,18 @@ def test_the_quick_look_for_unstorable_text_agrees_with_the_walk_that_names_the_
         assert _holds_unstorable(body) is named, body
         seen[named] += 1
     assert seen[True] > 500 and seen[False] > 500  # both kinds were tried
+
+
+def test_an_item_and_a_po_line_carry_their_link_as_an_attribute_and_read_back_the_same() -> None:
+    """Alma's XML writes the link of an item (and its bib_data, holding_data) and of a PO line as an attribute
+    (a captured bibs API item; reference/alma-api.md for <po_line>); other objects keep a <link> child."""
+    item = {"bib_data": {"mms_id": "99", "link": "https://x/bibs/99"}, "holding_data": {"holding_id": "22",
+            "link": "https://x/bibs/99/holdings/22"}, "item_data": {"pid": "23"}, "link": "https://x/items/23"}
+    xml = codec.to_xml("item", item)
+    assert b'<item link="https://x/items/23"><bib_data link="https://x/bibs/99"><mms_id>99</mms_id></bib_data>' in xml
+    assert b'<holding_data link="https://x/bibs/99/holdings/22">' in xml and b"<link>" not in xml
+    assert codec.from_xml(xml) == ("item", item)
+    line = codec.to_xml("po_line", {"link": "https://x/acq/po-lines/POL-1", "number": "POL-1"})
+    assert b'<po_line link="https://x/acq/po-lines/POL-1"><number>POL-1</number></po_line>' in line
+    fund = codec.to_xml("fund", {"code": "F", "link": "https://x/acq/funds/1"})
+    assert b"<fund><code>F</code><link>https://x/acq/funds/1</link></fund>" in fund

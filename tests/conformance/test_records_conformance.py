@@ -269,12 +269,15 @@ def test_the_po_line_items_in_xml_are_items_of_barcode_and_link(wire, ordered):
     root = get(wire, f"{ALMA}/acq/po-lines/{line['number']}/items", "xml")
     assert root.tag == "items" and root.get("total_record_count") == "1"
     (item,) = root
-    assert item.tag == "item" and [c.tag for c in item] == ["item_data", "link"]
-    assert [c.tag for c in item.find("item_data")] == ["barcode"] and item.find("link").text.endswith(pid)
+    # the item's link is an attribute, as in a captured item of the bibs API (<item link="…">)
+    assert item.tag == "item" and [c.tag for c in item] == ["item_data"] and item.get("link").endswith(pid)
+    assert [c.tag for c in item.find("item_data")] == ["barcode"]
     received = wire("POST", f"{ALMA}/acq/po-lines/{line['number']}/items/{pid}?op=receive", body=b"<item/>",
                     headers={"content-type": "application/xml", "accept": "application/xml"})
     answer = ET.fromstring(received.body)
     assert answer.tag == "item" and [c.tag for c in answer][:3] == ["bib_data", "holding_data", "item_data"]
+    assert answer.get("link").endswith(pid) and answer.find("bib_data").get("link").endswith(mms_id)
+    assert answer.find("holding_data").get("link").endswith(holding_id) and answer.find("link") is None
     assert answer.find("item_data/pid").text == pid and answer.find("item_data/arrival_date") is not None
     assert received.body == wire("GET", _item_path(mms_id, holding_id, pid),
                                  headers={"accept": "application/xml"}).body
