@@ -6,8 +6,18 @@ its rejection — and decides the line's status from the facts alone, so the ord
 
 Received: every item of every ordered location is received. Activated: every portfolio of the line is
 available (its activation task Done) — an electronic line linked to the bib only is not activated until a
-portfolio is [decision]; an electronic collection counts as activated while its collection is active, and a
-line that orders no inventory (License Upgrade, services) has nothing to wait for [decision].
+portfolio is [decision]; a line that orders no inventory (License Upgrade, services) has nothing to wait for
+[decision].
+
+Something the institution already had active is not activated for a new order by being active: the line's
+own activation task must be Done (`POLine.activation_done`, set by lifecycle's activations). This holds for
+a portfolio the order found in the institution (`portfolio_outcome` "iz", already available before the
+order) and for an electronic collection (found, activated from the Community Zone or created by the order —
+every collection is active in the simulator). The Knowledge Center says a one-time electronic line closes
+only once its activation task is Done, and that a resource already activated without a Done task leaves the
+line open until a librarian creates the task and marks it Done ("POL for electronic resource not closed
+although activated and fully invoiced"); that the order itself makes no Done task for what is already
+active is our reading of it [decision].
 Imports model and simulator.clock.
 """
 
@@ -15,6 +25,9 @@ from __future__ import annotations
 
 from simulator.alma.model import Institution, Inventory, POLine, POLineStatus
 from simulator.clock import Clock, alma_date
+
+#: `POLine.portfolio_outcome` of a line whose portfolio the order found in the institution (portfolio_search).
+FOUND_IN_INSTITUTION = "iz"
 
 # Statuses a line can leave again when one of its facts changes (a rejected invoice, a new unreceived item).
 _SETTLED = (POLineStatus.WAITING_FOR_INVOICE, POLineStatus.RECURRING_RENEWAL, POLineStatus.CLOSED)
@@ -29,10 +42,12 @@ def received_or_activated(institution: Institution, line: POLine) -> bool:
         return bool(items) and all(item.received for item in items)
     if kind is Inventory.ELECTRONIC:
         portfolios = [institution.portfolios[p] for p in line.portfolio_ids if p in institution.portfolios]
+        if line.portfolio_outcome == FOUND_IN_INSTITUTION and not line.activation_done:
+            return False  # available before the order: its own activation task is not Done yet
         return bool(portfolios) and all(p.available for p in portfolios)
     if kind is Inventory.COLLECTION:
         collection = institution.collections.get(line.collection_id)
-        return collection is not None and collection.active
+        return collection is not None and collection.active and line.activation_done
     return True
 
 

@@ -1,9 +1,10 @@
 """Who is told after an order (ORDERING-RULES §7; after-ordering.md "Who is told"): the interested users a PO
 line names, the letters Alma sends them and the hold requests that keep a received item for them.
 
-- On receipt (physical) or when the activation task is Done (electronic), each interested user with
-  "notify upon receiving/activation" gets the Interested In Letter — once per PO line, on its first receipt or
-  activation [decision].
+- On receipt (physical) or when the activation task is Done (electronic: a portfolio made available, also one
+  that was available before the order found it, or an electronic collection activated), each interested user
+  with "notify upon receiving/activation" gets the Interested In Letter — once per PO line, on its first
+  receipt or activation [decision].
 - Each interested user with "hold item" gets a hold request on the first item received, in the order the line
   lists them (the first user first in the queue). Alma places it when the new item is scanned in at its
   circulation desk; the simulator has no step between receiving and the shelf, so the request is placed as
@@ -20,14 +21,14 @@ with `letters`. The callers (lifecycle.py) hold the institution's lock. Imports 
 from __future__ import annotations
 
 from simulator.alma.model import (
-    INTERESTED_IN, PO_LINE_CANCELLATION, Institution, InterestedUser, Item, Letter, POLine, Portfolio, UserRequest,
+    INTERESTED_IN, PO_LINE_CANCELLATION, ElectronicCollection, Institution, InterestedUser, Item, Letter, POLine, Portfolio, UserRequest,
     World,
 )
 from simulator.clock import Clock, alma_date
 from simulator.errors import IllegalValue
 
-__all__ = ["check_interested_users", "item_requests", "letters", "on_activation", "on_cancel", "on_receipt",
-           "renewal_notice"]
+__all__ = ["check_interested_users", "item_requests", "letters", "on_activation", "on_cancel",
+           "on_collection_activation", "on_receipt", "renewal_notice"]
 
 
 def check_interested_users(institution: Institution, users: list[InterestedUser]) -> None:
@@ -65,6 +66,15 @@ def on_activation(institution: Institution, line: POLine, portfolio: Portfolio, 
     not yet told."""
     return [_send(institution, line, interested.primary_id, INTERESTED_IN, "activated", clock,
                   portfolio_id=portfolio.id)
+            for interested in line.draft.interested_users
+            if interested.notify_receiving_activation and not _told(institution, line, interested.primary_id)]
+
+
+def on_collection_activation(institution: Institution, line: POLine, collection: ElectronicCollection,
+                             clock: Clock) -> list[Letter]:
+    """The electronic collection the line orders was activated (its activation task Done): the Interested In
+    Letter to users not yet told, as for a portfolio."""
+    return [_send(institution, line, interested.primary_id, INTERESTED_IN, "activated", clock)
             for interested in line.draft.interested_users
             if interested.notify_receiving_activation and not _told(institution, line, interested.primary_id)]
 

@@ -1,6 +1,7 @@
 """What happens to a PO line after it is created (ORDERING-RULES §5, §7): approval from In Review, update
 (swap-all), cancellation with a reason (and the vendor's ORDCHG), receiving physical items (also by scanning a
-shelf-ready barcode), activating electronic portfolios; `closing` then decides whether the line is done.
+shelf-ready barcode), activating electronic portfolios and collections (the line's activation task Done);
+`closing` then decides whether the line is done.
 
 Each operation runs under the institution's lock and checks everything before it changes anything.
 Imports model, alerts, ordering (for the shared validation, fund planning and encumbering) and
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from simulator.alma.model import (
-    FINISHED, Institution, Inventory, Item, OrderedLocation, POLine, POLineDraft, POLineStatus, Portfolio, World,
+    FINISHED, ElectronicCollection, Institution, Inventory, Item, OrderedLocation, POLine, POLineDraft, POLineStatus, Portfolio, World,
 )
 from simulator.alma import closing, edi, letters
 from simulator.alma.funds import encumber, net_price, plan_funds, refuse_or_alert, release, shares_in_proportion
@@ -376,7 +377,35 @@ def change_portfolio(world: World, institution_code: str, portfolio_id: str, clo
             portfolio.available = available
         line = institution.po_lines.get(portfolio.po_line)
         if available is not None and line is not None and line.status is not POLineStatus.CANCELLED:
+            # Making the portfolio available is the line's activation task Done — also for a portfolio that was
+            # available before the order found it (closing: the line's own task must be Done [decision]).
+            done_now = available is True and not line.activation_done
+            if done_now:
+                line.activation_done = True
             closing.settle(institution, line, clock)
-            if activated:  # the activation task is Done: interested users are told
+            if activated or done_now:  # the activation task is Done: interested users are told (once)
                 letters.on_activation(institution, line, portfolio, clock)
         return portfolio
+
+
+def activate_collection(world: World, institution_code: str, collection_id: str, clock: Clock) -> ElectronicCollection:
+    """The librarian finishes the Activation Wizard of an electronic collection (Knowledge Center, "Activating
+    Electronic Resources and the Activation Task List": a collection is activated through the wizard, a
+    portfolio by a confirmation). The collection is active afterwards, and for every line ordering it whose
+    activation task is not yet Done, it now is: the line is settled (Waiting for Invoice, Closed or Recurring
+    Renewal) and its interested users are sent the Interested In Letter, once [decision: the simulator keeps
+    no activation task of its own; activating the collection again is how a librarian marks a later line's
+    task Done]. An unknown collection → 60121, as the electronic API answers."""
+    institution = world.institution(institution_code)
+    with institution.lock:
+        collection = institution.collections.get(collection_id)
+        if collection is None:
+            raise NotFound(f"Collection ID {collection_id} not found.", code="60121")
+        collection.active = True
+        for line in list(institution.po_lines.values()):
+            if line.collection_id != collection.id or line.activation_done or line.status is POLineStatus.CANCELLED:
+                continue
+            line.activation_done = True
+            closing.settle(institution, line, clock)
+            letters.on_collection_activation(institution, line, collection, clock)
+        return collection

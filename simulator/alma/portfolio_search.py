@@ -4,7 +4,10 @@ GOBI and OASIS: an institution portfolio for the title on the order's platform, 
 Zone portfolio activated into the institution (arriving not available), else a local portfolio. Every other
 vendor: the institution, else a local portfolio — the Community Zone is never searched. The strategy follows
 the vendor's integration *system*; a new vendor behaviour is one entry in `PORTFOLIO_SEARCHES`.
-Searches only decide; `ordering` carries the decision out. Imports model and registry.
+Searches only decide; `ordering` carries the decision out: a portfolio found in the institution becomes the
+line's (it stays available), and the line is activated only when its own activation task is Done — the
+librarian activates that portfolio — not by its having been available before the order [decision; closing].
+Imports model and registry.
 """
 
 from __future__ import annotations

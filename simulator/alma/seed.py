@@ -18,7 +18,7 @@ from typing import Any
 from simulator.alma import configuration, ordering, restrictions, review_rules
 from simulator.alma.model import (
     ApiKey, Bib, Continuity, ElectronicCollection, ExternalCatalogSync, FiscalPeriod, Fund, FundShare, Institution, Inventory,
-    InventoryOperations, Ledger, MetadataTemplate, Library, Location, NetworkZone, NewOrderProfile, NoMatchAction, POLineDraft,
+    InventoryOperations, Ledger, MetadataTemplate, Library, Location, NetworkZone, NewOrderProfile, NoMatchAction, POLine, POLineDraft,
     POLineType, Portfolio, ResourceMetadata, User, Vendor, VendorAccount, World, Zone,
 )
 from simulator.clock import Clock, FixedClock
@@ -200,9 +200,18 @@ def load_institution(world: World, spec: dict, defaults: dict, clock: Clock) -> 
                                         community_id=community_id)
     _load_users(inst, spec)
     for o in spec.get("orders", []):
-        ordering.create_po_line(world, code, _draft(o, records), clock)
+        _already_activated(inst, ordering.create_po_line(world, code, _draft(o, records), clock))
     _load_restrictions_and_review(world, inst, spec)
     return inst
+
+
+def _already_activated(inst: Institution, line: POLine) -> None:
+    """A world file's orders were placed before the world begins. One that found its portfolio in the
+    institution, already available, is taken as activated then — its activation task Done — so it needs only
+    its invoice to close [decision; closing.received_or_activated]."""
+    portfolios = [inst.portfolios[p] for p in line.portfolio_ids if p in inst.portfolios]
+    if line.portfolio_outcome == "iz" and portfolios and all(p.available for p in portfolios):
+        line.activation_done = True
 
 
 def _load_users(inst: Institution, spec: dict) -> None:

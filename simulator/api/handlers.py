@@ -776,6 +776,13 @@ def librarian_portfolio(call: Call) -> Answer:
 
 
 @serves
+def activate_collection(call: Call) -> Answer:
+    collection = lifecycle.activate_collection(call.world, call.institution.code, call.params["collection_id"],
+                                               call.clock)
+    return Answer(s.collection_to_json(collection, call.base), root="electronic_collection")
+
+
+@serves
 def configure_profile(call: Call) -> Answer:
     """Create or replace a New Order API profile; the body holds NewOrderProfile's fields by name."""
     body = dict(_body(call))

@@ -316,6 +316,10 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              summary='Activate portfolio'),
     Endpoint('librarian_portfolio', 'GET', LIBRARIAN + '/portfolios/{portfolio_id}', 'librarian',
              summary='Librarian portfolio'),
+    Endpoint('activate_collection', 'POST', LIBRARIAN + '/collections/{collection_id}/activate', 'librarian',
+             write=True, summary="Activate an electronic collection (the Activation Wizard finished): the activation "
+                                 "task of each line ordering it is Done",
+             errors=('60121',), decisions={'60121': 'an unknown collection, as the electronic API answers.'}),
     Endpoint('configure_profile', 'PUT', LIBRARIAN + '/integration-profiles/{code}', 'librarian', write=True,
              summary="Create or replace a New Order API profile; the body holds NewOrderProfile's fields by name."),
     Endpoint('remove_profile', 'DELETE', LIBRARIAN + '/integration-profiles/{code}', 'librarian', write=True,

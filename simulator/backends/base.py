@@ -204,6 +204,10 @@ class AlmaClient:
     def activate_portfolio(self, portfolio_id: str) -> dict:
         return self._call("activate_portfolio", {}, at={"portfolio_id": portfolio_id})
 
+    def activate_collection(self, collection_id: str) -> dict:
+        """The librarian finishes the electronic collection's Activation Wizard (simulator's librarian API)."""
+        return self._call("activate_collection", {}, at={"collection_id": collection_id})
+
     def configure_profile(self, code: str, profile: dict) -> dict:
         return self._call("configure_profile", profile, at={"code": code})
 

@@ -228,6 +228,7 @@ class POLine:
     invoices: list[str] = field(default_factory=list)  # ids of the approved invoices that paid it
     fully_invoiced: bool = False  # an approved invoice line said so (closing needs it)
     claims: list[Claim] = field(default_factory=list)  # --- renewals: the claiming job's claims, oldest first
+    activation_done: bool = False  # its activation task was marked Done (closing.received_or_activated)
 
     @property
     def title(self) -> str:

@@ -30,7 +30,8 @@ CONTINUOUS_KINDS = {"print journal subscription": ("PRINTED_JOURNAL_CO", True),
                     "e-journal subscription": ("E_JOURNAL_CO", False),
                     "print standing order": ("PRINTED_BOOK_SO", True),
                     "print standing order for a non-monographic series": ("PRINT_SO_NONMON", True),
-                    "print book": ("PRINTED_BOOK_OT", True)}
+                    "print book": ("PRINTED_BOOK_OT", True),
+                    "electronic collection": ("ELECTRONIC_COLLECTION_OT", False)}  # one-time, by its name
 # Renewal cycles, by the words on the PO line's Renewal section, as Alma's RenewalCycle codes [decision: ours].
 CYCLES = {"year": ("1", 12), "six months": ("2", 6), "three months": ("3", 3), "month": ("4", 1)}
 # What a job says it did, by the librarian's words, as the key of its answer.

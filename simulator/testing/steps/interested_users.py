@@ -45,6 +45,12 @@ def names_interested_user(cart, primary_id, wishes):
     cart.adjust(lambda body: body.setdefault("interested_user", []).append(user))
 
 
+@given(parsers.parse('the order names the interested user "{primary_id}", {wishes}'))
+def order_names_interested_user(continuous_order, primary_id, wishes):
+    # Step-side, as for the cart line: the user is added to the order the vendor prepared.
+    continuous_order["body"].setdefault("interested_user", []).append(interested_user(primary_id, wishes))
+
+
 def _number(outcome: Outcome) -> str:
     return outcome.number or outcome.po_line["number"]
 

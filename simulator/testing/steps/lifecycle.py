@@ -76,3 +76,11 @@ def activate(alma, outcome):
     number = outcome.po_line["number"]
     portfolio = portfolios_of(current_line(alma, outcome))[0]
     return attempt(alma, lambda: alma.activate_portfolio(portfolio), number=number)
+
+
+@when("the librarian activates the PO line's electronic collection", target_fixture="outcome")
+def activate_collection(alma, outcome):
+    """The librarian finishes the collection's Activation Wizard (POST .../librarian/collections/{id}/activate)."""
+    number = outcome.number or outcome.po_line["number"]
+    collection_id = current_line(alma, outcome)["e_collection"]["value"]
+    return attempt(alma, lambda: alma.activate_collection(collection_id), number=number)
