@@ -139,10 +139,10 @@ def _text(body: bytes) -> str:
     return body.decode("utf-8", errors="replace")
 
 
-#: What `Journal.record_call` keeps of a call, in this order (after the entry's id): JournalEntry's fields.
-_CALL_FIELDS = ("at", "request_id", "institution", "method", "path", "query", "route", "handler", "status", "params",
-                "request", "answer", "error", "request_body", "response_body", "request_content_type",
-                "response_content_type", "milliseconds", "stub", "caller")
+#: What `Journal.record_call` keeps of a call, in this order (after the entry's id): JournalEntry's fields but the
+#: four a call never sets when it is recorded (a fixed summary, verification's line vendor, the kind, the id).
+_CALL_FIELDS = tuple(name for name in JournalEntry.__dataclass_fields__
+                     if name not in ("fixed_summary", "line_vendor", "kind", "id"))
 
 
 def _entry(kept: JournalEntry | tuple) -> JournalEntry:

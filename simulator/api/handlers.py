@@ -728,8 +728,7 @@ def order_from_community_portfolio(call: Call) -> Answer:
 
 @serves
 def in_review_list(call: Call) -> Answer:
-    lines = [_line_json(call, line) for line in queries.in_review(call.institution)]
-    return Answer(s.list_json("po_line", lines, len(lines)), plural="po_lines")
+    return _whole_list([_line_json(call, line) for line in queries.in_review(call.institution)])
 
 
 @serves
@@ -743,13 +742,16 @@ def approve_po_line(call: Call) -> Answer:
 
 @serves
 def renewals_list(call: Call) -> Answer:
-    lines = [_line_json(call, line) for line in renewals.task_list(call.institution)]
-    return Answer(s.list_json("po_line", lines, len(lines)), plural="po_lines")
+    return _whole_list([_line_json(call, line) for line in renewals.task_list(call.institution)])
 
 
 @serves
 def claims_list(call: Call) -> Answer:
-    lines = [s.claimed_line_json(_line_json(call, line), line) for line in claims.task_list(call.institution)]
+    return _whole_list([s.claimed_line_json(_line_json(call, line), line) for line in claims.task_list(call.institution)])
+
+
+def _whole_list(lines: list[dict]) -> Answer:
+    """A librarian's task list of PO lines, unpaged: every line, and their count."""
     return Answer(s.list_json("po_line", lines, len(lines)), plural="po_lines")
 
 

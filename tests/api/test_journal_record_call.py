@@ -74,3 +74,13 @@ def test_a_journal_turned_off_keeps_no_call() -> None:
     journal = Journal(cap=0)
     journal.record_call(*_facts(1).values())
     assert len(journal) == 0 and journal.entries() == []
+
+
+def test_record_call_takes_the_entry_s_fields_in_the_entry_s_order():
+    """The wire passes a call's facts to record_call by position, and the tuple becomes a JournalEntry by the same
+    order: a field added to JournalEntry must be added to record_call too, or this fails."""
+    import inspect
+
+    from simulator.admin.journal import _CALL_FIELDS
+
+    assert list(inspect.signature(Journal.record_call).parameters)[1:] == list(_CALL_FIELDS)
